@@ -1,0 +1,29 @@
+// Early-return helpers for absl::Status, which Abseil 20220623 does not ship.
+//
+//   KG_RETURN_IF_ERROR(WriteHeader(out));
+//   KG_ASSIGN_OR_RETURN(Entity e, view->GetEntity(id, kLatest));
+
+#ifndef KGD_STORAGE_STATUS_MACROS_H_
+#define KGD_STORAGE_STATUS_MACROS_H_
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+
+#define KG_RETURN_IF_ERROR(expr)                  \
+  do {                                            \
+    ::absl::Status kg_status_ = (expr);           \
+    if (!kg_status_.ok()) return kg_status_;      \
+  } while (false)
+
+#define KG_STATUS_CONCAT_INNER_(a, b) a##b
+#define KG_STATUS_CONCAT_(a, b) KG_STATUS_CONCAT_INNER_(a, b)
+
+#define KG_ASSIGN_OR_RETURN(lhs, expr) \
+  KG_ASSIGN_OR_RETURN_IMPL_(KG_STATUS_CONCAT_(kg_statusor_, __LINE__), lhs, expr)
+
+#define KG_ASSIGN_OR_RETURN_IMPL_(statusor, lhs, expr) \
+  auto statusor = (expr);                              \
+  if (!statusor.ok()) return statusor.status();        \
+  lhs = std::move(statusor).value()
+
+#endif  // KGD_STORAGE_STATUS_MACROS_H_

@@ -1,0 +1,273 @@
+// kg::Store keeps the knowledge graph in RocksDB: a term dictionary, statement
+// indexes in three orders (SPO, POS, OSP), evidence records, entity records
+// with an alias search index, provenance indexes and a history log. All key
+// layouts are documented in storage/FORMAT.md.
+//
+// Writes go through Apply (one atomic batch), Retract, Merge and Split; each
+// is a single RocksDB WriteBatch, validated in full before anything is
+// written. Reads go through a View, a consistent snapshot.
+//
+// Thread safety: a Store may be shared by any number of threads. Writers are
+// serialised inside the store; readers never wait for writers. A View is used
+// by one thread at a time and must not outlive its Store.
+//
+// Example:
+//   KG_ASSIGN_OR_RETURN(std::unique_ptr<kg::Store> store,
+//                       kg::Store::Open({.path = "/var/lib/kgd"}));
+//   kg::WriteBatch batch;
+//   batch.entities.push_back({.id = "actor/turkey", .kind = "State", .label = "Turkey"});
+//   KG_ASSIGN_OR_RETURN(kg::WriteResult r, store->Apply(batch, {.principal = "alice"}));
+//   std::unique_ptr<kg::View> view = store->NewView();
+//   KG_ASSIGN_OR_RETURN(kg::Entity turkey, view->GetEntity("actor/turkey", kg::kLatest));
+
+#ifndef KGD_STORAGE_STORE_H_
+#define KGD_STORAGE_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "storage/types.h"
+
+namespace kg {
+
+struct StoreOptions {
+  // Directory of the RocksDB database; created if missing.
+  std::string path;
+  // Predicate and kind schema file (see storage/FORMAT.md, "Schema"). Empty
+  // means the built-in default, which covers PRODUCT.md's kinds and predicates.
+  std::string schema_path;
+  // Block cache shared by all column families, in bytes.
+  size_t block_cache_bytes = 256 << 20;
+  // Sync the write-ahead log on every write. Off, an acknowledged write still
+  // survives a process crash (kill -9) but not a power loss of the machine.
+  bool sync_writes = false;
+};
+
+// Upserts and asserts applied together, all or nothing.
+struct WriteBatch {
+  // Each entity replaces the stored record of the same id (an unchanged
+  // record writes nothing).
+  std::vector<Entity> entities;
+  // Each statement needs at least one evidence record. Its subject, object
+  // (when an entity), and its evidence's document, publisher and claimant
+  // must exist in the store or in this batch.
+  std::vector<Statement> statements;
+};
+
+struct WriteContext {
+  // Recorded as ingested_by / updated_by / retracted_by and in history.
+  std::string principal = "anonymous";
+};
+
+struct WriteResult {
+  TxTime committed_at = 0;  // the transaction time of the batch
+  int32_t entities_written = 0;
+  int32_t entities_unchanged = 0;
+  int32_t statements_created = 0;  // triples seen for the first time
+  int32_t evidence_added = 0;
+  int32_t evidence_unchanged = 0;  // re-sent evidence, stored once already
+  // For each input statement, in order: its id and its evidence ids.
+  std::vector<StatementId> statement_ids;
+  std::vector<std::vector<std::string>> evidence_ids;
+};
+
+enum class Direction { kOut, kIn, kBoth };
+
+// A statement as seen from an index scan: ids only, plus the corroboration
+// summary over the evidence the filter selects.
+struct Edge {
+  StatementId statement = 0;
+  TermId subject = 0;
+  TermId predicate = 0;
+  TermId object = 0;
+  bool object_is_entity = true;
+  double confidence = 0;
+  int32_t independent_sources = 0;
+};
+
+// Any of the three positions may be bound. Unbound = empty / nullopt.
+struct Pattern {
+  std::string subject;
+  std::string predicate;
+  std::optional<Value> object;
+};
+
+template <typename T>
+struct Page {
+  std::vector<T> items;
+  // Opaque; empty when there is nothing more. Passing it back continues
+  // the same read as of the same transaction time, so pages never overlap or
+  // skip even while writes go on.
+  std::string next_page_token;
+};
+
+enum class SourceRole { kPublisher, kDocument, kClaimant };
+
+struct HistoryEvent {
+  // Stored on disk: DO NOT CHANGE the numeric values.
+  enum class Type : uint8_t {
+    kEntityUpserted = 0,
+    kStatementCreated = 1,
+    kEvidenceAdded = 2,
+    kEvidenceRetracted = 3,
+    kMerged = 4,  // entity merged into other_entity
+    kSplit = 5,   // entity split out of other_entity again
+  };
+  TxTime at = 0;
+  std::string principal;
+  Type type = Type::kEntityUpserted;
+  std::string entity;        // set for entity events and merge/split
+  StatementId statement = 0;  // set for statement and evidence events
+  std::string evidence_id;   // set for evidence events
+  std::string other_entity;  // set for merge/split
+  std::string reason;        // set for retractions
+};
+
+struct Stats {
+  int64_t entities = 0;
+  int64_t statements = 0;          // live at the view's time
+  int64_t evidence = 0;            // live evidence records
+  int64_t retracted_evidence = 0;
+  std::map<std::string, int64_t> entities_per_kind;
+  std::map<std::string, int64_t> statements_per_predicate;
+  uint64_t disk_bytes = 0;  // live SST and WAL files
+};
+
+class View;
+
+class Store {
+ public:
+  // Opens (creating if missing) the database at options.path. Fails with
+  // FAILED_PRECONDITION when the stored format version is unknown and with
+  // INVALID_ARGUMENT when the schema file does not parse.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
+
+  // Validates the whole batch, then writes it atomically. A bad record fails
+  // the batch with INVALID_ARGUMENT, NOT_FOUND (unknown reference) or
+  // FAILED_PRECONDITION (schema domain/range violation); the message names
+  // the record ("statements[3].evidence[0].confidence") and the reason.
+  virtual absl::StatusOr<WriteResult> Apply(const WriteBatch& batch,
+                                            const WriteContext& context) = 0;
+
+  // Retracts one evidence record of a statement, or every live one when
+  // evidence_id is empty. Recorded with time, principal and reason, never
+  // deleted. NOT_FOUND for an unknown statement or evidence;
+  // FAILED_PRECONDITION when it is already retracted.
+  virtual absl::StatusOr<TxTime> Retract(StatementId statement, std::string_view evidence_id,
+                                         std::string_view reason,
+                                         const WriteContext& context) = 0;
+
+  // Merges entity `from` into `into`: from's statements are re-pointed to
+  // into, from's label and aliases become into's aliases, and from resolves
+  // to into. Reads as of an earlier time still see them apart.
+  virtual absl::StatusOr<TxTime> Merge(std::string_view from, std::string_view into,
+                                       const WriteContext& context) = 0;
+
+  // Undoes the merge of `merged` exactly: its statements, names and record
+  // return to what they were before the merge.
+  virtual absl::StatusOr<TxTime> Split(std::string_view merged, const WriteContext& context) = 0;
+
+  // A consistent snapshot for reads. `is_cancelled`, when set, is polled
+  // inside long scans; a read then stops with CANCELLED.
+  virtual std::unique_ptr<View> NewView(std::function<bool()> is_cancelled = {}) const = 0;
+
+  // Writes an openable copy of the database into `directory`, which must
+  // not exist yet (RocksDB checkpoint: hard links where possible).
+  virtual absl::Status Checkpoint(const std::string& directory) const = 0;
+
+ protected:
+  Store() = default;
+};
+
+// Reads over one snapshot. Every method that takes a Filter answers as of
+// filter.as_of (transaction time). Methods return CANCELLED when the view's
+// cancellation check fires.
+class View {
+ public:
+  View(const View&) = delete;
+  View& operator=(const View&) = delete;
+  virtual ~View() = default;
+
+  // Transaction time of the last write this view sees.
+  virtual TxTime snapshot_time() const = 0;
+
+  // The entity as of `as_of`. A merged entity comes back with merged_into
+  // set. NOT_FOUND when it did not exist then.
+  virtual absl::StatusOr<Entity> GetEntity(std::string_view id, TxTime as_of) = 0;
+
+  // Entities whose label or an alias starts with `prefix`, compared case-
+  // and diacritics-insensitively ("nusra" finds "Jabhat al-Nuṣrah"),
+  // optionally of the given kinds (a base kind such as "Actor" includes its
+  // sub-kinds). Each entity once, ordered by normalised name.
+  virtual absl::StatusOr<Page<Entity>> SearchEntities(std::string_view prefix,
+                                                      const std::vector<std::string>& kinds,
+                                                      TxTime as_of, int32_t limit,
+                                                      std::string_view page_token) = 0;
+
+  // Statements matching the pattern that pass the filter, with the evidence
+  // the filter selects and their corroboration.
+  virtual absl::StatusOr<Page<Statement>> Match(const Pattern& pattern, const Filter& filter,
+                                                int32_t limit, std::string_view page_token) = 0;
+
+  // One statement with the evidence the filter selects (plus, when
+  // include_retracted, evidence already retracted as of filter.as_of, with
+  // its retraction). NOT_FOUND when it did not exist as of filter.as_of.
+  virtual absl::StatusOr<Statement> GetStatement(StatementId id, const Filter& filter,
+                                                 bool include_retracted) = 0;
+
+  // Statements supported by evidence from one publisher, document or
+  // claimant (entity id, or an anonymous claimant's description), whose
+  // reported_on lies in [date_from, date_to] (empty = open). Each statement
+  // carries only that source's evidence.
+  virtual absl::StatusOr<Page<Statement>> ClaimsBy(SourceRole role, std::string_view source,
+                                                   std::string_view date_from,
+                                                   std::string_view date_to,
+                                                   const Filter& filter, int32_t limit,
+                                                   std::string_view page_token) = 0;
+
+  // Every recorded event of an entity (its record, merges and splits, and
+  // its statements' creation) or of a statement, in time order, up to as_of.
+  virtual absl::StatusOr<Page<HistoryEvent>> EntityHistory(std::string_view id, TxTime as_of,
+                                                           int32_t limit,
+                                                           std::string_view page_token) = 0;
+  virtual absl::StatusOr<Page<HistoryEvent>> StatementHistory(StatementId id, TxTime as_of,
+                                                              int32_t limit,
+                                                              std::string_view page_token) = 0;
+
+  virtual absl::StatusOr<Stats> GetStats(TxTime as_of) = 0;
+
+  // The fast path for traversals, in term ids.
+
+  // NOT_FOUND when the term is not in the dictionary.
+  virtual absl::StatusOr<TermId> LookupEntity(std::string_view id) = 0;
+  virtual absl::StatusOr<TermId> LookupPredicate(std::string_view name) = 0;
+  virtual absl::StatusOr<Value> Resolve(TermId term) = 0;
+  // The kind of an entity term as of `as_of` (empty for literals).
+  virtual absl::StatusOr<std::string> KindOf(TermId entity, TxTime as_of) = 0;
+
+  // Calls `visit` for each edge at `node` in `direction` (optionally only
+  // with `predicate`) that passes the filter, in index order; stops early
+  // when visit returns false.
+  virtual absl::Status ScanEdges(TermId node, Direction direction,
+                                 std::optional<TermId> predicate, const Filter& filter,
+                                 const std::function<bool(const Edge&)>& visit) = 0;
+
+ protected:
+  View() = default;
+};
+
+}  // namespace kg
+
+#endif  // KGD_STORAGE_STORE_H_
