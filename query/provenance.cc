@@ -1,0 +1,268 @@
+#include "query/provenance.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "storage/corroboration.h"
+#include "storage/status_macros.h"
+
+namespace kg {
+namespace {
+
+// Page token of ListDisputes:
+//   "d1|" as_of "|" phase "|" offset "|" inner
+// as_of pins the transaction time of the whole listing; phase says which
+// underlying Match is being paged (for an entity: 0 = as subject, 1 = as
+// object; for the whole graph: the index of the predicate in schema order);
+// inner is that Match's page token for the page being consumed, and offset
+// the number of its statements already consumed. inner comes last because it
+// is opaque and may hold any byte.
+constexpr std::string_view kTokenVersion = "d1";
+
+struct DisputeCursor {
+  TxTime as_of = kLatest;
+  int64_t phase = 0;
+  int64_t offset = 0;
+  std::string inner;
+};
+
+std::string EncodeCursor(const DisputeCursor& c) {
+  return absl::StrCat(std::string(kTokenVersion), "|", c.as_of, "|", c.phase, "|", c.offset, "|",
+                      c.inner);
+}
+
+// Parses a non-negative decimal int64 that fills `text` exactly.
+bool ParseInt(std::string_view text, int64_t* out) {
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
+  return ec == std::errc() && ptr == end && *out >= 0;
+}
+
+absl::StatusOr<DisputeCursor> DecodeCursor(std::string_view token) {
+  // Split off the first four fields; the rest is the inner token.
+  std::string_view parts[4];
+  for (std::string_view& part : parts) {
+    const size_t bar = token.find('|');
+    if (bar == std::string_view::npos) {
+      return absl::InvalidArgumentError("page_token: not a token of this listing");
+    }
+    part = token.substr(0, bar);
+    token.remove_prefix(bar + 1);
+  }
+  DisputeCursor c;
+  if (parts[0] != kTokenVersion || !ParseInt(parts[1], &c.as_of) || !ParseInt(parts[2], &c.phase) ||
+      !ParseInt(parts[3], &c.offset)) {
+    return absl::InvalidArgumentError("page_token: not a token of this listing");
+  }
+  c.inner = std::string(token);
+  return c;
+}
+
+bool IsLive(const Evidence& e) { return e.retracted_at == 0; }
+
+std::string Plural(int64_t n, std::string_view one, std::string_view many) {
+  return absl::StrCat(n, " ", std::string(n == 1 ? one : many));
+}
+
+std::string AttributeText(const Entity& entity, const std::string& name) {
+  auto it = entity.attributes.find(name);
+  return it == entity.attributes.end() ? std::string() : it->second.lexical;
+}
+
+}  // namespace
+
+// The disputes of one statement under one filter.
+struct Provenance::Disputes {
+  std::vector<std::string> reasons;
+  std::vector<Statement> conflicting;
+};
+
+Provenance::Provenance(View& view, const Schema& schema, ProvenanceOptions options)
+    : view_(view), schema_(schema), options_(options) {}
+
+absl::StatusOr<Provenance::Disputes> Provenance::FindDisputes(const Statement& statement,
+                                                              const Filter& filter) {
+  Disputes out;
+  // Denials: count independent sources among the live denying records.
+  std::vector<const Evidence*> denials;
+  for (const Evidence& e : statement.evidence) {
+    if (IsLive(e) && e.stance == Stance::kDenies) denials.push_back(&e);
+  }
+  if (!denials.empty()) {
+    const int32_t sources = Corroborate(denials).independent_sources;
+    out.reasons.push_back(
+        absl::StrCat("denied by ", Plural(sources, "independent source", "independent sources")));
+  }
+  // Functional conflicts: another object for the same subject and predicate,
+  // supported on both sides.
+  const PredicateSpec* spec = schema_.FindPredicate(statement.predicate);
+  if (spec == nullptr || !spec->functional || statement.corroboration.supporting == 0) {
+    return out;
+  }
+  Pattern pattern;
+  pattern.subject = statement.subject;
+  pattern.predicate = statement.predicate;
+  std::string token;
+  // Bounded: at most max_conflicts competitors are kept, and each page
+  // returns at least one statement or ends the loop.
+  for (int pages = 0; pages <= options_.max_conflicts; ++pages) {
+    KG_ASSIGN_OR_RETURN(Page<Statement> page,
+                        view_.Match(pattern, filter, options_.max_conflicts + 1, token));
+    for (Statement& other : page.items) {
+      if (other.id == statement.id || other.object == statement.object) continue;
+      if (other.corroboration.supporting == 0) continue;
+      if (static_cast<int32_t>(out.conflicting.size()) >= options_.max_conflicts) break;
+      out.conflicting.push_back(std::move(other));
+    }
+    if (page.next_page_token.empty() || page.items.empty() ||
+        static_cast<int32_t>(out.conflicting.size()) >= options_.max_conflicts) {
+      break;
+    }
+    token = std::move(page.next_page_token);
+  }
+  if (!out.conflicting.empty()) {
+    out.reasons.push_back(absl::StrCat("conflicting ", statement.predicate));
+  }
+  return out;
+}
+
+absl::StatusOr<Explanation> Provenance::Explain(StatementId id, const Filter& filter) {
+  Explanation out;
+  KG_ASSIGN_OR_RETURN(out.statement, view_.GetStatement(id, filter, /*include_retracted=*/true));
+  const Corroboration& c = out.statement.corroboration;
+  if (c.evidence_count == 0) {
+    return absl::NotFoundError(absl::StrCat("statement ", id,
+                                            ": no live evidence passes the filter's "
+                                            "publisher and Admiralty selectors"));
+  }
+  if (c.confidence < filter.min_confidence) {
+    return absl::NotFoundError(absl::StrCat("statement ", id, ": confidence ", c.confidence,
+                                            " is below min_confidence ", filter.min_confidence));
+  }
+  if (c.independent_sources < filter.min_sources) {
+    return absl::NotFoundError(absl::StrCat("statement ", id, ": ", c.independent_sources,
+                                            " independent sources, below min_sources ",
+                                            filter.min_sources));
+  }
+
+  KG_ASSIGN_OR_RETURN(Disputes disputes, FindDisputes(out.statement, filter));
+  out.disputed = !disputes.reasons.empty();
+  out.dispute_reasons = std::move(disputes.reasons);
+  out.conflicts = std::move(disputes.conflicting);
+
+  std::set<std::string> seen;
+  for (const Evidence& e : out.statement.evidence) {
+    if (e.document.empty() || !seen.insert(e.document).second) continue;
+    DocumentInfo doc;
+    doc.id = e.document;
+    absl::StatusOr<Entity> entity = view_.GetEntity(e.document, filter.as_of);
+    if (entity.ok()) {
+      doc.title = AttributeText(*entity, "title");
+      doc.url = AttributeText(*entity, "url");
+      doc.date = AttributeText(*entity, "date");
+      doc.publisher = AttributeText(*entity, "publisher");
+    } else if (!absl::IsNotFound(entity.status())) {
+      return entity.status();
+    }
+    // A document unknown as of as_of keeps only its id: the evidence still
+    // names it, and Explain should not fail over a missing title.
+    out.documents.push_back(std::move(doc));
+  }
+  return out;
+}
+
+absl::StatusOr<Page<Dispute>> Provenance::ListDisputes(std::string_view entity,
+                                                       const Filter& filter, int32_t page_size,
+                                                       std::string_view page_token) {
+  if (page_size < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("page_size: must not be negative, got ", page_size));
+  }
+  if (page_size > options_.max_page_size) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("page_size: at most ", options_.max_page_size, " allowed, got ", page_size));
+  }
+  if (page_size == 0) page_size = options_.default_page_size;
+
+  DisputeCursor cursor;
+  if (page_token.empty()) {
+    // Pin the listing to one transaction time so that later pages answer
+    // as of the same moment even while writes go on.
+    cursor.as_of = std::min(filter.as_of, view_.snapshot_time());
+  } else {
+    KG_ASSIGN_OR_RETURN(cursor, DecodeCursor(page_token));
+  }
+  Filter pinned = filter;
+  pinned.as_of = cursor.as_of;
+
+  // The underlying scans, one per phase.
+  std::vector<Pattern> phases;
+  if (!entity.empty()) {
+    KG_RETURN_IF_ERROR(view_.GetEntity(entity, pinned.as_of).status());
+    Pattern as_subject;
+    as_subject.subject = std::string(entity);
+    Pattern as_object;
+    as_object.object = Value::Entity(std::string(entity));
+    phases = {as_subject, as_object};
+  } else {
+    for (const std::string& predicate : schema_.PredicateNames()) {
+      Pattern p;
+      p.predicate = predicate;
+      phases.push_back(std::move(p));
+    }
+  }
+  if (cursor.phase > static_cast<int64_t>(phases.size())) {
+    return absl::InvalidArgumentError("page_token: not a token of this listing");
+  }
+
+  Page<Dispute> out;
+  int64_t scanned = 0;
+  const int32_t inner_limit = std::max<int32_t>(page_size, 100);
+  while (cursor.phase < static_cast<int64_t>(phases.size())) {
+    if (static_cast<int32_t>(out.items.size()) >= page_size ||
+        scanned >= options_.max_statements_scanned) {
+      out.next_page_token = EncodeCursor(cursor);
+      return out;
+    }
+    const Pattern& pattern = phases[cursor.phase];
+    KG_ASSIGN_OR_RETURN(Page<Statement> page,
+                        view_.Match(pattern, pinned, inner_limit, cursor.inner));
+    if (cursor.offset > static_cast<int64_t>(page.items.size())) {
+      return absl::InvalidArgumentError("page_token: not a token of this listing");
+    }
+    for (size_t i = cursor.offset; i < page.items.size(); ++i) {
+      if (static_cast<int32_t>(out.items.size()) >= page_size ||
+          scanned >= options_.max_statements_scanned) {
+        cursor.offset = static_cast<int64_t>(i);
+        out.next_page_token = EncodeCursor(cursor);
+        return out;
+      }
+      ++scanned;
+      Statement& s = page.items[i];
+      // As object, skip statements already listed as subject (self-loops).
+      if (!entity.empty() && cursor.phase == 1 && s.subject == entity) continue;
+      KG_ASSIGN_OR_RETURN(Disputes d, FindDisputes(s, pinned));
+      if (d.reasons.empty()) continue;
+      Dispute dispute;
+      dispute.reasons = std::move(d.reasons);
+      dispute.statement = std::move(s);
+      dispute.conflicting = std::move(d.conflicting);
+      out.items.push_back(std::move(dispute));
+    }
+    // This inner page is consumed: move to the next one, or the next phase.
+    cursor.offset = 0;
+    if (page.next_page_token.empty() || page.items.empty()) {
+      ++cursor.phase;
+      cursor.inner.clear();
+    } else {
+      cursor.inner = std::move(page.next_page_token);
+    }
+  }
+  return out;
+}
+
+}  // namespace kg
