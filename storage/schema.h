@@ -76,6 +76,9 @@ class Schema {
   static absl::StatusOr<Schema> LoadFile(const std::string& path);
   // The built-in schema (the text of storage/default_schema.txt).
   static const Schema& Default();
+  // The text Default() was parsed from: storage/default_schema.txt, byte for
+  // byte, comments included.
+  static std::string_view DefaultText();
 
   Schema() = default;
 
@@ -109,6 +112,8 @@ class Schema {
   std::string ToText() const;
 
  private:
+  friend class SchemaParser;
+
   struct KindInfo {
     std::string parent;  // empty for a base kind
     std::string base;
