@@ -15,7 +15,7 @@
 // No path within max_depth is an empty result, not an error.
 //
 // Example:
-//   kg::PathFinder finder;
+//   kg::PathFinder finder(store->schema());
 //   KG_ASSIGN_OR_RETURN(kg::FindPathsResult r, finder.Find(*view,
 //       {.from = "actor/turkey", .to = "group/hts", .max_depth = 4, .k = 3}));
 //
@@ -32,6 +32,7 @@
 
 #include "absl/status/statusor.h"
 #include "query/limits.h"
+#include "storage/schema.h"
 #include "storage/store.h"
 #include "storage/types.h"
 
@@ -73,7 +74,9 @@ struct FindPathsResult {
 
 class PathFinder final {
  public:
-  explicit PathFinder(QueryLimits limits = {});
+  // `schema` (used to reject unknown predicate names) must outlive the
+  // PathFinder.
+  explicit PathFinder(const Schema& schema, QueryLimits limits = {});
 
   // INVALID_ARGUMENT naming the field for a bad request; NOT_FOUND
   // "from: entity 'x' not found" / "to: ..." for an unknown endpoint.
@@ -82,6 +85,7 @@ class PathFinder final {
                                        const std::function<bool()>& is_cancelled = {}) const;
 
  private:
+  const Schema& schema_;
   QueryLimits limits_;
 };
 

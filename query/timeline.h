@@ -5,8 +5,8 @@
 // (role = that predicate). Place: the place and every place that reaches it
 // through located_in / part_of edges (walked inward from the place,
 // bounded by limits.max_sub_places), then statements
-// incident -occurred_in|targeted-> any of them (role = the predicate; `place`
-// = the sub-place). Edges pass the request's kg::Filter.
+// incident -occurred_in-> any of them (role "occurred_in"; `place` = the
+// sub-place). Edges pass the request's kg::Filter.
 //
 // Entries are ordered by the incident's "date" attribute (undated last), then
 // incident id, then statement id; only incidents whose date lies in
