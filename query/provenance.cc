@@ -134,10 +134,11 @@ absl::StatusOr<Explanation> Provenance::Explain(StatementId id, const Filter& fi
   Explanation out;
   KG_ASSIGN_OR_RETURN(out.statement, view_.GetStatement(id, filter, /*include_retracted=*/true));
   const Corroboration& c = out.statement.corroboration;
-  if (c.evidence_count == 0) {
-    return absl::NotFoundError(absl::StrCat("statement ", id,
-                                            ": no live evidence passes the filter's "
-                                            "publisher and Admiralty selectors"));
+  // A statement whose evidence is all retracted is still explained: the
+  // retractions are the answer. One the selectors leave bare is not.
+  if (out.statement.evidence.empty()) {
+    return absl::NotFoundError(absl::StrCat(
+        "statement ", id, ": no evidence passes the filter's publisher and Admiralty selectors"));
   }
   if (c.confidence < filter.min_confidence) {
     return absl::NotFoundError(absl::StrCat("statement ", id, ": confidence ", c.confidence,

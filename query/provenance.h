@@ -105,9 +105,11 @@ class Provenance final {
   Provenance(const Provenance&) = delete;
   Provenance& operator=(const Provenance&) = delete;
 
-  // NOT_FOUND when the statement did not exist as of filter.as_of, or when
-  // no evidence the filter selects supports or denies it, or when it fails
-  // the filter's min_confidence / min_sources (the message says which).
+  // NOT_FOUND when the statement did not exist as of filter.as_of, when the
+  // filter's evidence selectors leave it no evidence (live or retracted), or
+  // when its corroboration fails min_confidence / min_sources (the message
+  // says which). A statement whose evidence is all retracted is explained
+  // (confidence 0) unless a minimum excludes it.
   absl::StatusOr<Explanation> Explain(StatementId id, const Filter& filter);
 
   // Disputed statements with `entity` as subject or object, or of the whole
