@@ -1,0 +1,78 @@
+// Conversions between the kg.v1 messages and the storage value types
+// (storage/types.h, storage/store.h), in one place.
+//
+// proto -> kg conversions validate what the storage types cannot represent
+// or what the API defines on top of them (unset = default rules, letter and
+// number ranges, date forms) and fail with INVALID_ARGUMENT naming the field
+// ("statements[3].evidence[0].reliability: must be one of A-F, got 'Z'").
+// `field` is the path of the message being converted; it prefixes every
+// error. Semantic checks against the stored graph (unknown ids, schema) are
+// the store's.
+//
+// kg -> proto conversions cannot fail.
+//
+// Only message headers (*.pb.h) are included here, never *.grpc.pb.h.
+
+#ifndef KGD_SERVER_CONVERT_H_
+#define KGD_SERVER_CONVERT_H_
+
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/repeated_field.h"
+#include "kg/v1/kg.pb.h"
+#include "kg/v1/types.pb.h"
+#include "storage/store.h"
+#include "storage/types.h"
+
+namespace kg::server {
+
+// proto -> kg.
+
+absl::StatusOr<Value> ValueFromProto(const v1::Value& value, absl::string_view field);
+absl::StatusOr<Entity> EntityFromProto(const v1::Entity& entity, absl::string_view field);
+absl::StatusOr<Evidence> EvidenceFromProto(const v1::Evidence& evidence, absl::string_view field);
+absl::StatusOr<Statement> StatementFromProto(const v1::Statement& statement,
+                                             absl::string_view field);
+
+// The common read filter. Unset fields do not filter: as_of 0 = kLatest,
+// min_reliability "" = 'F', max_credibility 0 = 6. Checks min_confidence in
+// [0, 1], min_sources >= 0, reliability A-F, credibility 1-6, dates
+// YYYY[-MM[-DD]] with valid_from <= valid_to.
+absl::StatusOr<Filter> FilterFromProto(const v1::Filter& filter, absl::string_view field);
+
+// Only the as_of of a filter (reads that ignore the rest): 0 = kLatest.
+absl::StatusOr<TxTime> AsOfFromProto(const v1::Filter& filter, absl::string_view field);
+
+// Entities and statements as one write batch; fields are named
+// "entities[i]" and "statements[i]".
+absl::StatusOr<WriteBatch> WriteBatchFromProto(
+    const google::protobuf::RepeatedPtrField<v1::Entity>& entities,
+    const google::protobuf::RepeatedPtrField<v1::Statement>& statements);
+
+// v1::Direction -> kg::Direction; `unspecified` is what
+// DIRECTION_UNSPECIFIED means for the rpc.
+absl::StatusOr<Direction> DirectionFromProto(v1::Direction direction, Direction unspecified,
+                                             absl::string_view field);
+
+// A date in one of the forms YYYY, YYYY-MM or YYYY-MM-DD (month 1-12, day
+// 1-31), or empty.
+bool IsValidDate(absl::string_view date);
+
+// kg -> proto.
+
+void ValueToProto(const Value& value, v1::Value* out);
+void EntityToProto(const Entity& entity, v1::Entity* out);
+void EvidenceToProto(const Evidence& evidence, v1::Evidence* out);
+void CorroborationToProto(const Corroboration& corroboration, v1::Corroboration* out);
+// With its evidence when `with_evidence`.
+void StatementToProto(const Statement& statement, bool with_evidence, v1::Statement* out);
+void WriteResultToProto(const WriteResult& result, v1::WriteResponse* out);
+void HistoryEventToProto(const HistoryEvent& event, v1::HistoryEvent* out);
+void StatsToProto(const Stats& stats, v1::GetStatsResponse* out);
+v1::Direction DirectionToProto(Direction direction);
+
+}  // namespace kg::server
+
+#endif  // KGD_SERVER_CONVERT_H_

@@ -1,0 +1,175 @@
+// kgd: the knowledge-graph server. Parses flags into ServerOptions, starts a
+// KgServer, and shuts it down gracefully on SIGTERM or SIGINT.
+
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/usage.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/time.h"
+#include "server/server.h"
+
+namespace {
+const kg::server::ServerOptions kDefaults;
+const kg::server::ServerLimits kDefaultLimits;
+}  // namespace
+
+ABSL_FLAG(std::string, listen, kDefaults.listen,
+          "Address to serve gRPC on, host:port. Port 0 picks a free port (see --port_file).");
+ABSL_FLAG(std::string, data_dir, kDefaults.data_dir, "RocksDB data directory; created if missing.");
+ABSL_FLAG(std::string, schema, "",
+          "Schema file (kinds and predicates, see storage/FORMAT.md); empty = built-in schema.");
+ABSL_FLAG(bool, sync_writes, kDefaults.sync_writes,
+          "fsync the write-ahead log on every write: survives power loss, costs latency.");
+ABSL_FLAG(std::string, port_file, "",
+          "After start, write the bound port (decimal, one line) to this file or FIFO.");
+ABSL_FLAG(double, grace_period, 10,
+          "Seconds in-flight calls may take to finish after SIGTERM/SIGINT before they are "
+          "cancelled.");
+ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate chain; with --tls_key turns TLS on.");
+ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
+ABSL_FLAG(std::string, tls_client_ca, "",
+          "PEM CA bundle; when set, clients must present a certificate it signed (mutual TLS).");
+ABSL_FLAG(int32_t, max_depth, kDefaultLimits.max_depth,
+          "Largest max_depth of Traverse, Subgraph and FindPaths.");
+ABSL_FLAG(int32_t, max_page_size, kDefaultLimits.max_page_size,
+          "Largest page_size of any listing; larger requests get RESOURCE_EXHAUSTED.");
+ABSL_FLAG(int32_t, default_page_size, kDefaultLimits.default_page_size,
+          "Page size when a request leaves page_size 0.");
+ABSL_FLAG(int32_t, max_batch_records, kDefaultLimits.max_batch_records,
+          "Most entities + statements in one write request or BulkIngest message.");
+ABSL_FLAG(int32_t, max_message_bytes, kDefaultLimits.max_receive_message_bytes,
+          "Largest request message in bytes.");
+ABSL_FLAG(int32_t, max_concurrent_streams, kDefaultLimits.max_concurrent_streams,
+          "Concurrent calls per client connection.");
+ABSL_FLAG(int32_t, max_traversal_nodes, kDefaultLimits.max_traversal_nodes,
+          "Most nodes one Traverse or Subgraph visits before it reports truncated.");
+ABSL_FLAG(int32_t, max_traversal_edges, kDefaultLimits.max_traversal_edges,
+          "Most edges one Traverse or Subgraph follows before it reports truncated.");
+
+namespace {
+
+constexpr char kUsage[] = R"(kgd: the provenance-first knowledge-graph server.
+
+Serves the kg.v1 gRPC API (proto/kg/v1/kg.proto) over an embedded RocksDB
+database, with grpc.health.v1 health checking and server reflection.
+
+Usage:
+  kgd [--listen=127.0.0.1:7400] [--data_dir=./var/kgd] [flags...]
+  kgd --flagfile=/etc/kgd.flags     # one --flag=value per line
+
+Examples:
+  kgd                                            # localhost:7400, ./var/kgd
+  kgd --listen=0.0.0.0:7400 --tls_cert=server.pem --tls_key=server.key
+  kgd --listen=127.0.0.1:0 --port_file=/tmp/kgd.port   # pick a free port
+
+Clients: the `kg` CLI, or any gRPC tool (grpcurl -plaintext localhost:7400 list).
+SIGTERM / SIGINT stop accepting calls, let in-flight calls finish within
+--grace_period seconds, and close the database cleanly.)";
+
+kg::server::ServerOptions OptionsFromFlags() {
+  kg::server::ServerOptions o;
+  o.listen = absl::GetFlag(FLAGS_listen);
+  o.data_dir = absl::GetFlag(FLAGS_data_dir);
+  o.schema_path = absl::GetFlag(FLAGS_schema);
+  o.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  o.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
+  o.tls_key_path = absl::GetFlag(FLAGS_tls_key);
+  o.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
+  o.limits.max_depth = absl::GetFlag(FLAGS_max_depth);
+  o.limits.max_page_size = absl::GetFlag(FLAGS_max_page_size);
+  o.limits.default_page_size = absl::GetFlag(FLAGS_default_page_size);
+  o.limits.max_batch_records = absl::GetFlag(FLAGS_max_batch_records);
+  o.limits.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  o.limits.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  o.limits.max_traversal_nodes = absl::GetFlag(FLAGS_max_traversal_nodes);
+  o.limits.max_traversal_edges = absl::GetFlag(FLAGS_max_traversal_edges);
+  return o;
+}
+
+// Nonsensical limits are refused at start rather than discovered per call.
+std::string CheckLimits(const kg::server::ServerLimits& l) {
+  if (l.max_depth < 1) return "--max_depth must be >= 1";
+  if (l.max_page_size < 1) return "--max_page_size must be >= 1";
+  if (l.default_page_size < 1 || l.default_page_size > l.max_page_size) {
+    return "--default_page_size must be in [1, --max_page_size]";
+  }
+  if (l.max_batch_records < 1) return "--max_batch_records must be >= 1";
+  if (l.max_receive_message_bytes < 1024) return "--max_message_bytes must be >= 1024";
+  if (l.max_concurrent_streams < 1) return "--max_concurrent_streams must be >= 1";
+  if (l.max_traversal_nodes < 1 || l.max_traversal_edges < 1) {
+    return "--max_traversal_nodes and --max_traversal_edges must be >= 1";
+  }
+  return "";
+}
+
+// One write(2) so that a reader never sees a partial number; works for a
+// regular file and for a FIFO the caller is reading.
+bool WritePortFile(const std::string& path, int port) {
+  const std::string text = absl::StrCat(port, "\n");
+  const int fd = open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return false;
+  const bool ok = write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  return close(fd) == 0 && ok;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  absl::ParseCommandLine(argc, argv);
+  const kg::server::ServerOptions options = OptionsFromFlags();
+  if (std::string error = CheckLimits(options.limits); !error.empty()) {
+    std::fprintf(stderr, "kgd: %s\n", error.c_str());
+    return 2;
+  }
+
+  // SIGTERM and SIGINT are blocked in every thread (gRPC's included, which
+  // inherit this mask) and taken synchronously by one thread below, which
+  // performs the shutdown outside any signal handler.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  absl::StatusOr<std::unique_ptr<kg::server::KgServer>> server =
+      kg::server::KgServer::Start(options);
+  if (!server.ok()) {
+    std::fprintf(stderr, "kgd: %s\n", server.status().ToString().c_str());
+    return 1;
+  }
+  std::fprintf(stderr, "kgd: serving on port %d (listen %s), data dir %s\n", (*server)->port(),
+               options.listen.c_str(), options.data_dir.c_str());
+  const std::string port_file = absl::GetFlag(FLAGS_port_file);
+  if (!port_file.empty() && !WritePortFile(port_file, (*server)->port())) {
+    std::fprintf(stderr, "kgd: port_file: cannot write '%s': %s\n", port_file.c_str(),
+                 std::strerror(errno));
+    (*server)->Shutdown(absl::ZeroDuration());
+    return 1;
+  }
+
+  const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_grace_period));
+  std::thread stopper([&server, &signals, grace] {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    std::fprintf(stderr, "kgd: %s, shutting down (grace %s)\n", strsignal(signal_number),
+                 absl::FormatDuration(grace).c_str());
+    (*server)->Shutdown(grace);
+  });
+  (*server)->Wait();
+  stopper.join();
+  server->reset();
+  std::fprintf(stderr, "kgd: stopped\n");
+  return 0;
+}

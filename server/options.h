@@ -1,0 +1,55 @@
+// kgd's configuration as a plain struct: what `kgd` parses its flags into and
+// what integration tests fill in directly.
+
+#ifndef KGD_SERVER_OPTIONS_H_
+#define KGD_SERVER_OPTIONS_H_
+
+#include <cstdint>
+#include <string>
+
+namespace kg::server {
+
+// Bounds on what one request may ask for. Each bound is enforced before any
+// work is done (RESOURCE_EXHAUSTED naming the field and the limit) or, for
+// traversals, reported as an explicit truncated flag.
+struct ServerLimits {
+  // Largest max_depth of Traverse, Subgraph and FindPaths.
+  int32_t max_depth = 6;
+  // page_size above this is RESOURCE_EXHAUSTED; 0 means default_page_size.
+  int32_t max_page_size = 1000;
+  int32_t default_page_size = 100;
+  // Entities + statements of one write request (and of each BulkIngest
+  // message); more is RESOURCE_EXHAUSTED.
+  int32_t max_batch_records = 10000;
+  // Largest request message, bytes; gRPC answers RESOURCE_EXHAUSTED above.
+  int32_t max_receive_message_bytes = 64 << 20;
+  // Concurrent streams (calls) per client connection; further calls queue
+  // in the client.
+  int32_t max_concurrent_streams = 256;
+  // Caps on nodes visited and edges followed by one Traverse / Subgraph;
+  // past them the response says truncated. A request may ask for fewer.
+  int32_t max_traversal_nodes = 10000;
+  int32_t max_traversal_edges = 50000;
+};
+
+struct ServerOptions {
+  // host:port to listen on; port 0 picks a free port (see KgServer::port()).
+  std::string listen = "127.0.0.1:7400";
+  // RocksDB data directory; created if missing.
+  std::string data_dir = "./var/kgd";
+  // Schema file (storage/FORMAT.md, "Schema"); empty = the built-in schema.
+  std::string schema_path;
+  // fsync the write-ahead log on every write (survives power loss, slower).
+  bool sync_writes = false;
+  ServerLimits limits;
+  // PEM files. Certificate and key turn TLS on; a client CA additionally
+  // requires and verifies client certificates (mutual TLS). All empty =
+  // plaintext.
+  std::string tls_cert_path;
+  std::string tls_key_path;
+  std::string tls_client_ca_path;
+};
+
+}  // namespace kg::server
+
+#endif  // KGD_SERVER_OPTIONS_H_

@@ -1,0 +1,116 @@
+#include "server/server.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/security/server_credentials.h>
+
+#include <fstream>
+#include <sstream>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "server/admin_service.h"
+#include "server/graph_service.h"
+#include "server/ingest_service.h"
+#include "server/provenance_service.h"
+#include "storage/status_macros.h"
+#include "storage/store.h"
+
+namespace kg::server {
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, absl::string_view flag) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return absl::InvalidArgumentError(absl::StrCat(flag, ": cannot read '", path, "'"));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const ServerOptions& o) {
+  if (o.tls_cert_path.empty() && o.tls_key_path.empty()) {
+    if (!o.tls_client_ca_path.empty()) {
+      return absl::InvalidArgumentError("tls_client_ca: needs tls_cert and tls_key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  if (o.tls_cert_path.empty() || o.tls_key_path.empty()) {
+    return absl::InvalidArgumentError("tls_cert, tls_key: set both or neither");
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  KG_ASSIGN_OR_RETURN(pair.private_key, ReadPem(o.tls_key_path, "tls_key"));
+  KG_ASSIGN_OR_RETURN(pair.cert_chain, ReadPem(o.tls_cert_path, "tls_cert"));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!o.tls_client_ca_path.empty()) {
+    KG_ASSIGN_OR_RETURN(ssl.pem_root_certs, ReadPem(o.tls_client_ca_path, "tls_client_ca"));
+    ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+KgServer::KgServer() = default;
+
+KgServer::~KgServer() { Shutdown(absl::ZeroDuration()); }
+
+absl::StatusOr<std::unique_ptr<KgServer>> KgServer::Start(const ServerOptions& options) {
+  KG_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, Credentials(options));
+  std::unique_ptr<KgServer> server(new KgServer());
+  StoreOptions store_options;
+  store_options.path = options.data_dir;
+  store_options.schema_path = options.schema_path;
+  store_options.sync_writes = options.sync_writes;
+  KG_ASSIGN_OR_RETURN(server->store_, Store::Open(store_options));
+  const ServerLimits& limits = options.limits;
+  server->ingest_ = std::make_unique<IngestService>(*server->store_, limits);
+  server->graph_ = std::make_unique<GraphService>(*server->store_, limits);
+  server->provenance_ = std::make_unique<ProvenanceService>(*server->store_, limits);
+  server->admin_ = std::make_unique<AdminService>(*server->store_);
+
+  // Both are process-wide switches that take effect for servers built after.
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, credentials, &server->port_);
+  builder.SetMaxReceiveMessageSize(limits.max_receive_message_bytes);
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.max_concurrent_streams);
+  builder.RegisterService(server->ingest_.get());
+  builder.RegisterService(server->graph_.get());
+  builder.RegisterService(server->provenance_.get());
+  builder.RegisterService(server->admin_.get());
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(absl::StrCat("listen: cannot bind '", options.listen, "'"));
+  }
+  server->server_->GetHealthCheckService()->SetServingStatus(true);
+  return server;
+}
+
+void KgServer::Shutdown(absl::Duration grace) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (shutdown_started_) return;
+    shutdown_started_ = true;
+  }
+  if (server_ != nullptr) {
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    // Returns once every in-flight call has finished; calls still running at
+    // the deadline are cancelled (their scans poll the cancellation).
+    server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
+    server_->Wait();
+  }
+  store_.reset();  // closes RocksDB after the last call is done with it
+  absl::MutexLock lock(&mu_);
+  shutdown_done_ = true;
+}
+
+void KgServer::Wait() {
+  absl::MutexLock lock(&mu_);
+  mu_.Await(absl::Condition(&shutdown_done_));
+}
+
+}  // namespace kg::server

@@ -1,0 +1,86 @@
+// KgServer: one kgd instance — the store, the four kg.v1 services, health
+// checking and reflection — listening on one address.
+//
+// Example:
+//   kg::server::ServerOptions options;
+//   options.listen = "127.0.0.1:0";
+//   options.data_dir = "/tmp/kgd";
+//   KG_ASSIGN_OR_RETURN(std::unique_ptr<kg::server::KgServer> server,
+//                       kg::server::KgServer::Start(options));
+//   ... connect to 127.0.0.1:server->port() ...
+//   server->Shutdown(absl::Seconds(10));
+//
+// Thread safety: Shutdown may be called from any thread, once or more, while
+// another thread is in Wait(). Destroying the server shuts it down (with no
+// grace) and closes the store.
+
+#ifndef KGD_SERVER_SERVER_H_
+#define KGD_SERVER_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "server/options.h"
+
+namespace grpc {
+class Server;
+}  // namespace grpc
+
+namespace kg {
+class Store;
+}  // namespace kg
+
+namespace kg::server {
+
+class AdminService;
+class GraphService;
+class IngestService;
+class ProvenanceService;
+
+class KgServer final {
+ public:
+  // Opens the store under options.data_dir, starts the services and marks
+  // health SERVING. Errors: the store's (e.g. FAILED_PRECONDITION for an
+  // unknown format, INVALID_ARGUMENT for a bad schema), INVALID_ARGUMENT for
+  // unreadable TLS files or inconsistent TLS options, UNAVAILABLE when the
+  // address cannot be bound.
+  static absl::StatusOr<std::unique_ptr<KgServer>> Start(const ServerOptions& options);
+
+  KgServer(const KgServer&) = delete;
+  KgServer& operator=(const KgServer&) = delete;
+  ~KgServer();
+
+  // The bound port (the chosen one when options.listen asked for port 0).
+  int port() const { return port_; }
+
+  // Marks health NOT_SERVING, stops accepting calls, lets in-flight calls
+  // finish for up to `grace` (then cancels them), and closes the store.
+  // Later calls do nothing.
+  void Shutdown(absl::Duration grace);
+
+  // Blocks until Shutdown has completed.
+  void Wait();
+
+ private:
+  KgServer();
+
+  int port_ = 0;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<IngestService> ingest_;
+  std::unique_ptr<GraphService> graph_;
+  std::unique_ptr<ProvenanceService> provenance_;
+  std::unique_ptr<AdminService> admin_;
+  std::unique_ptr<grpc::Server> server_;
+
+  absl::Mutex mu_;
+  bool shutdown_started_ ABSL_GUARDED_BY(mu_) = false;
+  bool shutdown_done_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+}  // namespace kg::server
+
+#endif  // KGD_SERVER_SERVER_H_
