@@ -1,0 +1,191 @@
+#include "client/commands.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace kg::cli {
+
+const char kExitCodeHelp[] =
+    "Exit codes:\n"
+    "  0  success\n"
+    "  1  not found, or an empty result where that is meaningful (entity, explain,\n"
+    "     path with no path, search with no hit)\n"
+    "  2  usage error: bad flags or arguments (nothing was sent)\n"
+    "  3  the server rejected the request: INVALID_ARGUMENT, FAILED_PRECONDITION,\n"
+    "     OUT_OF_RANGE, ALREADY_EXISTS, RESOURCE_EXHAUSTED (a limit); or bad input data\n"
+    "  4  the server cannot be reached, is not serving, or the deadline passed\n"
+    "  5  any other server error\n";
+
+int ExitCodeFor(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::OK:
+      return kExitOk;
+    case grpc::StatusCode::NOT_FOUND:
+      return kExitNotFound;
+    case grpc::StatusCode::INVALID_ARGUMENT:
+    case grpc::StatusCode::FAILED_PRECONDITION:
+    case grpc::StatusCode::OUT_OF_RANGE:
+    case grpc::StatusCode::ALREADY_EXISTS:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return kExitRejected;
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return kExitUnavailable;
+    default:
+      return kExitServerError;
+  }
+}
+
+namespace {
+
+const char* CodeName(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::CANCELLED:
+      return "CANCELLED";
+    case grpc::StatusCode::UNKNOWN:
+      return "UNKNOWN";
+    case grpc::StatusCode::INVALID_ARGUMENT:
+      return "INVALID_ARGUMENT";
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+      return "DEADLINE_EXCEEDED";
+    case grpc::StatusCode::NOT_FOUND:
+      return "NOT_FOUND";
+    case grpc::StatusCode::ALREADY_EXISTS:
+      return "ALREADY_EXISTS";
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return "PERMISSION_DENIED";
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return "RESOURCE_EXHAUSTED";
+    case grpc::StatusCode::FAILED_PRECONDITION:
+      return "FAILED_PRECONDITION";
+    case grpc::StatusCode::ABORTED:
+      return "ABORTED";
+    case grpc::StatusCode::OUT_OF_RANGE:
+      return "OUT_OF_RANGE";
+    case grpc::StatusCode::UNIMPLEMENTED:
+      return "UNIMPLEMENTED";
+    case grpc::StatusCode::INTERNAL:
+      return "INTERNAL";
+    case grpc::StatusCode::UNAVAILABLE:
+      return "UNAVAILABLE";
+    case grpc::StatusCode::DATA_LOSS:
+      return "DATA_LOSS";
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return "UNAUTHENTICATED";
+    default:
+      return "ERROR";
+  }
+}
+
+}  // namespace
+
+int Env::Usage(const std::string& message) const {
+  *err << "kg " << command << ": " << message << " (see kg " << command << " --help)\n";
+  return kExitUsage;
+}
+
+int Env::Fail(const grpc::Status& status) const {
+  std::string message = status.error_message();
+  for (char& c : message) {
+    if (c == '\n') c = ' ';  // one line
+  }
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    *err << "kg: " << message << "\n";
+  } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
+    *err << "kg: no answer from kgd at " << client->options().addr << " within "
+         << client->options().timeout.count() / 1000.0 << " s (raise --timeout)\n";
+  } else {
+    *err << "kg " << command << ": " << message << " (" << CodeName(status.error_code()) << ")\n";
+  }
+  return ExitCodeFor(status.error_code());
+}
+
+const std::vector<FlagSpec>& GlobalFlags() {
+  static const std::vector<FlagSpec>* flags = new std::vector<FlagSpec>{
+      {"addr", "HOST:PORT", "kgd's address (default $KG_ADDR, else 127.0.0.1:7400)"},
+      {"timeout", "SECONDS", "deadline of each call, connecting included (default 10)"},
+      {"principal", "NAME", "sent as the x-kg-principal header; recorded on writes"},
+      {"token", "TOKEN",
+       "sent as 'authorization: Bearer TOKEN' (ignored by kgd until "
+       "token auth lands)"},
+      {"tls-ca", "PEM", "use TLS, trusting this CA certificate"},
+      {"tls-cert", "PEM", "client certificate for mutual TLS (with --tls-key)"},
+      {"tls-key", "PEM", "client private key for mutual TLS"},
+      {"json", "", "print the proto JSON mapping, one object per line"},
+      {"format", "FMT", "table (default), json; dot or graphml for traverse, path, subgraph"},
+      {"help", "", "show help"},
+  };
+  return *flags;
+}
+
+std::vector<FlagSpec> FilterFlags() {
+  return {
+      {"min-confidence", "X", "only statements with aggregate confidence >= X, in [0, 1]"},
+      {"min-sources", "N", "only statements with >= N independent sources"},
+      {"publisher", "ID", "count only evidence from these publishers", true},
+      {"exclude-publisher", "ID", "never count evidence from these publishers", true},
+      {"min-reliability", "A-F", "count only evidence graded this reliable or better"},
+      {"max-credibility", "1-6", "count only evidence graded this credible or better"},
+      {"valid-from", "DATE", "valid-time window start, YYYY[-MM[-DD]]"},
+      {"valid-to", "DATE", "valid-time window end"},
+      {"as-of", "TIME", "read the graph as it stood then (microseconds or RFC 3339)"},
+  };
+}
+
+bool BuildFilter(const ParsedArgs& args, v1::Filter* filter, std::string* error) {
+  double min_conf = 0;
+  int64_t min_sources = 0, max_cred = 0;
+  if (!args.GetDouble("min-confidence", 0, 1, &min_conf, error) ||
+      !args.GetInt("min-sources", 0, INT32_MAX, &min_sources, error) ||
+      !args.GetInt("max-credibility", 1, 6, &max_cred, error)) {
+    return false;
+  }
+  filter->set_min_confidence(min_conf);
+  filter->set_min_sources(static_cast<int32_t>(min_sources));
+  filter->set_max_credibility(static_cast<int32_t>(max_cred));
+  for (const std::string& p : args.GetAll("publisher")) filter->add_publishers_allow(p);
+  for (const std::string& p : args.GetAll("exclude-publisher")) filter->add_publishers_deny(p);
+  if (args.Has("min-reliability")) {
+    std::string r = args.Get("min-reliability");
+    if (r.size() != 1 || r[0] < 'A' || r[0] > 'F') {
+      *error = absl::StrCat("--min-reliability: expected a letter A..F, got '", r, "'");
+      return false;
+    }
+    filter->set_min_reliability(r);
+  }
+  filter->set_valid_from(args.Get("valid-from"));
+  filter->set_valid_to(args.Get("valid-to"));
+  if (args.Has("as-of")) {
+    int64_t t = 0;
+    if (!ParseTxTime(args.Get("as-of"), &t)) {
+      *error = absl::StrCat(
+          "--as-of: expected microseconds since the epoch or an RFC 3339 "
+          "time, got '",
+          args.Get("as-of"), "'");
+      return false;
+    }
+    filter->set_as_of(t);
+  }
+  return true;
+}
+
+std::vector<FlagSpec> PageFlags() {
+  return {{"limit", "N", "print at most N results (default 100; 0 = all)"},
+          {"page-size", "N", "results per server page (server default when absent)"}};
+}
+
+std::vector<FlagSpec> Join(std::vector<FlagSpec> a, const std::vector<FlagSpec>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+const std::vector<Command>& Commands() {
+  static const std::vector<Command>* commands = [] {
+    auto* c = new std::vector<Command>;
+    AddReadCommands(c);
+    AddWriteCommands(c);
+    return c;
+  }();
+  return *commands;
+}
+
+}  // namespace kg::cli

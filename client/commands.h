@@ -1,0 +1,86 @@
+// kg's subcommands: their flags, help and handlers.
+//
+// A handler reads its parsed arguments, calls kgd through the KgClient, and
+// prints through the formatters; it returns one of the exit codes below.
+
+#ifndef KGD_CLIENT_COMMANDS_H_
+#define KGD_CLIENT_COMMANDS_H_
+
+#include <functional>
+#include <ostream>
+#include <string>
+#include <vector>
+
+#include "client/args.h"
+#include "client/kg_client.h"
+
+namespace kg::cli {
+
+// Exit codes a script can trust. DO NOT CHANGE: scripts depend on them.
+enum ExitCode : int {
+  kExitOk = 0,
+  kExitNotFound = 1,     // not found, or an empty result where that is meaningful
+  kExitUsage = 2,        // bad flags or arguments; nothing was sent
+  kExitRejected = 3,     // the server refused the request as given
+  kExitUnavailable = 4,  // the server cannot be reached, or the deadline passed
+  kExitServerError = 5,  // any other server error
+};
+
+// The exit-code table printed in every help text.
+extern const char kExitCodeHelp[];
+
+enum class OutputFormat { kTable, kJson, kDot, kGraphMl };
+
+struct Env {
+  KgClient* client = nullptr;
+  const ParsedArgs* args = nullptr;
+  OutputFormat format = OutputFormat::kTable;
+  std::string command;  // for messages
+  std::ostream* out = nullptr;
+  std::ostream* err = nullptr;
+
+  bool json() const { return format == OutputFormat::kJson; }
+  // Prints "kg <command>: <message> (see kg <command> --help)"; returns kExitUsage.
+  int Usage(const std::string& message) const;
+  // Prints the server's error as one line and returns its exit code.
+  int Fail(const grpc::Status& status) const;
+};
+
+struct Command {
+  std::string name;
+  std::string synopsis;  // positional arguments, e.g. "FROM TO"
+  std::string summary;   // one line for `kg --help`
+  std::string help;      // the paragraph of `kg <name> --help`
+  std::vector<FlagSpec> flags;
+  int min_args = 0;
+  int max_args = 0;  // -1 = any number
+  // Accepts --format dot|graphml (besides table and json).
+  bool graph_formats = false;
+  std::function<int(Env&)> run;
+};
+
+// Every subcommand, in the order `kg --help` lists them.
+const std::vector<Command>& Commands();
+
+// The flags every subcommand takes.
+const std::vector<FlagSpec>& GlobalFlags();
+
+// Maps a gRPC status code onto an exit code.
+int ExitCodeFor(grpc::StatusCode code);
+
+// Registration helpers used by the command files.
+void AddReadCommands(std::vector<Command>* commands);
+void AddWriteCommands(std::vector<Command>* commands);
+
+// The trust filter flags every read takes (--min-confidence ... --as-of).
+std::vector<FlagSpec> FilterFlags();
+// Fills `filter` from those flags; false with *error on a bad value.
+bool BuildFilter(const ParsedArgs& args, v1::Filter* filter, std::string* error);
+// --limit and --page-size.
+std::vector<FlagSpec> PageFlags();
+// Concatenates two flag lists.
+std::vector<FlagSpec> Join(std::vector<FlagSpec> a, const std::vector<FlagSpec>& b);
+
+}  // namespace kg::cli
+
+#endif  // KGD_CLIENT_COMMANDS_H_
