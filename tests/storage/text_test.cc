@@ -1,6 +1,8 @@
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "storage/corroboration.h"
 
@@ -81,6 +83,63 @@ TEST(NormalizeTextTest, InvalidUtf8DoesNotCrash) {
   for (int i = 0; i < 256; ++i) all_bytes += static_cast<char>(i);
   const std::string out = NormalizeText(all_bytes);
   EXPECT_EQ(out.substr(0, 10), "0123456789");
+  EXPECT_EQ(NormalizeText(out), out);
+}
+
+void AppendUtf8(uint32_t cp, std::string* out) {
+  if (cp < 0x80) {
+    *out += static_cast<char>(cp);
+  } else if (cp < 0x800) {
+    *out += static_cast<char>(0xC0 | (cp >> 6));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else if (cp < 0x10000) {
+    *out += static_cast<char>(0xE0 | (cp >> 12));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  } else {
+    *out += static_cast<char>(0xF0 | (cp >> 18));
+    *out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
+    *out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
+    *out += static_cast<char>(0x80 | (cp & 0x3F));
+  }
+}
+
+bool IsValidUtf8(std::string_view s) {
+  for (size_t i = 0; i < s.size();) {
+    const unsigned char b = static_cast<unsigned char>(s[i]);
+    const size_t n = b < 0x80 ? 1 : (b >> 5) == 6 ? 2 : (b >> 4) == 14 ? 3 : (b >> 3) == 30 ? 4 : 0;
+    if (n == 0 || i + n > s.size()) return false;
+    for (size_t k = 1; k < n; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80) return false;
+    }
+    i += n;
+  }
+  return true;
+}
+
+// Every code point of every plane, and random garbage bytes: the output is
+// valid UTF-8 with single inner spaces, and normalising it again changes
+// nothing.
+TEST(NormalizeTextTest, AllCodePointsAndGarbage) {
+  std::string all;
+  for (uint32_t cp = 1; cp <= 0x10FFFF; ++cp) {
+    if (cp >= 0xD800 && cp <= 0xDFFF) continue;
+    AppendUtf8(cp, &all);
+    if (cp % 7 == 0) all += ' ';
+  }
+  uint64_t x = 88172645463325252ull;
+  for (int i = 0; i < 100000; ++i) {
+    x ^= x << 13;
+    x ^= x >> 7;
+    x ^= x << 17;
+    all += static_cast<char>(x & 0xFF);
+  }
+  const std::string out = NormalizeText(all);
+  EXPECT_TRUE(IsValidUtf8(out));
+  EXPECT_EQ(out.find("  "), std::string::npos);
+  ASSERT_FALSE(out.empty());
+  EXPECT_NE(out.front(), ' ');
+  EXPECT_NE(out.back(), ' ');
   EXPECT_EQ(NormalizeText(out), out);
 }
 
