@@ -140,6 +140,20 @@ class GraphFixture : public ::testing::Test {
     }
   }
 
+  // A hub group with n members "<hub>/m<i>" (member_of edges into the
+  // hub): big enough that a store scan polls its cancellation check.
+  void AddStar(const std::string& hub, int n) {
+    WriteBatch batch;
+    batch.entities.push_back(MakeEntity(hub, "ArmedGroup"));
+    for (int i = 0; i < n; ++i) {
+      const std::string member = hub + "/m" + std::to_string(i);
+      batch.entities.push_back(MakeEntity(member, "Person"));
+      batch.statements.push_back(MakeStatement(member, "member_of", hub, {{kTass1, 0.5}}));
+    }
+    auto written = store_->Apply(batch, {.principal = "test"});
+    ASSERT_TRUE(written.ok()) << written.status();
+  }
+
   StatementId Id(const std::string& triple) const { return ids_.at(triple); }
 
   // Retracts "actor/turkey opposes group/hts"; returns the time before it.

@@ -191,8 +191,11 @@ TEST_F(PathsTest, Cancelled) {
   absl::StatusOr<FindPathsResult> r =
       finder.Find(*view, {.from = "actor/turkey", .to = "loc/idlib", .k = 3}, [] { return true; });
   EXPECT_EQ(r.status().code(), absl::StatusCode::kCancelled);
+  // Through the view: a long scan stops.
+  AddStar("group/star", 2000);
   std::unique_ptr<View> cancelled = store_->NewView([] { return true; });
-  r = finder.Find(*cancelled, {.from = "actor/turkey", .to = "loc/idlib"});
+  r = finder.Find(*cancelled,
+                  {.from = "group/star", .to = "actor/turkey", .direction = Direction::kBoth});
   EXPECT_EQ(r.status().code(), absl::StatusCode::kCancelled);
 }
 
