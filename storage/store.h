@@ -34,6 +34,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "storage/schema.h"
 #include "storage/types.h"
 
 namespace kg {
@@ -124,17 +125,17 @@ struct HistoryEvent {
   TxTime at = 0;
   std::string principal;
   Type type = Type::kEntityUpserted;
-  std::string entity;        // set for entity events and merge/split
+  std::string entity;         // set for entity events and merge/split
   StatementId statement = 0;  // set for statement and evidence events
-  std::string evidence_id;   // set for evidence events
-  std::string other_entity;  // set for merge/split
-  std::string reason;        // set for retractions
+  std::string evidence_id;    // set for evidence events
+  std::string other_entity;   // set for merge/split
+  std::string reason;         // set for retractions
 };
 
 struct Stats {
   int64_t entities = 0;
-  int64_t statements = 0;          // live at the view's time
-  int64_t evidence = 0;            // live evidence records
+  int64_t statements = 0;  // live at the view's time
+  int64_t evidence = 0;    // live evidence records
   int64_t retracted_evidence = 0;
   std::map<std::string, int64_t> entities_per_kind;
   std::map<std::string, int64_t> statements_per_predicate;
@@ -166,8 +167,7 @@ class Store {
   // deleted. NOT_FOUND for an unknown statement or evidence;
   // FAILED_PRECONDITION when it is already retracted.
   virtual absl::StatusOr<TxTime> Retract(StatementId statement, std::string_view evidence_id,
-                                         std::string_view reason,
-                                         const WriteContext& context) = 0;
+                                         std::string_view reason, const WriteContext& context) = 0;
 
   // Merges entity `from` into `into`: from's statements are re-pointed to
   // into, from's label and aliases become into's aliases, and from resolves
@@ -186,6 +186,10 @@ class Store {
   // Writes an openable copy of the database into `directory`, which must
   // not exist yet (RocksDB checkpoint: hard links where possible).
   virtual absl::Status Checkpoint(const std::string& directory) const = 0;
+
+  // The predicate and kind schema writes are checked against (and kind
+  // filters expand with). Valid for the life of the Store.
+  virtual const Schema& schema() const = 0;
 
  protected:
   Store() = default;
@@ -233,9 +237,8 @@ class View {
   // carries only that source's evidence.
   virtual absl::StatusOr<Page<Statement>> ClaimsBy(SourceRole role, std::string_view source,
                                                    std::string_view date_from,
-                                                   std::string_view date_to,
-                                                   const Filter& filter, int32_t limit,
-                                                   std::string_view page_token) = 0;
+                                                   std::string_view date_to, const Filter& filter,
+                                                   int32_t limit, std::string_view page_token) = 0;
 
   // Every recorded event of an entity (its record, merges and splits, and
   // its statements' creation) or of a statement, in time order, up to as_of.
@@ -260,8 +263,8 @@ class View {
   // Calls `visit` for each edge at `node` in `direction` (optionally only
   // with `predicate`) that passes the filter, in index order; stops early
   // when visit returns false.
-  virtual absl::Status ScanEdges(TermId node, Direction direction,
-                                 std::optional<TermId> predicate, const Filter& filter,
+  virtual absl::Status ScanEdges(TermId node, Direction direction, std::optional<TermId> predicate,
+                                 const Filter& filter,
                                  const std::function<bool(const Edge&)>& visit) = 0;
 
  protected:

@@ -1,0 +1,113 @@
+#include "storage/db_reader.h"
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "storage/rocks_status.h"
+
+namespace kg {
+
+namespace {
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+}  // namespace
+
+absl::StatusOr<std::optional<std::string>> DbReader::Get(int cf, std::string_view key) const {
+  std::string value;
+  rocksdb::Status s = h_.db->Get(ro_, h_.cf[cf], ToSlice(key), &value);
+  if (s.IsNotFound()) return std::nullopt;
+  if (!s.ok()) return FromRocks(s, absl::StrCat("read ", codec::CfName(cf)));
+  return value;
+}
+
+std::unique_ptr<rocksdb::Iterator> DbReader::NewIterator(int cf) const {
+  return std::unique_ptr<rocksdb::Iterator>(h_.db->NewIterator(ro_, h_.cf[cf]));
+}
+
+absl::StatusOr<std::optional<TermId>> DbReader::FindTerm(std::string_view term) const {
+  return h_.dict->Find(term, ro_);
+}
+
+absl::StatusOr<Value> DbReader::TermValue(TermId id) const {
+  absl::StatusOr<std::string> term = h_.dict->TermOf(id, ro_);
+  if (!term.ok()) return term.status();
+  bool is_predicate;
+  return codec::DecodeTerm(*term, &is_predicate);
+}
+
+absl::StatusOr<std::string> DbReader::EntityId(TermId id) const {
+  absl::StatusOr<Value> v = TermValue(id);
+  if (!v.ok()) return v.status();
+  if (!v->is_entity())
+    return absl::InvalidArgumentError(absl::StrCat("term ", id, " is not an entity"));
+  return std::move(v->lexical);
+}
+
+absl::StatusOr<std::optional<EntityVersion>> DbReader::EntityAt(TermId id, TxTime as_of) const {
+  std::unique_ptr<rocksdb::Iterator> it = NewIterator(codec::kEnt);
+  std::string prefix = codec::EntityPrefix(id);
+  it->Seek(codec::EntityKey(id, as_of));
+  if (!it->Valid()) {
+    if (!it->status().ok()) return FromRocks(it->status(), "read entity");
+    return std::nullopt;
+  }
+  if (!it->key().starts_with(prefix)) return std::nullopt;
+  absl::StatusOr<codec::EntityRecord> rec = codec::DecodeEntity(it->value().ToStringView());
+  if (!rec.ok()) return rec.status();
+  EntityVersion v{std::move(*rec), codec::EntityKeyTx(it->key().ToStringView())};
+  v.record.entity.updated_at = v.tx;
+  return v;
+}
+
+absl::StatusOr<std::optional<codec::StatementRecord>> DbReader::StatementAt(StatementId sid) const {
+  absl::StatusOr<std::optional<std::string>> raw = Get(codec::kStmt, codec::StatementKey(sid));
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::nullopt;
+  absl::StatusOr<codec::StatementRecord> rec = codec::DecodeStatement(**raw);
+  if (!rec.ok()) return rec.status();
+  return std::move(*rec);
+}
+
+absl::StatusOr<Evidence> DecodeEvidenceEntry(std::string_view key, std::string_view value) {
+  absl::StatusOr<Evidence> e = codec::DecodeEvidence(value);
+  if (!e.ok()) return e.status();
+  if (key.size() != 8 + codec::kDigestSize) return absl::DataLossError("corrupt evidence key");
+  std::string_view digest = key.substr(8);
+  e->id = absl::BytesToHexString(absl::string_view(digest.data(), digest.size()));
+  return e;
+}
+
+absl::StatusOr<std::vector<Evidence>> DbReader::EvidenceOf(StatementId sid) const {
+  std::vector<Evidence> out;
+  std::string prefix = codec::EvidencePrefix(sid);
+  std::unique_ptr<rocksdb::Iterator> it = NewIterator(codec::kEv);
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    absl::StatusOr<Evidence> e =
+        DecodeEvidenceEntry(it->key().ToStringView(), it->value().ToStringView());
+    if (!e.ok()) return e.status();
+    out.push_back(std::move(*e));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "read evidence");
+  return out;
+}
+
+absl::StatusOr<std::optional<codec::IndexValue>> DbReader::IndexAt(codec::IndexOrder order,
+                                                                   const codec::Triple& t,
+                                                                   StatementId sid) const {
+  absl::StatusOr<std::optional<std::string>> raw =
+      Get(codec::IndexCf(order), codec::IndexKey(order, t, sid));
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return std::nullopt;
+  absl::StatusOr<codec::IndexValue> v = codec::DecodeIndexValue(**raw);
+  if (!v.ok()) return v.status();
+  return std::move(*v);
+}
+
+absl::StatusOr<uint64_t> DbReader::Counter(std::string_view key) const {
+  absl::StatusOr<std::optional<std::string>> raw = Get(codec::kMeta, key);
+  if (!raw.ok()) return raw.status();
+  if (!raw->has_value()) return 0;
+  if ((*raw)->size() != 8)
+    return absl::DataLossError(absl::StrCat("corrupt meta counter ", std::string(key)));
+  return codec::DecodeFixed64((*raw)->data());
+}
+
+}  // namespace kg

@@ -1,0 +1,190 @@
+// Store::Retract, Store::Merge and Store::Split: each one WriteBatch.
+
+#include <algorithm>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "storage/rocks_store.h"
+#include "storage/status_macros.h"
+#include "storage/validation.h"
+
+namespace kg {
+namespace {
+
+std::string S(std::string_view v) { return std::string(v); }
+
+// A merge or split re-points at most this many statements in one batch.
+constexpr size_t kMaxRepoint = 200000;
+
+struct Loaded {
+  TermId term = 0;
+  EntityVersion version;
+};
+
+absl::StatusOr<Loaded> LoadEntity(const WriteTxn& txn, std::string_view id,
+                                  std::string_view field) {
+  KG_RETURN_IF_ERROR(CheckEntityId(id, field));
+  KG_ASSIGN_OR_RETURN(std::optional<TermId> term, txn.FindTerm(codec::EntityTerm(id)));
+  if (term) {
+    KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, txn.LatestEntity(*term));
+    if (v) return Loaded{*term, std::move(*v)};
+  }
+  return absl::NotFoundError(absl::StrCat(S(field), ": entity '", S(id), "' not found"));
+}
+
+// Moves each statement to where its original endpoints resolve now.
+absl::Status RepointAll(WriteTxn& txn, const std::vector<StatementId>& sids) {
+  for (StatementId sid : sids) {
+    KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, txn.GetStatement(sid));
+    if (!rec) return absl::DataLossError(absl::StrCat("index names unknown statement ", sid));
+    KG_ASSIGN_OR_RETURN(TermId s, txn.ResolveMerged(rec->original.s));
+    TermId o = rec->original.o;
+    if (rec->object_is_entity) {
+      KG_ASSIGN_OR_RETURN(o, txn.ResolveMerged(o));
+    }
+    KG_RETURN_IF_ERROR(txn.Repoint(sid, s, o));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<TxTime> RocksStore::Retract(StatementId statement, std::string_view evidence_id,
+                                           std::string_view reason, const WriteContext& context) {
+  absl::MutexLock lock(&write_mu_);
+  WriteTxn txn = BeginWrite(context);
+  KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, txn.GetStatement(statement));
+  if (!rec) return absl::NotFoundError(absl::StrCat("statement: ", statement, " not found"));
+  KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, txn.EvidenceOf(statement));
+  int retracted = 0;
+  bool found = false;
+  for (Evidence& e : evidence) {
+    if (!evidence_id.empty() && e.id != evidence_id) continue;
+    found = true;
+    if (e.retracted_at != 0) {
+      if (evidence_id.empty()) continue;
+      return absl::FailedPreconditionError(
+          absl::StrCat("evidence_id: ", e.id, " already retracted at ", e.retracted_at));
+    }
+    e.retracted_at = txn.now();
+    e.retracted_by = context.principal;
+    e.retraction_reason = S(reason);
+    std::string digest = absl::HexStringToBytes(e.id);
+    std::string id = std::move(e.id);
+    e.id.clear();
+    txn.Put(codec::kEv, codec::EvidenceKey(statement, digest), codec::EncodeEvidence(e));
+    HistoryEvent h;
+    h.type = HistoryEvent::Type::kEvidenceRetracted;
+    h.statement = statement;
+    h.evidence_id = id;
+    h.reason = S(reason);
+    txn.Log('S', statement, std::move(h));
+    ++retracted;
+  }
+  if (!found && !evidence_id.empty()) {
+    return absl::NotFoundError(
+        absl::StrCat("evidence_id: ", S(evidence_id), " not found in statement ", statement));
+  }
+  if (retracted == 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("statement: ", statement, " has no live evidence to retract"));
+  }
+  KG_RETURN_IF_ERROR(txn.RefreshSummary(statement));
+  KG_RETURN_IF_ERROR(Commit(txn));
+  return txn.now();
+}
+
+absl::StatusOr<TxTime> RocksStore::Merge(std::string_view from, std::string_view into,
+                                         const WriteContext& context) {
+  absl::MutexLock lock(&write_mu_);
+  WriteTxn txn = BeginWrite(context);
+  KG_ASSIGN_OR_RETURN(Loaded f, LoadEntity(txn, from, "from"));
+  KG_ASSIGN_OR_RETURN(Loaded t, LoadEntity(txn, into, "into"));
+  if (f.term == t.term) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("into: cannot merge entity '", S(from), "' into itself"));
+  }
+  if (!f.version.record.entity.merged_into.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat("from: entity '", S(from),
+                                                      "' is already merged into '",
+                                                      f.version.record.entity.merged_into, "'"));
+  }
+  if (!t.version.record.entity.merged_into.empty()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "into: entity '", S(into), "' is merged into '", t.version.record.entity.merged_into, "'"));
+  }
+  KG_ASSIGN_OR_RETURN(std::vector<StatementId> sids, txn.StatementsAt(f.term, kMaxRepoint));
+
+  // `into` takes from's names it does not have yet, remembered for Split.
+  codec::EntityRecord into_rec = t.version.record;
+  codec::MergedNames added{S(from), {}};
+  std::vector<std::string> names = f.version.record.entity.aliases;
+  names.insert(names.begin(), f.version.record.entity.label);
+  for (const std::string& n : names) {
+    const auto& have = into_rec.entity.aliases;
+    if (n.empty() || n == into_rec.entity.label ||
+        std::find(have.begin(), have.end(), n) != have.end() ||
+        std::find(added.names.begin(), added.names.end(), n) != added.names.end())
+      continue;
+    added.names.push_back(n);
+  }
+  into_rec.entity.aliases.insert(into_rec.entity.aliases.end(), added.names.begin(),
+                                 added.names.end());
+  into_rec.merged.push_back(std::move(added));
+  codec::EntityRecord from_rec = f.version.record;
+  from_rec.entity.merged_into = S(into);
+
+  KG_RETURN_IF_ERROR(txn.PutEntity(f.term, from, &f.version.record, std::move(from_rec)));
+  KG_RETURN_IF_ERROR(txn.PutEntity(t.term, into, &t.version.record, std::move(into_rec)));
+  KG_RETURN_IF_ERROR(RepointAll(txn, sids));
+  HistoryEvent h;
+  h.type = HistoryEvent::Type::kMerged;
+  h.entity = S(from);
+  h.other_entity = S(into);
+  txn.Log('E', f.term, h);
+  txn.Log('E', t.term, h);
+  KG_RETURN_IF_ERROR(Commit(txn));
+  return txn.now();
+}
+
+absl::StatusOr<TxTime> RocksStore::Split(std::string_view merged, const WriteContext& context) {
+  absl::MutexLock lock(&write_mu_);
+  WriteTxn txn = BeginWrite(context);
+  KG_ASSIGN_OR_RETURN(Loaded f, LoadEntity(txn, merged, "merged"));
+  const std::string target_id = f.version.record.entity.merged_into;
+  if (target_id.empty()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("merged: entity '", S(merged), "' is not merged"));
+  }
+  KG_ASSIGN_OR_RETURN(Loaded t, LoadEntity(txn, target_id, "merged_into"));
+  // Statements of `merged` now sit at the end of its merge chain.
+  KG_ASSIGN_OR_RETURN(TermId resolved, txn.ResolveMerged(t.term));
+  KG_ASSIGN_OR_RETURN(std::vector<StatementId> sids, txn.StatementsAt(resolved, kMaxRepoint));
+
+  codec::EntityRecord target_rec = t.version.record;
+  for (auto it = target_rec.merged.begin(); it != target_rec.merged.end(); ++it) {
+    if (it->from != merged) continue;
+    auto& aliases = target_rec.entity.aliases;
+    for (const std::string& n : it->names) {
+      auto pos = std::find(aliases.begin(), aliases.end(), n);
+      if (pos != aliases.end()) aliases.erase(pos);
+    }
+    target_rec.merged.erase(it);
+    break;
+  }
+  codec::EntityRecord from_rec = f.version.record;
+  from_rec.entity.merged_into.clear();
+  KG_RETURN_IF_ERROR(txn.PutEntity(f.term, merged, &f.version.record, std::move(from_rec)));
+  KG_RETURN_IF_ERROR(txn.PutEntity(t.term, target_id, &t.version.record, std::move(target_rec)));
+  KG_RETURN_IF_ERROR(RepointAll(txn, sids));
+  HistoryEvent h;
+  h.type = HistoryEvent::Type::kSplit;
+  h.entity = S(merged);
+  h.other_entity = target_id;
+  txn.Log('E', f.term, h);
+  txn.Log('E', t.term, h);
+  KG_RETURN_IF_ERROR(Commit(txn));
+  return txn.now();
+}
+
+}  // namespace kg

@@ -1,0 +1,60 @@
+// RocksStore: the kg::Store over one RocksDB database. Internal; callers use
+// Store::Open.
+
+#ifndef KGD_STORAGE_ROCKS_STORE_H_
+#define KGD_STORAGE_ROCKS_STORE_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
+#include "rocksdb/db.h"
+#include "storage/db_reader.h"
+#include "storage/dictionary.h"
+#include "storage/schema.h"
+#include "storage/store.h"
+#include "storage/write_txn.h"
+
+namespace kg {
+
+class RocksStore final : public Store {
+ public:
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const StoreOptions& options);
+  ~RocksStore() override;
+
+  absl::StatusOr<WriteResult> Apply(const WriteBatch& batch, const WriteContext& context) override;
+  absl::StatusOr<TxTime> Retract(StatementId statement, std::string_view evidence_id,
+                                 std::string_view reason, const WriteContext& context) override;
+  absl::StatusOr<TxTime> Merge(std::string_view from, std::string_view into,
+                               const WriteContext& context) override;
+  absl::StatusOr<TxTime> Split(std::string_view merged, const WriteContext& context) override;
+  std::unique_ptr<View> NewView(std::function<bool()> is_cancelled) const override;
+  absl::Status Checkpoint(const std::string& directory) const override;
+  const Schema& schema() const override { return schema_; }
+
+ private:
+  RocksStore(StoreOptions options, Schema schema)
+      : options_(std::move(options)), schema_(std::move(schema)) {}
+
+  // A new write at the next transaction time: max(clock, last + 1).
+  WriteTxn BeginWrite(const WriteContext& context) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+  // Commits `txn`; on success advances the counters and caches new terms.
+  absl::Status Commit(WriteTxn& txn) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
+
+  absl::Status ValidateStatements(const WriteBatch& batch, WriteTxn& txn) const;
+
+  const StoreOptions options_;
+  const Schema schema_;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  std::unique_ptr<Dictionary> dict_;
+  DbHandles handles_;
+  absl::Mutex write_mu_;
+  Counters counters_ ABSL_GUARDED_BY(write_mu_);
+};
+
+}  // namespace kg
+
+#endif  // KGD_STORAGE_ROCKS_STORE_H_

@@ -1,0 +1,364 @@
+// Entity, pattern and edge reads of a RocksView.
+
+#include "storage/rocks_view.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/str_cat.h"
+#include "storage/corroboration.h"
+#include "storage/rocks_status.h"
+#include "storage/status_macros.h"
+#include "storage/validation.h"
+#include "storage/write_txn.h"
+
+namespace kg {
+
+using codec::IndexOrder;
+
+namespace {
+
+std::string S(std::string_view v) { return std::string(v); }
+
+// Cancellation is polled once per this many loop iterations.
+constexpr uint32_t kCancelPollInterval = 256;
+constexpr int kMaxMergeChain = 64;
+
+bool StartsWith(const rocksdb::Slice& s, std::string_view prefix) {
+  return s.ToStringView().substr(0, prefix.size()) == prefix;
+}
+
+// Whether the summary in an index value answers for `filter` at `as_of`.
+bool SummaryAnswers(const codec::IndexValue& v, const Filter& filter, TxTime as_of) {
+  return filter.SelectsAllEvidence() && as_of >= v.last_change;
+}
+
+bool SummaryPasses(const codec::IndexValue& v, const Filter& filter) {
+  return v.live_evidence > 0 && MeetsMinimums(filter, v.confidence, v.independent_sources) &&
+         ValidTimeOverlaps(filter, v.valid_from, v.valid_to);
+}
+
+}  // namespace
+
+RocksView::RocksView(const DbHandles& h, std::function<bool()> is_cancelled)
+    : snapshot_(h.db->GetSnapshot()),
+      reader_(h, snapshot_),
+      is_cancelled_(std::move(is_cancelled)) {
+  absl::StatusOr<uint64_t> last = reader_.Counter(codec::kLastTxKey);
+  // A failed read leaves time 0: the view then sees an empty graph, and the
+  // same storage error surfaces on its first real read.
+  snapshot_time_ = last.ok() ? static_cast<TxTime>(*last) : 0;
+}
+
+RocksView::~RocksView() { reader_.handles().db->ReleaseSnapshot(snapshot_); }
+
+absl::Status RocksView::Tick() {
+  if (is_cancelled_ && ++ticks_ % kCancelPollInterval == 0 && is_cancelled_()) {
+    return absl::CancelledError("read cancelled");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RocksView::StartPage(std::string_view token, TxTime as_of, TxTime* eff,
+                                  std::string* resume) const {
+  resume->clear();
+  *eff = Effective(as_of);
+  if (token.empty()) return absl::OkStatus();
+  TxTime pinned;
+  KG_RETURN_IF_ERROR(codec::DecodePageToken(token, &pinned, resume));
+  *eff = Effective(pinned);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TermId> RocksView::FollowMerges(TermId id, TxTime as_of) const {
+  for (int i = 0; i < kMaxMergeChain; ++i) {
+    KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, reader_.EntityAt(id, as_of));
+    if (!v || v->record.entity.merged_into.empty()) return id;
+    KG_ASSIGN_OR_RETURN(std::optional<TermId> next,
+                        reader_.FindEntity(v->record.entity.merged_into));
+    if (!next) return id;
+    id = *next;
+  }
+  return id;
+}
+
+absl::StatusOr<Entity> RocksView::GetEntity(std::string_view id, TxTime as_of) {
+  KG_ASSIGN_OR_RETURN(std::optional<TermId> term, reader_.FindEntity(id));
+  std::optional<EntityVersion> v;
+  if (term) {
+    KG_ASSIGN_OR_RETURN(v, reader_.EntityAt(*term, Effective(as_of)));
+  }
+  if (!v) return absl::NotFoundError(absl::StrCat("entity '", S(id), "' not found"));
+  v->record.entity.id = S(id);
+  return std::move(v->record.entity);
+}
+
+absl::StatusOr<Page<Entity>> RocksView::SearchEntities(std::string_view prefix,
+                                                       const std::vector<std::string>& kinds,
+                                                       TxTime as_of, int32_t limit,
+                                                       std::string_view page_token) {
+  limit = ClampLimit(limit);
+  TxTime eff;
+  std::string resume;
+  KG_RETURN_IF_ERROR(StartPage(page_token, as_of, &eff, &resume));
+  const std::string norm = NormalizeText(prefix);
+  const Schema& schema = *reader_.handles().schema;
+  Page<Entity> page;
+  std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kAlias);
+  for (it->Seek(std::max(resume, norm)); it->Valid() && StartsWith(it->key(), norm); it->Next()) {
+    KG_RETURN_IF_ERROR(Tick());
+    std::string_view name;
+    TermId term;
+    if (!codec::DecodeAliasKey(it->key().ToStringView(), &name, &term)) {
+      return absl::DataLossError("corrupt alias key");
+    }
+    KG_ASSIGN_OR_RETURN(std::vector<codec::Interval> intervals,
+                        codec::DecodeIntervals(it->value().ToStringView()));
+    if (!codec::AnyContains(intervals, eff)) continue;
+    KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, reader_.EntityAt(term, eff));
+    if (!v || !v->record.entity.merged_into.empty()) continue;
+    if (!kinds.empty() && std::none_of(kinds.begin(), kinds.end(), [&](const std::string& k) {
+          return schema.IsKindOf(v->record.entity.kind, k);
+        }))
+      continue;
+    // Each entity once: at the smallest of its names that match.
+    bool first = true;
+    for (const std::string& n : SearchNames(v->record)) {
+      if (n.compare(0, norm.size(), norm) == 0) {
+        first = n == name;
+        break;
+      }
+    }
+    if (!first) continue;
+    if (static_cast<int32_t>(page.items.size()) == limit) {
+      page.next_page_token = codec::EncodePageToken(eff, it->key().ToStringView());
+      break;
+    }
+    KG_ASSIGN_OR_RETURN(v->record.entity.id, reader_.EntityId(term));
+    page.items.push_back(std::move(v->record.entity));
+  }
+  KG_RETURN_IF_ERROR(FromRocks(it->status(), "search"));
+  return page;
+}
+
+absl::StatusOr<std::optional<Statement>> RocksView::Evaluate(StatementId sid,
+                                                             const codec::Triple& at,
+                                                             const Filter& filter, TxTime as_of,
+                                                             bool apply_minimums) {
+  KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(sid));
+  if (!rec) return absl::DataLossError(absl::StrCat("index names unknown statement ", sid));
+  if (apply_minimums && !ValidTimeOverlaps(filter, rec->valid_from, rec->valid_to)) {
+    return std::nullopt;
+  }
+  KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(sid));
+  Statement st;
+  std::vector<const Evidence*> selected;
+  for (Evidence& e : evidence) {
+    if (SelectsEvidence(filter, as_of, e)) selected.push_back(&e);
+  }
+  if (selected.empty()) return std::nullopt;
+  st.corroboration = Corroborate(selected);
+  if (apply_minimums &&
+      !MeetsMinimums(filter, st.corroboration.confidence, st.corroboration.independent_sources)) {
+    return std::nullopt;
+  }
+  st.id = sid;
+  KG_ASSIGN_OR_RETURN(st.subject, reader_.EntityId(at.s));
+  KG_ASSIGN_OR_RETURN(Value p, reader_.TermValue(at.p));
+  st.predicate = std::move(p.lexical);
+  KG_ASSIGN_OR_RETURN(st.object, reader_.TermValue(at.o));
+  st.valid_from = rec->valid_from;
+  st.valid_to = rec->valid_to;
+  for (const Evidence* e : selected) st.evidence.push_back(*e);
+  return st;
+}
+
+absl::StatusOr<Page<Statement>> RocksView::Match(const Pattern& pattern, const Filter& filter,
+                                                 int32_t limit, std::string_view page_token) {
+  limit = ClampLimit(limit);
+  TxTime eff;
+  std::string resume;
+  KG_RETURN_IF_ERROR(StartPage(page_token, filter.as_of, &eff, &resume));
+  Page<Statement> page;
+  // Bound positions as terms; an unknown term matches nothing.
+  std::optional<TermId> s, p, o;
+  if (!pattern.subject.empty()) {
+    KG_ASSIGN_OR_RETURN(s, reader_.FindEntity(pattern.subject));
+    if (!s) return page;
+    KG_ASSIGN_OR_RETURN(*s, FollowMerges(*s, eff));
+  }
+  if (!pattern.predicate.empty()) {
+    KG_ASSIGN_OR_RETURN(p, reader_.FindTerm(codec::PredicateTerm(pattern.predicate)));
+    if (!p) return page;
+  }
+  if (pattern.object) {
+    KG_ASSIGN_OR_RETURN(o, reader_.FindTerm(codec::ValueTerm(*pattern.object)));
+    if (!o) return page;
+    if (pattern.object->is_entity()) {
+      KG_ASSIGN_OR_RETURN(*o, FollowMerges(*o, eff));
+    }
+  }
+  // The index whose key starts with every bound position.
+  IndexOrder order = IndexOrder::kSpo;
+  std::string prefix;
+  if (s && p) {
+    order = IndexOrder::kSpo;
+    prefix = codec::Fixed64(*s) + codec::Fixed64(*p) + (o ? codec::Fixed64(*o) : "");
+  } else if (s && o) {
+    order = IndexOrder::kOsp;
+    prefix = codec::Fixed64(*o) + codec::Fixed64(*s);
+  } else if (s) {
+    prefix = codec::Fixed64(*s);
+  } else if (p) {
+    order = IndexOrder::kPos;
+    prefix = codec::Fixed64(*p) + (o ? codec::Fixed64(*o) : "");
+  } else if (o) {
+    order = IndexOrder::kOsp;
+    prefix = codec::Fixed64(*o);
+  }
+  Filter f = filter;
+  f.as_of = eff;
+  std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::IndexCf(order));
+  for (it->Seek(std::max(resume, prefix)); it->Valid() && StartsWith(it->key(), prefix);
+       it->Next()) {
+    KG_RETURN_IF_ERROR(Tick());
+    codec::Triple t;
+    StatementId sid;
+    if (!codec::DecodeIndexKey(order, it->key().ToStringView(), &t, &sid)) {
+      return absl::DataLossError("corrupt index key");
+    }
+    KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(it->value().ToStringView()));
+    if (!codec::AnyContains(v.intervals, eff)) continue;
+    if (SummaryAnswers(v, f, eff) && !SummaryPasses(v, f)) continue;
+    KG_ASSIGN_OR_RETURN(std::optional<Statement> st, Evaluate(sid, t, f, eff, true));
+    if (!st) continue;
+    if (static_cast<int32_t>(page.items.size()) == limit) {
+      page.next_page_token = codec::EncodePageToken(eff, it->key().ToStringView());
+      break;
+    }
+    page.items.push_back(std::move(*st));
+  }
+  KG_RETURN_IF_ERROR(FromRocks(it->status(), "match"));
+  return page;
+}
+
+absl::StatusOr<Statement> RocksView::GetStatement(StatementId id, const Filter& filter,
+                                                  bool include_retracted) {
+  const TxTime eff = Effective(filter.as_of);
+  KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(id));
+  KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(id));
+  bool existed = std::any_of(evidence.begin(), evidence.end(),
+                             [&](const Evidence& e) { return e.ingested_at <= eff; });
+  if (!rec || !existed) return absl::NotFoundError(absl::StrCat("statement ", id, " not found"));
+  Statement st;
+  st.id = id;
+  codec::Triple at = rec->TripleAt(eff);
+  KG_ASSIGN_OR_RETURN(st.subject, reader_.EntityId(at.s));
+  KG_ASSIGN_OR_RETURN(Value p, reader_.TermValue(at.p));
+  st.predicate = std::move(p.lexical);
+  KG_ASSIGN_OR_RETURN(st.object, reader_.TermValue(at.o));
+  st.valid_from = rec->valid_from;
+  st.valid_to = rec->valid_to;
+  std::vector<const Evidence*> selected;
+  for (const Evidence& e : evidence) {
+    if (SelectsEvidence(filter, eff, e)) {
+      selected.push_back(&e);
+      continue;
+    }
+    if (!include_retracted || e.retracted_at == 0 || e.retracted_at > eff) continue;
+    // Retracted as of eff: shown when the other selectors would keep it.
+    Evidence live = e;
+    live.retracted_at = 0;
+    if (SelectsEvidence(filter, eff, live)) st.evidence.push_back(e);
+  }
+  st.corroboration = Corroborate(selected);
+  std::vector<Evidence> all;
+  for (const Evidence* e : selected) all.push_back(*e);
+  all.insert(all.end(), st.evidence.begin(), st.evidence.end());
+  st.evidence = std::move(all);
+  return st;
+}
+
+absl::StatusOr<TermId> RocksView::LookupEntity(std::string_view id) {
+  KG_ASSIGN_OR_RETURN(std::optional<TermId> t, reader_.FindEntity(id));
+  if (!t) return absl::NotFoundError(absl::StrCat("entity '", S(id), "' not found"));
+  return *t;
+}
+
+absl::StatusOr<TermId> RocksView::LookupPredicate(std::string_view name) {
+  KG_ASSIGN_OR_RETURN(std::optional<TermId> t, reader_.FindTerm(codec::PredicateTerm(name)));
+  if (!t) return absl::NotFoundError(absl::StrCat("predicate '", S(name), "' not found"));
+  return *t;
+}
+
+absl::StatusOr<Value> RocksView::Resolve(TermId term) { return reader_.TermValue(term); }
+
+absl::StatusOr<std::string> RocksView::KindOf(TermId entity, TxTime as_of) {
+  KG_ASSIGN_OR_RETURN(Value v, reader_.TermValue(entity));
+  if (!v.is_entity()) return std::string();
+  KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> version,
+                      reader_.EntityAt(entity, Effective(as_of)));
+  if (!version) return absl::NotFoundError(absl::StrCat("entity '", v.lexical, "' not found"));
+  return std::move(version->record.entity.kind);
+}
+
+absl::Status RocksView::ScanEdges(TermId node, Direction direction, std::optional<TermId> predicate,
+                                  const Filter& filter,
+                                  const std::function<bool(const Edge&)>& visit) {
+  const TxTime eff = Effective(filter.as_of);
+  Filter f = filter;
+  f.as_of = eff;
+  struct Scan {
+    IndexOrder order;
+    std::string prefix;
+    bool incoming;
+  };
+  std::vector<Scan> scans;
+  if (direction != Direction::kIn) {
+    scans.push_back({IndexOrder::kSpo,
+                     codec::Fixed64(node) + (predicate ? codec::Fixed64(*predicate) : ""), false});
+  }
+  if (direction != Direction::kOut) {
+    if (predicate) {
+      scans.push_back({IndexOrder::kPos, codec::Fixed64(*predicate) + codec::Fixed64(node), true});
+    } else {
+      scans.push_back({IndexOrder::kOsp, codec::Fixed64(node), true});
+    }
+  }
+  for (const Scan& scan : scans) {
+    std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::IndexCf(scan.order));
+    for (it->Seek(scan.prefix); it->Valid() && StartsWith(it->key(), scan.prefix); it->Next()) {
+      KG_RETURN_IF_ERROR(Tick());
+      codec::Triple t;
+      StatementId sid;
+      if (!codec::DecodeIndexKey(scan.order, it->key().ToStringView(), &t, &sid)) {
+        return absl::DataLossError("corrupt index key");
+      }
+      // A self-loop was already visited by the outgoing scan.
+      if (scan.incoming && direction == Direction::kBoth && t.s == node) continue;
+      KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(it->value().ToStringView()));
+      if (!codec::AnyContains(v.intervals, eff)) continue;
+      Edge edge{sid, t.s, t.p, t.o, v.object_is_entity, v.confidence, v.independent_sources};
+      if (SummaryAnswers(v, f, eff)) {
+        if (!SummaryPasses(v, f)) continue;
+      } else {
+        if (!ValidTimeOverlaps(f, v.valid_from, v.valid_to)) continue;
+        KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(sid));
+        std::vector<const Evidence*> selected;
+        for (const Evidence& e : evidence) {
+          if (SelectsEvidence(f, eff, e)) selected.push_back(&e);
+        }
+        if (selected.empty()) continue;
+        Corroboration c = Corroborate(selected);
+        if (!MeetsMinimums(f, c.confidence, c.independent_sources)) continue;
+        edge.confidence = c.confidence;
+        edge.independent_sources = c.independent_sources;
+      }
+      if (!visit(edge)) return absl::OkStatus();
+    }
+    KG_RETURN_IF_ERROR(FromRocks(it->status(), "scan edges"));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace kg

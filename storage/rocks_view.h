@@ -1,0 +1,82 @@
+// RocksView: kg::View over one RocksDB snapshot. Internal; callers use
+// Store::NewView.
+
+#ifndef KGD_STORAGE_ROCKS_VIEW_H_
+#define KGD_STORAGE_ROCKS_VIEW_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "storage/db_reader.h"
+#include "storage/store.h"
+
+namespace kg {
+
+// Results per page when the caller asks for none or too many.
+inline constexpr int32_t kMaxPageSize = 10000;
+
+class RocksView final : public View {
+ public:
+  RocksView(const DbHandles& h, std::function<bool()> is_cancelled);
+  ~RocksView() override;
+
+  TxTime snapshot_time() const override { return snapshot_time_; }
+  absl::StatusOr<Entity> GetEntity(std::string_view id, TxTime as_of) override;
+  absl::StatusOr<Page<Entity>> SearchEntities(std::string_view prefix,
+                                              const std::vector<std::string>& kinds, TxTime as_of,
+                                              int32_t limit, std::string_view page_token) override;
+  absl::StatusOr<Page<Statement>> Match(const Pattern& pattern, const Filter& filter, int32_t limit,
+                                        std::string_view page_token) override;
+  absl::StatusOr<Statement> GetStatement(StatementId id, const Filter& filter,
+                                         bool include_retracted) override;
+  absl::StatusOr<Page<Statement>> ClaimsBy(SourceRole role, std::string_view source,
+                                           std::string_view date_from, std::string_view date_to,
+                                           const Filter& filter, int32_t limit,
+                                           std::string_view page_token) override;
+  absl::StatusOr<Page<HistoryEvent>> EntityHistory(std::string_view id, TxTime as_of, int32_t limit,
+                                                   std::string_view page_token) override;
+  absl::StatusOr<Page<HistoryEvent>> StatementHistory(StatementId id, TxTime as_of, int32_t limit,
+                                                      std::string_view page_token) override;
+  absl::StatusOr<Stats> GetStats(TxTime as_of) override;
+  absl::StatusOr<TermId> LookupEntity(std::string_view id) override;
+  absl::StatusOr<TermId> LookupPredicate(std::string_view name) override;
+  absl::StatusOr<Value> Resolve(TermId term) override;
+  absl::StatusOr<std::string> KindOf(TermId entity, TxTime as_of) override;
+  absl::Status ScanEdges(TermId node, Direction direction, std::optional<TermId> predicate,
+                         const Filter& filter,
+                         const std::function<bool(const Edge&)>& visit) override;
+
+ private:
+  // as_of clamped to what this snapshot can see.
+  TxTime Effective(TxTime as_of) const { return std::min(as_of, snapshot_time_); }
+  // CANCELLED every so often once is_cancelled fires.
+  absl::Status Tick();
+  // Resolves the page token (or the effective as_of when empty).
+  absl::Status StartPage(std::string_view token, TxTime as_of, TxTime* eff,
+                         std::string* resume) const;
+  // Follows merged_into as of `as_of` from an entity term.
+  absl::StatusOr<TermId> FollowMerges(TermId id, TxTime as_of) const;
+  // The statement `sid` as seen at `t` (endpoint ids from `at`), with the
+  // evidence `filter` selects and their corroboration; nullopt when it does
+  // not pass the filter.
+  absl::StatusOr<std::optional<Statement>> Evaluate(StatementId sid, const codec::Triple& at,
+                                                    const Filter& filter, TxTime as_of,
+                                                    bool apply_minimums);
+  absl::StatusOr<Page<HistoryEvent>> History(char tag, uint64_t target, TxTime as_of, int32_t limit,
+                                             std::string_view page_token);
+
+  const rocksdb::Snapshot* snapshot_;
+  DbReader reader_;
+  std::function<bool()> is_cancelled_;
+  TxTime snapshot_time_ = 0;
+  uint32_t ticks_ = 0;
+};
+
+inline int32_t ClampLimit(int32_t limit) {
+  return limit <= 0 || limit > kMaxPageSize ? kMaxPageSize : limit;
+}
+
+}  // namespace kg
+
+#endif  // KGD_STORAGE_ROCKS_VIEW_H_

@@ -1,0 +1,204 @@
+#include "storage/validation.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+
+namespace kg {
+namespace {
+
+std::string S(std::string_view v) { return std::string(v); }
+
+absl::Status Invalid(std::string_view field, std::string_view reason) {
+  return absl::InvalidArgumentError(absl::StrCat(S(field), ": ", S(reason)));
+}
+
+bool AllDigits(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+int DaysInMonth(int year, int month) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return month == 2 && leap ? 29 : kDays[month - 1];
+}
+
+}  // namespace
+
+absl::Status CheckEntityId(std::string_view id, std::string_view field) {
+  if (id.empty()) return Invalid(field, "must not be empty");
+  if (id.size() > 256) return Invalid(field, absl::StrCat("longer than 256 bytes: ", id.size()));
+  for (char c : id) {
+    auto u = static_cast<unsigned char>(c);
+    if (u <= 0x20 || u == 0x7f) {
+      return Invalid(
+          field, absl::StrCat("must not contain whitespace or control characters: '", S(id), "'"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+bool IsValidDate(std::string_view d) {
+  if (d.size() != 4 && d.size() != 7 && d.size() != 10) return false;
+  if (!AllDigits(d.substr(0, 4))) return false;
+  if (d.size() == 4) return true;
+  if (d[4] != '-' || !AllDigits(d.substr(5, 2))) return false;
+  int year = std::atoi(std::string(d.substr(0, 4)).c_str());
+  int month = std::atoi(std::string(d.substr(5, 2)).c_str());
+  if (month < 1 || month > 12) return false;
+  if (d.size() == 7) return true;
+  if (d[7] != '-' || !AllDigits(d.substr(8, 2))) return false;
+  int day = std::atoi(std::string(d.substr(8, 2)).c_str());
+  return day >= 1 && day <= DaysInMonth(year, month);
+}
+
+absl::Status CheckDate(std::string_view date, std::string_view field) {
+  if (date.empty() || IsValidDate(date)) return absl::OkStatus();
+  return Invalid(field, absl::StrCat("not a date (YYYY[-MM[-DD]]): '", S(date), "'"));
+}
+
+std::string DateLow(std::string_view d) {
+  std::string s(d);
+  if (s.size() == 4) s += "-01";
+  if (s.size() == 7) s += "-01";
+  return s;
+}
+
+std::string DateHigh(std::string_view d) {
+  std::string s(d);
+  if (s.size() == 4) s += "-12";
+  if (s.size() == 7) {
+    int year = std::atoi(s.substr(0, 4).c_str());
+    int month = std::atoi(s.substr(5, 2).c_str());
+    int days = month >= 1 && month <= 12 ? DaysInMonth(year, month) : 31;
+    s += absl::StrCat("-", days);
+  }
+  return s;
+}
+
+absl::Status CheckLiteral(const Value& v, std::string_view field) {
+  switch (v.type) {
+    case ValueType::kEntity:
+      return CheckEntityId(v.lexical, field);
+    case ValueType::kString:
+      return absl::OkStatus();
+    case ValueType::kInteger: {
+      int64_t n;
+      std::string_view digits = v.lexical;
+      if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
+      if (!AllDigits(digits) || !absl::SimpleAtoi(v.lexical, &n)) {
+        return Invalid(field, absl::StrCat("not an integer: '", v.lexical, "'"));
+      }
+      return absl::OkStatus();
+    }
+    case ValueType::kDecimal: {
+      std::string_view s = v.lexical;
+      if (!s.empty() && s[0] == '-') s.remove_prefix(1);
+      size_t dot = s.find('.');
+      bool ok = dot == std::string_view::npos
+                    ? AllDigits(s)
+                    : AllDigits(s.substr(0, dot)) && AllDigits(s.substr(dot + 1));
+      if (!ok) return Invalid(field, absl::StrCat("not a decimal: '", v.lexical, "'"));
+      return absl::OkStatus();
+    }
+    case ValueType::kDate:
+      if (!IsValidDate(v.lexical)) {
+        return Invalid(field, absl::StrCat("not a date (YYYY[-MM[-DD]]): '", v.lexical, "'"));
+      }
+      return absl::OkStatus();
+    case ValueType::kBoolean:
+      if (v.lexical != "true" && v.lexical != "false") {
+        return Invalid(field, absl::StrCat("not a boolean (true|false): '", v.lexical, "'"));
+      }
+      return absl::OkStatus();
+  }
+  return Invalid(field, absl::StrCat("unknown value type ", static_cast<int>(v.type)));
+}
+
+absl::Status CheckEntity(const Entity& e, const Schema& schema, std::string_view field) {
+  if (absl::Status s = CheckEntityId(e.id, absl::StrCat(S(field), ".id")); !s.ok()) return s;
+  if (!schema.IsKnownKind(e.kind)) {
+    return Invalid(absl::StrCat(S(field), ".kind"), absl::StrCat("unknown kind '", e.kind, "'"));
+  }
+  if (e.latitude && !(*e.latitude >= -90 && *e.latitude <= 90)) {
+    return Invalid(absl::StrCat(S(field), ".latitude"),
+                   absl::StrCat("must be in [-90, 90], got ", *e.latitude));
+  }
+  if (e.longitude && !(*e.longitude >= -180 && *e.longitude <= 180)) {
+    return Invalid(absl::StrCat(S(field), ".longitude"),
+                   absl::StrCat("must be in [-180, 180], got ", *e.longitude));
+  }
+  for (const auto& [key, value] : e.attributes) {
+    std::string f = absl::StrCat(S(field), ".attributes[", key, "]");
+    if (key.empty()) return Invalid(f, "attribute name must not be empty");
+    if (absl::Status s = CheckLiteral(value, f); !s.ok()) return s;
+  }
+  for (const auto& [scheme, value] : e.external_ids) {
+    if (scheme.empty() || value.empty()) {
+      return Invalid(absl::StrCat(S(field), ".external_ids[", scheme, "]"),
+                     "scheme and value must not be empty");
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckEvidence(const Evidence& e, std::string_view field) {
+  auto f = [&](std::string_view name) { return absl::StrCat(S(field), ".", S(name)); };
+  if (e.document.empty()) return Invalid(f("document"), "required");
+  if (absl::Status s = CheckEntityId(e.document, f("document")); !s.ok()) return s;
+  if (!e.publisher.empty()) {
+    if (absl::Status s = CheckEntityId(e.publisher, f("publisher")); !s.ok()) return s;
+  }
+  if (!e.claimant.empty()) {
+    if (absl::Status s = CheckEntityId(e.claimant, f("claimant")); !s.ok()) return s;
+  }
+  if (!(e.confidence >= 0 && e.confidence <= 1)) {
+    return Invalid(f("confidence"), absl::StrCat("must be in [0, 1], got ", e.confidence));
+  }
+  if (e.reliability < 'A' || e.reliability > 'F') {
+    return Invalid(f("reliability"),
+                   absl::StrCat("must be A-F, got '", std::string(1, e.reliability), "'"));
+  }
+  if (e.credibility < 1 || e.credibility > 6) {
+    return Invalid(f("credibility"), absl::StrCat("must be 1-6, got ", e.credibility));
+  }
+  bool unknown = e.span_begin == -1 && e.span_end == -1;
+  if (!unknown && !(e.span_begin >= 0 && e.span_end >= e.span_begin)) {
+    return Invalid(f("span_begin"), absl::StrCat("span must be both -1 or 0 <= begin <= end, got [",
+                                                 e.span_begin, ", ", e.span_end, ")"));
+  }
+  if (static_cast<uint8_t>(e.stance) > static_cast<uint8_t>(Stance::kClaims)) {
+    return Invalid(f("stance"), absl::StrCat("unknown stance ", static_cast<int>(e.stance)));
+  }
+  return CheckDate(e.reported_on, f("reported_on"));
+}
+
+bool SelectsEvidence(const Filter& f, TxTime as_of, const Evidence& e) {
+  if (e.ingested_at > as_of) return false;
+  if (e.retracted_at != 0 && e.retracted_at <= as_of) return false;
+  if (!f.publishers_allow.empty() && std::find(f.publishers_allow.begin(), f.publishers_allow.end(),
+                                               e.publisher) == f.publishers_allow.end())
+    return false;
+  if (std::find(f.publishers_deny.begin(), f.publishers_deny.end(), e.publisher) !=
+      f.publishers_deny.end())
+    return false;
+  return e.reliability <= f.min_reliability && e.credibility <= f.max_credibility;
+}
+
+bool ValidTimeOverlaps(const Filter& f, std::string_view valid_from, std::string_view valid_to) {
+  // [valid_from, valid_to] overlaps [f.valid_from, f.valid_to]; empty = open.
+  if (!f.valid_from.empty() && !valid_to.empty() && DateHigh(valid_to) < DateLow(f.valid_from))
+    return false;
+  if (!f.valid_to.empty() && !valid_from.empty() && DateLow(valid_from) > DateHigh(f.valid_to))
+    return false;
+  return true;
+}
+
+bool MeetsMinimums(const Filter& f, double confidence, int32_t sources) {
+  return confidence >= f.min_confidence && sources >= f.min_sources;
+}
+
+}  // namespace kg

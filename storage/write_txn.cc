@@ -1,0 +1,297 @@
+#include "storage/write_txn.h"
+
+#include <algorithm>
+#include <set>
+
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "storage/corroboration.h"
+#include "storage/rocks_status.h"
+#include "storage/status_macros.h"
+
+namespace kg {
+
+using codec::IndexOrder;
+
+namespace {
+
+constexpr IndexOrder kOrders[] = {IndexOrder::kSpo, IndexOrder::kPos, IndexOrder::kOsp};
+
+// Merged chains are short in practice; the bound only stops a corrupt cycle.
+constexpr int kMaxMergeChain = 64;
+
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
+}
+
+}  // namespace
+
+std::vector<std::string> SearchNames(const codec::EntityRecord& record) {
+  std::set<std::string> names;
+  if (!record.entity.merged_into.empty()) return {};
+  auto add = [&](std::string_view name) {
+    std::string n = NormalizeText(name);
+    if (!n.empty()) names.insert(std::move(n));
+  };
+  add(record.entity.label);
+  for (const std::string& a : record.entity.aliases) add(a);
+  return {names.begin(), names.end()};
+}
+
+WriteTxn::WriteTxn(const DbHandles& h, TxTime now, const Counters& counters, std::string principal)
+    : h_(h),
+      now_(now),
+      principal_(std::move(principal)),
+      latest_(h, nullptr),
+      counters_(counters) {}
+
+absl::StatusOr<std::optional<std::string>> WriteTxn::Get(int cf, std::string_view key) const {
+  auto it = overlay_[cf].find(std::string(key));
+  if (it != overlay_[cf].end()) return it->second;
+  return latest_.Get(cf, key);
+}
+
+absl::Status WriteTxn::Scan(
+    int cf, std::string_view prefix,
+    const std::function<bool(std::string_view, std::string_view)>& fn) const {
+  std::unique_ptr<rocksdb::Iterator> it = latest_.NewIterator(cf);
+  it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+  const std::map<std::string, std::string>& ov = overlay_[cf];
+  auto o = ov.lower_bound(std::string(prefix));
+  for (;;) {
+    bool db_ok = it->Valid() && StartsWith(it->key().ToStringView(), prefix);
+    bool ov_ok = o != ov.end() && StartsWith(o->first, prefix);
+    if (!db_ok && !ov_ok) break;
+    bool keep;
+    if (db_ok && (!ov_ok || it->key().ToStringView() < std::string_view(o->first))) {
+      keep = fn(it->key().ToStringView(), it->value().ToStringView());
+      it->Next();
+    } else {
+      if (db_ok && it->key().ToStringView() == std::string_view(o->first)) it->Next();
+      keep = fn(o->first, o->second);
+      ++o;
+    }
+    if (!keep) break;
+  }
+  return FromRocks(it->status(), "scan");
+}
+
+void WriteTxn::Put(int cf, std::string key, std::string value) {
+  batch_.Put(h_.cf[cf], key, value);
+  overlay_[cf][std::move(key)] = std::move(value);
+}
+
+absl::StatusOr<std::optional<TermId>> WriteTxn::FindTerm(std::string_view term) const {
+  auto it = pending_terms_.find(std::string(term));
+  if (it != pending_terms_.end()) return it->second;
+  return latest_.FindTerm(term);
+}
+
+absl::StatusOr<TermId> WriteTxn::Intern(std::string_view term) {
+  absl::StatusOr<std::optional<TermId>> found = FindTerm(term);
+  if (!found.ok()) return found.status();
+  if (found->has_value()) return **found;
+  TermId id = counters_.next_term++;
+  pending_terms_.emplace(std::string(term), id);
+  new_terms_.emplace_back(id, std::string(term));
+  Put(codec::kDict, std::string(term), codec::Fixed64(id));
+  Put(codec::kRdict, codec::Fixed64(id), std::string(term));
+  return id;
+}
+
+absl::StatusOr<std::optional<EntityVersion>> WriteTxn::LatestEntity(TermId id) const {
+  auto it = overlay_[codec::kEnt].find(codec::EntityKey(id, now_));
+  if (it != overlay_[codec::kEnt].end()) {
+    absl::StatusOr<codec::EntityRecord> rec = codec::DecodeEntity(it->second);
+    if (!rec.ok()) return rec.status();
+    EntityVersion v{std::move(*rec), now_};
+    v.record.entity.updated_at = now_;
+    return v;
+  }
+  return latest_.EntityAt(id, kLatest);
+}
+
+absl::Status WriteTxn::PutEntity(TermId id, std::string_view id_text,
+                                 const codec::EntityRecord* old, codec::EntityRecord record) {
+  record.entity.id.clear();  // the id is the key
+  record.entity.updated_at = 0;
+  record.entity.updated_by = principal_;
+  KG_RETURN_IF_ERROR(WriteAliasChanges(id, old, record));
+  Put(codec::kEnt, codec::EntityKey(id, now_), codec::EncodeEntity(record));
+  HistoryEvent e;
+  e.type = HistoryEvent::Type::kEntityUpserted;
+  e.entity = std::string(id_text);
+  Log('E', id, std::move(e));
+  return absl::OkStatus();
+}
+
+absl::Status WriteTxn::WriteAliasChanges(TermId id, const codec::EntityRecord* old,
+                                         const codec::EntityRecord& record) {
+  std::vector<std::string> before = old ? SearchNames(*old) : std::vector<std::string>{};
+  std::vector<std::string> after = SearchNames(record);
+  std::vector<std::string> removed, added;
+  std::set_difference(before.begin(), before.end(), after.begin(), after.end(),
+                      std::back_inserter(removed));
+  std::set_difference(after.begin(), after.end(), before.begin(), before.end(),
+                      std::back_inserter(added));
+  auto update = [&](const std::string& name, bool open) -> absl::Status {
+    std::string key = codec::AliasKey(name, id);
+    KG_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(codec::kAlias, key));
+    std::vector<codec::Interval> intervals;
+    if (raw) {
+      KG_ASSIGN_OR_RETURN(intervals, codec::DecodeIntervals(*raw));
+    }
+    if (open) {
+      intervals.push_back({now_, kLatest});
+    } else {
+      for (codec::Interval& i : intervals) {
+        if (i.to == kLatest) i.to = now_;
+      }
+    }
+    Put(codec::kAlias, std::move(key), codec::EncodeIntervals(intervals));
+    return absl::OkStatus();
+  };
+  for (const std::string& n : removed) KG_RETURN_IF_ERROR(update(n, false));
+  for (const std::string& n : added) KG_RETURN_IF_ERROR(update(n, true));
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TermId> WriteTxn::ResolveMerged(TermId id) const {
+  for (int i = 0; i < kMaxMergeChain; ++i) {
+    KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, LatestEntity(id));
+    if (!v || v->record.entity.merged_into.empty()) return id;
+    KG_ASSIGN_OR_RETURN(std::optional<TermId> next,
+                        FindTerm(codec::EntityTerm(v->record.entity.merged_into)));
+    if (!next) return absl::DataLossError("merged_into names an unknown entity");
+    id = *next;
+  }
+  return absl::DataLossError("merge chain too long (cycle?)");
+}
+
+absl::StatusOr<std::optional<codec::StatementRecord>> WriteTxn::GetStatement(
+    StatementId sid) const {
+  KG_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(codec::kStmt, codec::StatementKey(sid)));
+  if (!raw) return std::nullopt;
+  KG_ASSIGN_OR_RETURN(codec::StatementRecord rec, codec::DecodeStatement(*raw));
+  return rec;
+}
+
+void WriteTxn::PutStatement(StatementId sid, const codec::StatementRecord& record) {
+  Put(codec::kStmt, codec::StatementKey(sid), codec::EncodeStatement(record));
+}
+
+absl::StatusOr<std::vector<Evidence>> WriteTxn::EvidenceOf(StatementId sid) const {
+  std::vector<Evidence> out;
+  absl::Status status;
+  KG_RETURN_IF_ERROR(
+      Scan(codec::kEv, codec::EvidencePrefix(sid), [&](std::string_view k, std::string_view v) {
+        absl::StatusOr<Evidence> e = DecodeEvidenceEntry(k, v);
+        if (!e.ok()) {
+          status = e.status();
+          return false;
+        }
+        out.push_back(std::move(*e));
+        return true;
+      }));
+  KG_RETURN_IF_ERROR(status);
+  return out;
+}
+
+absl::Status WriteTxn::RefreshSummary(StatementId sid) {
+  KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, GetStatement(sid));
+  if (!rec) return absl::InternalError(absl::StrCat("statement ", sid, " vanished"));
+  KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, EvidenceOf(sid));
+  std::vector<const Evidence*> live;
+  for (const Evidence& e : evidence) {
+    if (e.retracted_at == 0) live.push_back(&e);
+  }
+  Corroboration c = Corroborate(live);
+  codec::Triple t = rec->TripleAt(kLatest);
+  for (IndexOrder order : kOrders) {
+    std::string key = codec::IndexKey(order, t, sid);
+    KG_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(codec::IndexCf(order), key));
+    codec::IndexValue v;
+    if (raw) {
+      KG_ASSIGN_OR_RETURN(v, codec::DecodeIndexValue(*raw));
+    }
+    if (!codec::AnyContains(v.intervals, kLatest)) v.intervals.push_back({now_, kLatest});
+    v.object_is_entity = rec->object_is_entity;
+    v.disputed = c.disputed;
+    v.live_evidence = static_cast<int32_t>(live.size());
+    v.independent_sources = c.independent_sources;
+    v.confidence = c.confidence;
+    v.last_change = now_;
+    v.valid_from = rec->valid_from;
+    v.valid_to = rec->valid_to;
+    Put(codec::IndexCf(order), std::move(key), codec::EncodeIndexValue(v));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteTxn::Repoint(StatementId sid, TermId s, TermId o) {
+  KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, GetStatement(sid));
+  if (!rec) return absl::InternalError(absl::StrCat("statement ", sid, " vanished"));
+  codec::Triple old = rec->TripleAt(kLatest);
+  if (old.s == s && old.o == o) return absl::OkStatus();
+  for (IndexOrder order : kOrders) {
+    std::string key = codec::IndexKey(order, old, sid);
+    KG_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(codec::IndexCf(order), key));
+    if (!raw) continue;
+    KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(*raw));
+    for (codec::Interval& i : v.intervals) {
+      if (i.to == kLatest) i.to = now_;
+    }
+    Put(codec::IndexCf(order), std::move(key), codec::EncodeIndexValue(v));
+  }
+  if (rec->positions.back().from == now_) {
+    rec->positions.back().s = s, rec->positions.back().o = o;
+  } else {
+    rec->positions.push_back({now_, s, o});
+  }
+  PutStatement(sid, *rec);
+  return RefreshSummary(sid);
+}
+
+absl::StatusOr<std::vector<StatementId>> WriteTxn::StatementsAt(TermId node, size_t cap) const {
+  std::set<StatementId> sids;
+  absl::Status status;
+  for (IndexOrder order : {IndexOrder::kSpo, IndexOrder::kOsp}) {
+    KG_RETURN_IF_ERROR(Scan(codec::IndexCf(order), codec::Fixed64(node),
+                            [&](std::string_view k, std::string_view v) {
+                              codec::Triple t;
+                              StatementId sid;
+                              absl::StatusOr<codec::IndexValue> iv = codec::DecodeIndexValue(v);
+                              if (!iv.ok() || !codec::DecodeIndexKey(order, k, &t, &sid)) {
+                                status = absl::DataLossError("corrupt index entry");
+                                return false;
+                              }
+                              if (codec::AnyContains(iv->intervals, kLatest)) sids.insert(sid);
+                              if (sids.size() > cap) {
+                                status = absl::ResourceExhaustedError(
+                                    absl::StrCat("more than ", cap, " statements to re-point"));
+                                return false;
+                              }
+                              return true;
+                            }));
+    KG_RETURN_IF_ERROR(status);
+  }
+  return std::vector<StatementId>(sids.begin(), sids.end());
+}
+
+void WriteTxn::Log(char tag, uint64_t target, HistoryEvent event) {
+  event.at = 0;  // the time is in the key
+  event.principal = principal_;
+  Put(codec::kLog, codec::LogKey(tag, target, now_, log_seq_++), codec::EncodeHistory(event));
+}
+
+absl::Status WriteTxn::Commit(bool sync) {
+  counters_.last_tx = now_;
+  Put(codec::kMeta, std::string(codec::kLastTxKey), codec::Fixed64(static_cast<uint64_t>(now_)));
+  Put(codec::kMeta, std::string(codec::kNextTermKey), codec::Fixed64(counters_.next_term));
+  Put(codec::kMeta, std::string(codec::kNextStmtKey), codec::Fixed64(counters_.next_stmt));
+  rocksdb::WriteOptions wo;
+  wo.sync = sync;
+  return FromRocks(h_.db->Write(wo, &batch_), "commit");
+}
+
+}  // namespace kg

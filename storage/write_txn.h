@@ -1,0 +1,112 @@
+// One logical write (Apply, Retract, Merge or Split) while it is being built:
+// a rocksdb::WriteBatch plus an in-memory overlay, so that later steps of the
+// same write read what earlier steps wrote. Nothing reaches the database
+// until Commit, which writes the batch (with the counters and the
+// transaction time in the meta column family) in one atomic Write.
+//
+// REQUIRES: the store's writer mutex is held for the life of a WriteTxn.
+
+#ifndef KGD_STORAGE_WRITE_TXN_H_
+#define KGD_STORAGE_WRITE_TXN_H_
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "rocksdb/write_batch.h"
+#include "storage/db_reader.h"
+
+namespace kg {
+
+// The store's persistent counters.
+struct Counters {
+  TxTime last_tx = 0;
+  uint64_t next_term = 1;
+  uint64_t next_stmt = 1;
+};
+
+class WriteTxn {
+ public:
+  WriteTxn(const DbHandles& h, TxTime now, const Counters& counters, std::string principal);
+  WriteTxn(const WriteTxn&) = delete;
+  WriteTxn& operator=(const WriteTxn&) = delete;
+
+  TxTime now() const { return now_; }
+  const std::string& principal() const { return principal_; }
+  const DbReader& latest() const { return latest_; }
+  const Counters& counters() const { return counters_; }
+  // Terms assigned by this write, to cache once it committed.
+  const std::vector<std::pair<TermId, std::string>>& new_terms() const { return new_terms_; }
+
+  // ---- overlay-aware raw access ----
+  absl::StatusOr<std::optional<std::string>> Get(int cf, std::string_view key) const;
+  // Visits keys starting with `prefix` in order (database and overlay merged);
+  // stops when `fn` returns false.
+  absl::Status Scan(int cf, std::string_view prefix,
+                    const std::function<bool(std::string_view, std::string_view)>& fn) const;
+  void Put(int cf, std::string key, std::string value);
+
+  // ---- terms ----
+  absl::StatusOr<std::optional<TermId>> FindTerm(std::string_view term) const;
+  // The id of `term`, assigning the next one when new.
+  absl::StatusOr<TermId> Intern(std::string_view term);
+
+  // ---- entities ----
+  absl::StatusOr<std::optional<EntityVersion>> LatestEntity(TermId id) const;
+  // Writes a new version of entity `id` at now() and keeps the alias index in
+  // step; `old` is the version it replaces (null for a new entity).
+  absl::Status PutEntity(TermId id, std::string_view id_text, const codec::EntityRecord* old,
+                         codec::EntityRecord record);
+  // Follows merged_into from `id` to the entity that stands for it now.
+  absl::StatusOr<TermId> ResolveMerged(TermId id) const;
+
+  // ---- statements ----
+  StatementId NewStatementId() { return counters_.next_stmt++; }
+  absl::StatusOr<std::optional<codec::StatementRecord>> GetStatement(StatementId sid) const;
+  void PutStatement(StatementId sid, const codec::StatementRecord& record);
+  absl::StatusOr<std::vector<Evidence>> EvidenceOf(StatementId sid) const;
+  // Recomputes the live-evidence summary and writes it into the statement's
+  // index entries at its current position (opening them when new).
+  absl::Status RefreshSummary(StatementId sid);
+  // Moves the statement's current index entries to (s, o): closes the old
+  // entries' intervals at now() and opens the new ones from now().
+  absl::Status Repoint(StatementId sid, TermId s, TermId o);
+  // The statements whose open index entries touch `node` (as subject or
+  // object), deduplicated, at most `cap` (RESOURCE_EXHAUSTED beyond).
+  absl::StatusOr<std::vector<StatementId>> StatementsAt(TermId node, size_t cap) const;
+
+  // ---- history ----
+  void Log(char tag, uint64_t target, HistoryEvent event);
+
+  // Writes everything atomically.
+  absl::Status Commit(bool sync);
+
+ private:
+  absl::Status WriteAliasChanges(TermId id, const codec::EntityRecord* old,
+                                 const codec::EntityRecord& record);
+
+  const DbHandles h_;
+  const TxTime now_;
+  const std::string principal_;
+  DbReader latest_;
+  Counters counters_;
+  rocksdb::WriteBatch batch_;
+  std::map<std::string, std::string> overlay_[codec::kNumCfs];
+  std::map<std::string, TermId> pending_terms_;
+  std::vector<std::pair<TermId, std::string>> new_terms_;
+  uint32_t log_seq_ = 0;
+};
+
+// The searchable names of a record: NormalizeText of its label and aliases,
+// none for a merged entity.
+std::vector<std::string> SearchNames(const codec::EntityRecord& record);
+
+}  // namespace kg
+
+#endif  // KGD_STORAGE_WRITE_TXN_H_
