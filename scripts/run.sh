@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# The first-minute command: installs what is missing, builds kgd and kg
+# (release build in ./build), starts kgd on its defaults (127.0.0.1:7400, data
+# in ./var/kgd), loads the demo graph from the seed article on first start
+# (when the store is empty), prints three kg commands to try, and keeps kgd in
+# the foreground. Ctrl-C stops it cleanly.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake --build build --target kgd kg -j "$(nproc)"
+
+KGD=build/server/kgd
+KG=build/client/kg
+ADDR=127.0.0.1:7400
+mkdir -p var
+fifo=$(mktemp -u "${TMPDIR:-/tmp}/kgd-port.XXXXXX")
+mkfifo "$fifo"
+
+"$KGD" --listen "$ADDR" --data_dir ./var/kgd --port_file "$fifo" &
+kgd_pid=$!
+stop() { kill -TERM "$kgd_pid" 2>/dev/null || true; }
+trap stop INT TERM
+trap 'rm -f "$fifo"' EXIT
+# kgd writes its port into the FIFO once it serves; the read waits for exactly
+# that (60 s guard in case kgd dies first, e.g. the port is taken).
+if ! port=$(timeout 60 cat "$fifo") || [[ -z "$port" ]]; then
+  echo "run.sh: kgd did not start (is $ADDR already in use?)" >&2
+  stop
+  wait "$kgd_pid" || true
+  exit 1
+fi
+export KG_ADDR="$ADDR"
+
+if ! "$KG" stats --json | grep -q '"statements"'; then
+  echo "run.sh: empty store; loading the demo graph (tools/demo/idlib.jsonl)" >&2
+  "$KG" --principal demo import tools/demo/idlib.jsonl
+fi
+sid=$("$KG" match --subject inc/idlib-air-attacks --predicate perpetrated_by --json |
+      sed -n 's/^{"id":"\([0-9]*\)".*/\1/p' | head -1)
+
+cat <<MSG
+
+kgd is serving on $ADDR (data in ./var/kgd). In another terminal, try:
+
+  $KG traverse actor/nusra --direction both --depth 2
+  $KG path actor/turkey actor/nusra --direction both
+  $KG explain ${sid:-1}
+
+(add --format dot | dot -Tpng > graph.png to traverse or path for a picture;
+ $KG --help lists every command). Ctrl-C stops kgd.
+
+MSG
+# Keep kgd in the foreground; Ctrl-C (trapped above) asks it to shut down, and
+# the second wait collects it.
+wait "$kgd_pid" || true
+wait "$kgd_pid" 2>/dev/null || true
