@@ -62,7 +62,10 @@ absl::StatusOr<DisputeCursor> DecodeCursor(std::string_view token) {
   return c;
 }
 
-bool IsLive(const Evidence& e) { return e.retracted_at == 0; }
+// Live as of `as_of`: a retraction after that moment has not happened yet.
+bool IsLive(const Evidence& e, TxTime as_of) {
+  return e.retracted_at == 0 || e.retracted_at > as_of;
+}
 
 std::string Plural(int64_t n, std::string_view one, std::string_view many) {
   return absl::StrCat(n, " ", std::string(n == 1 ? one : many));
@@ -90,7 +93,7 @@ absl::StatusOr<Provenance::Disputes> Provenance::FindDisputes(const Statement& s
   // Denials: count independent sources among the live denying records.
   std::vector<const Evidence*> denials;
   for (const Evidence& e : statement.evidence) {
-    if (IsLive(e) && e.stance == Stance::kDenies) denials.push_back(&e);
+    if (IsLive(e, filter.as_of) && e.stance == Stance::kDenies) denials.push_back(&e);
   }
   if (!denials.empty()) {
     const int32_t sources = Corroborate(denials).independent_sources;
