@@ -346,8 +346,9 @@ int RunTraverse(Env& env) {
   if (env.format == OutputFormat::kTable) {
     Table t({"DEPTH", "NODE", "KIND", "LABEL", "VIA", "FROM", "STATEMENT"});
     for (const v1::TraversalStep& st : steps) {
-      t.AddRow({absl::StrCat(st.depth()), st.node(), st.kind(), st.label(), st.via_predicate(),
-                st.from_node(), st.via_statement() == 0 ? "" : absl::StrCat(st.via_statement())});
+      t.AddRow({absl::StrCat(st.depth()), st.node(), st.kind(), Clip(st.label(), 50),
+                st.via_predicate(), st.from_node(),
+                st.via_statement() == 0 ? "" : absl::StrCat(st.via_statement())});
     }
     t.Print(*env.out);
     *env.out << steps.size() << " node(s), " << last.edges_examined() << " edge(s) examined"

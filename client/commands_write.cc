@@ -27,6 +27,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// protobuf's JSON errors span lines (they draw a caret under the input);
+// an error is one line.
+std::string OneLine(std::string text) {
+  for (char& c : text) {
+    if (c == '\n') c = ' ';
+  }
+  return text;
+}
+
 // Reads all of FILE, or stdin for "-" or no argument.
 bool ReadInput(const Env& env, std::string* text, std::string* name) {
   std::string path = env.args->positional.empty() ? "-" : env.args->positional[0];
@@ -52,7 +61,7 @@ int ParseJsonInput(const Env& env, Msg* msg) {
   auto status = google::protobuf::util::JsonStringToMessage(text, msg);
   if (!status.ok()) {
     *env.err << "kg " << env.command << ": " << name << ": not a " << Msg::descriptor()->full_name()
-             << " in the proto JSON mapping: " << status.message() << "\n";
+             << " in the proto JSON mapping: " << OneLine(status.message().as_string()) << "\n";
     return kExitRejected;
   }
   return kExitOk;
@@ -168,8 +177,9 @@ int RunImport(Env& env) {
       if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
       auto status = google::protobuf::util::JsonStringToMessage(line, msg);
       if (!status.ok()) {
-        bad_line_error = absl::StrCat(
-            name, ":", line_no, ": not a kg.v1.AssertRequest: ", status.message().as_string());
+        bad_line_error =
+            absl::StrCat(name, ":", line_no,
+                         ": not a kg.v1.AssertRequest: ", OneLine(status.message().as_string()));
         return false;
       }
       line_of_message.push_back(line_no);

@@ -232,6 +232,9 @@ void PrintExplain(const v1::ExplainResponse& resp, std::ostream& out) {
       out << "\n";
     }
     out << "    document " << e.document();
+    for (const v1::DocumentInfo& d : resp.documents()) {
+      if (d.id() == e.document() && !d.title().empty()) out << " \"" << d.title() << "\"";
+    }
     if (!e.publisher().empty()) out << ", published by " << e.publisher();
     if (!e.reported_on().empty()) out << " on " << e.reported_on();
     out << "\n";
