@@ -169,7 +169,7 @@ absl::StatusOr<std::optional<Statement>> RocksView::Evaluate(StatementId sid,
   KG_ASSIGN_OR_RETURN(st.object, reader_.TermValue(at.o));
   st.valid_from = rec->valid_from;
   st.valid_to = rec->valid_to;
-  for (const Evidence* e : selected) st.evidence.push_back(*e);
+  for (const Evidence* e : selected) st.evidence.push_back(EvidenceAsOf(*e, as_of));
   return st;
 }
 
@@ -273,7 +273,7 @@ absl::StatusOr<Statement> RocksView::GetStatement(StatementId id, const Filter& 
   }
   st.corroboration = Corroborate(selected);
   std::vector<Evidence> all;
-  for (const Evidence* e : selected) all.push_back(*e);
+  for (const Evidence* e : selected) all.push_back(EvidenceAsOf(*e, eff));
   all.insert(all.end(), st.evidence.begin(), st.evidence.end());
   st.evidence = std::move(all);
   return st;

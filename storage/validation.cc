@@ -188,6 +188,15 @@ bool SelectsEvidence(const Filter& f, TxTime as_of, const Evidence& e) {
   return e.reliability <= f.min_reliability && e.credibility <= f.max_credibility;
 }
 
+Evidence EvidenceAsOf(Evidence e, TxTime as_of) {
+  if (e.retracted_at > as_of) {
+    e.retracted_at = 0;
+    e.retracted_by.clear();
+    e.retraction_reason.clear();
+  }
+  return e;
+}
+
 bool ValidTimeOverlaps(const Filter& f, std::string_view valid_from, std::string_view valid_to) {
   // [valid_from, valid_to] overlaps [f.valid_from, f.valid_to]; empty = open.
   if (!f.valid_from.empty() && !valid_to.empty() && DateHigh(valid_to) < DateLow(f.valid_from))

@@ -40,6 +40,9 @@ absl::Status CheckEvidence(const Evidence& e, std::string_view field);
 // Evidence selection and statement-level checks of a Filter, at `as_of`
 // (which the caller resolves from kLatest to the snapshot time).
 bool SelectsEvidence(const Filter& f, TxTime as_of, const Evidence& e);
+// Evidence as it stood at `as_of`: a retraction recorded after that moment
+// has not happened yet, so its fields are cleared.
+Evidence EvidenceAsOf(Evidence e, TxTime as_of);
 bool ValidTimeOverlaps(const Filter& f, std::string_view valid_from, std::string_view valid_to);
 bool MeetsMinimums(const Filter& f, double confidence, int32_t sources);
 

@@ -102,7 +102,7 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
                         reader_.Get(codec::kEv, codec::EvidenceKey(sid, digest)));
     if (!raw) return absl::DataLossError("provenance names unknown evidence");
     KG_ASSIGN_OR_RETURN(Evidence e, DecodeEvidenceEntry(codec::EvidenceKey(sid, digest), *raw));
-    if (SelectsEvidence(f, eff, e)) group_evidence.push_back(std::move(e));
+    if (SelectsEvidence(f, eff, e)) group_evidence.push_back(EvidenceAsOf(std::move(e), eff));
   }
   KG_RETURN_IF_ERROR(FromRocks(it->status(), "claims"));
   if (page.next_page_token.empty()) KG_RETURN_IF_ERROR(flush());
