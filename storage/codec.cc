@@ -359,6 +359,13 @@ bool AnyContains(const std::vector<Interval>& intervals, TxTime t) {
   return false;
 }
 
+bool AnyOpen(const std::vector<Interval>& intervals) {
+  for (const Interval& i : intervals) {
+    if (i.to == kLatest) return true;
+  }
+  return false;
+}
+
 std::string EncodeEntity(const EntityRecord& r) {
   const Entity& e = r.entity;
   std::string out(1, static_cast<char>(kRecordV1));

@@ -171,6 +171,8 @@ struct Interval {
   bool Contains(TxTime t) const { return from <= t && t < to; }
 };
 bool AnyContains(const std::vector<Interval>& intervals, TxTime t);
+// Whether one of the intervals is still open (to == kLatest).
+bool AnyOpen(const std::vector<Interval>& intervals);
 
 // Names added to an entity by a merge, kept so that Split removes exactly
 // those.

@@ -90,6 +90,13 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
     }
     if (dated && date[0] == '\0') continue;
     if (!high.empty() && date > std::string_view(high)) break;
+    KG_ASSIGN_OR_RETURN(std::optional<std::string> raw,
+                        reader_.Get(codec::kEv, codec::EvidenceKey(sid, digest)));
+    if (!raw) return absl::DataLossError("provenance names unknown evidence");
+    KG_ASSIGN_OR_RETURN(Evidence e, DecodeEvidenceEntry(codec::EvidenceKey(sid, digest), *raw));
+    // Unselected entries (e.g. ingested after as_of) must not split a group:
+    // otherwise the answer as of a past time depends on later writes.
+    if (!SelectsEvidence(f, eff, e)) continue;
     if (sid != group) {
       KG_RETURN_IF_ERROR(flush());
       if (static_cast<int32_t>(page.items.size()) == limit) {
@@ -98,11 +105,7 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
       }
       group = sid;
     }
-    KG_ASSIGN_OR_RETURN(std::optional<std::string> raw,
-                        reader_.Get(codec::kEv, codec::EvidenceKey(sid, digest)));
-    if (!raw) return absl::DataLossError("provenance names unknown evidence");
-    KG_ASSIGN_OR_RETURN(Evidence e, DecodeEvidenceEntry(codec::EvidenceKey(sid, digest), *raw));
-    if (SelectsEvidence(f, eff, e)) group_evidence.push_back(EvidenceAsOf(std::move(e), eff));
+    group_evidence.push_back(EvidenceAsOf(std::move(e), eff));
   }
   KG_RETURN_IF_ERROR(FromRocks(it->status(), "claims"));
   if (page.next_page_token.empty()) KG_RETURN_IF_ERROR(flush());

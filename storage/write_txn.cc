@@ -214,7 +214,7 @@ absl::Status WriteTxn::RefreshSummary(StatementId sid) {
     if (raw) {
       KG_ASSIGN_OR_RETURN(v, codec::DecodeIndexValue(*raw));
     }
-    if (!codec::AnyContains(v.intervals, kLatest)) v.intervals.push_back({now_, kLatest});
+    if (!codec::AnyOpen(v.intervals)) v.intervals.push_back({now_, kLatest});
     v.object_is_entity = rec->object_is_entity;
     v.disputed = c.disputed;
     v.live_evidence = static_cast<int32_t>(live.size());
@@ -265,7 +265,7 @@ absl::StatusOr<std::vector<StatementId>> WriteTxn::StatementsAt(TermId node, siz
                                 status = absl::DataLossError("corrupt index entry");
                                 return false;
                               }
-                              if (codec::AnyContains(iv->intervals, kLatest)) sids.insert(sid);
+                              if (codec::AnyOpen(iv->intervals)) sids.insert(sid);
                               if (sids.size() > cap) {
                                 status = absl::ResourceExhaustedError(
                                     absl::StrCat("more than ", cap, " statements to re-point"));

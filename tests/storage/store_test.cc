@@ -407,7 +407,7 @@ TEST_F(ApplyTest, AsOfBeforeAndAfterRetraction) {
   EXPECT_TRUE(without.evidence.empty());
   ASSERT_OK_AND_ASSIGN(Statement then, view->GetStatement(sid, {.as_of = t0}, false));
   EXPECT_EQ(then.evidence.size(), 1u);
-  EXPECT_EQ(then.evidence[0].retracted_at, t1);  // the record, as stored now
+  EXPECT_EQ(then.evidence[0].retracted_at, 0);  // not retracted yet as of t0
   EXPECT_EQ(view->GetStatement(sid, {.as_of = 1}, false).status().code(),
             absl::StatusCode::kNotFound);
 
