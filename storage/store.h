@@ -234,7 +234,9 @@ class View {
   // Statements supported by evidence from one publisher, document or
   // claimant (entity id, or an anonymous claimant's description), whose
   // reported_on lies in [date_from, date_to] (empty = open). Each statement
-  // carries only that source's evidence.
+  // carries only that source's evidence; its corroboration (and the filter's
+  // minimums) are over all the evidence the filter selects. Ordered by
+  // reported_on, then statement id.
   virtual absl::StatusOr<Page<Statement>> ClaimsBy(SourceRole role, std::string_view source,
                                                    std::string_view date_from,
                                                    std::string_view date_to, const Filter& filter,
