@@ -16,6 +16,19 @@ absl::Status Required(bool present, absl::string_view field) {
                  : absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
 }
 
+// The schema check the store would report as a domain/range conflict is a
+// malformed request when the predicate does not exist at all.
+absl::Status CheckPredicates(const WriteBatch& batch, const Schema& schema) {
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    const std::string& predicate = batch.statements[i].predicate;
+    if (schema.FindPredicate(predicate) == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("statements[", i, "].predicate: '", predicate, "' is not in the schema"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
 
 absl::StatusOr<WriteResult> IngestService::ApplyAssert(const v1::AssertRequest& request,
@@ -25,6 +38,7 @@ absl::StatusOr<WriteResult> IngestService::ApplyAssert(const v1::AssertRequest& 
                      "entities + statements", limits_));
   KG_ASSIGN_OR_RETURN(WriteBatch batch,
                       WriteBatchFromProto(request.entities(), request.statements()));
+  KG_RETURN_IF_ERROR(CheckPredicates(batch, store_.schema()));
   return store_.Apply(batch, context);
 }
 
@@ -62,6 +76,7 @@ grpc::Status IngestService::IngestDocument(grpc::ServerContext* context,
     KG_ASSIGN_OR_RETURN(WriteBatch batch,
                         BuildDocumentBatch(std::move(document), std::move(parts.entities),
                                            std::move(parts.statements), store_.schema()));
+    KG_RETURN_IF_ERROR(CheckPredicates(batch, store_.schema()));
     absl::StatusOr<WriteResult> result = store_.Apply(batch, WriteContextOf(*context));
     KG_RETURN_IF_ERROR(DocumentBatchError(result.status(), request->entities_size()));
     WriteResultToProto(*result, response);

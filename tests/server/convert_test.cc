@@ -1,0 +1,125 @@
+// proto <-> kg conversions: defaults, validation messages naming the field,
+// and round trips.
+
+#include "server/convert.h"
+
+#include <gtest/gtest.h>
+
+#include "server/call.h"
+#include "tests/testing/test_util.h"
+
+namespace kg::server {
+namespace {
+
+TEST(ConvertTest, FilterDefaultsAndValidation) {
+  v1::Filter proto;
+  ASSERT_OK_AND_ASSIGN(Filter filter, FilterFromProto(proto, "filter"));
+  EXPECT_EQ(filter.as_of, kLatest);
+  EXPECT_EQ(filter.min_reliability, 'F');
+  EXPECT_EQ(filter.max_credibility, 6);
+  EXPECT_TRUE(filter.SelectsAllEvidence());
+
+  proto.set_min_reliability("B");
+  proto.set_max_credibility(3);
+  proto.set_as_of(42);
+  proto.set_valid_from("2019");
+  proto.set_valid_to("2019-05-11");
+  ASSERT_OK_AND_ASSIGN(filter, FilterFromProto(proto, "filter"));
+  EXPECT_EQ(filter.min_reliability, 'B');
+  EXPECT_EQ(filter.max_credibility, 3);
+  EXPECT_EQ(filter.as_of, 42);
+
+  v1::Filter bad;
+  bad.set_min_reliability("Z");
+  EXPECT_EQ(FilterFromProto(bad, "filter").status().message(),
+            "filter.min_reliability: must be one of A-F, got 'Z'");
+  bad.Clear();
+  bad.set_max_credibility(7);
+  EXPECT_EQ(FilterFromProto(bad, "filter").status().message(),
+            "filter.max_credibility: must be in 1-6, got 7");
+  bad.Clear();
+  bad.set_min_confidence(-0.1);
+  EXPECT_EQ(FilterFromProto(bad, "filter").status().code(), absl::StatusCode::kInvalidArgument);
+  bad.Clear();
+  bad.set_valid_from("2019-5-1");
+  EXPECT_EQ(FilterFromProto(bad, "filter").status().message(),
+            "filter.valid_from: must be a date YYYY, YYYY-MM or YYYY-MM-DD, got '2019-5-1'");
+  bad.Clear();
+  bad.set_valid_from("2020");
+  bad.set_valid_to("2019-12");
+  EXPECT_EQ(FilterFromProto(bad, "filter").status().code(), absl::StatusCode::kInvalidArgument);
+}
+
+TEST(ConvertTest, DateForms) {
+  for (const char* good : {"", "2019", "2019-05", "2019-05-11", "0001-12-31"}) {
+    EXPECT_TRUE(IsValidDate(good)) << good;
+  }
+  for (const char* bad :
+       {"19", "2019-13", "2019-00", "2019-05-32", "2019/05/11", "2019-05-1x", "20190511"}) {
+    EXPECT_FALSE(IsValidDate(bad)) << bad;
+  }
+}
+
+TEST(ConvertTest, StatementRoundTrip) {
+  v1::Statement proto;
+  proto.set_subject("inc/strike-1");
+  proto.set_predicate("deaths");
+  proto.mutable_object()->set_integer(-12);
+  proto.set_valid_from("2019-05");
+  v1::Evidence* e = proto.add_evidence();
+  e->set_document("doc/1");
+  e->set_stance(v1::CLAIMS);
+  e->set_reliability("C");
+  e->set_credibility(2);
+  e->set_span_begin(3);
+  e->set_span_end(9);
+  ASSERT_OK_AND_ASSIGN(Statement s, StatementFromProto(proto, "statements[0]"));
+  EXPECT_EQ(s.object.type, ValueType::kInteger);
+  EXPECT_EQ(s.object.lexical, "-12");
+  ASSERT_EQ(s.evidence.size(), 1u);
+  EXPECT_EQ(s.evidence[0].stance, Stance::kClaims);
+  EXPECT_EQ(s.evidence[0].confidence, 1.0);  // unset = 1
+  EXPECT_EQ(s.evidence[0].reliability, 'C');
+  EXPECT_EQ(s.evidence[0].span_end, 9);
+
+  v1::Statement back;
+  StatementToProto(s, true, &back);
+  EXPECT_EQ(back.object().integer(), -12);
+  EXPECT_EQ(back.evidence(0).stance(), v1::CLAIMS);
+  EXPECT_EQ(back.evidence(0).reliability(), "C");
+  EXPECT_EQ(back.valid_from(), "2019-05");
+}
+
+TEST(ConvertTest, EvidenceErrorsNameTheField) {
+  v1::Statement proto;
+  proto.set_subject("a");
+  proto.set_predicate("backs");
+  EXPECT_EQ(StatementFromProto(proto, "statements[2]").status().message(),
+            "statements[2].object: is required");
+  proto.mutable_object()->set_decimal("1.2.3");
+  EXPECT_EQ(StatementFromProto(proto, "statements[2]").status().message(),
+            "statements[2].object.decimal: must be [-]digits[.digits], got '1.2.3'");
+  proto.mutable_object()->set_entity("b");
+  proto.add_evidence()->set_confidence(1.5);
+  EXPECT_EQ(StatementFromProto(proto, "statements[2]").status().message(),
+            "statements[2].evidence[0].confidence: must be in [0, 1], got 1.5");
+  proto.mutable_evidence(0)->clear_confidence();
+  proto.mutable_evidence(0)->set_span_begin(1);
+  EXPECT_EQ(StatementFromProto(proto, "statements[2]").status().message(),
+            "statements[2].evidence[0].span_end: span_begin and span_end must be set together");
+}
+
+TEST(ConvertTest, PageAndBatchLimits) {
+  ServerLimits limits;
+  EXPECT_EQ(*ResolvePageSize(0, limits), 100);
+  EXPECT_EQ(*ResolvePageSize(1000, limits), 1000);
+  EXPECT_EQ(ResolvePageSize(5000, limits).status().message(),
+            "page_size: 5000 exceeds the limit 1000");
+  EXPECT_EQ(ResolvePageSize(-1, limits).status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckBatchSize(0, "entities", limits).code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(CheckBatchSize(10001, "entities", limits).code(), absl::StatusCode::kResourceExhausted);
+  EXPECT_TRUE(CheckBatchSize(10000, "entities", limits).ok());
+}
+
+}  // namespace
+}  // namespace kg::server
