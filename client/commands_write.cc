@@ -159,10 +159,10 @@ int RunImport(Env& env) {
     struct stat st;
     if (stat(path.c_str(), &st) == 0) total_bytes = st.st_size;
   }
-  // The whole stream gets --timeout per MiB of input (at least one --timeout);
+  // The whole stream gets --timeout per 64 KiB of input (at least one --timeout);
   // input of unknown size (stdin) gets 360 of them.
   auto deadline = env.client->options().timeout;
-  deadline *= total_bytes > 0 ? std::max<int64_t>(1, 1 + total_bytes / (1 << 20)) : 360;
+  deadline *= total_bytes > 0 ? std::max<int64_t>(1, 1 + total_bytes / (64 << 10)) : 360;
 
   Progress progress(isatty(STDERR_FILENO) != 0 && !env.args->Has("quiet"), total_bytes);
   std::vector<int64_t> line_of_message;  // 1-based input line of each message sent
@@ -462,7 +462,7 @@ void AddWriteCommands(std::vector<Command>* c) {
        "proto JSON mapping, applied in order, each atomically. Blank lines are skipped.\n"
        "Stops at the first bad line (exit 3); the lines before it stay applied. Shows\n"
        "progress (rate, ETA) on stderr when stderr is a terminal. The whole stream's\n"
-       "deadline is --timeout per MiB of input (360 x --timeout for stdin).",
+       "deadline is --timeout per 64 KiB of input (360 x --timeout for stdin).",
        {{"quiet", "", "no progress display"}},
        0,
        1,
