@@ -39,7 +39,7 @@ echo "== serve"
   >"$WORK/kgd.log" 2>&1 &
 KGD_PID=$!
 for _ in $(seq 1 600); do
-  [[ "$(wc -l <"$WORK/port" 2>/dev/null || echo 0)" -ge 1 ]] && break
+  [[ -f "$WORK/port" && "$(wc -l <"$WORK/port")" -ge 1 ]] && break
   kill -0 "$KGD_PID" 2>/dev/null || { cat "$WORK/kgd.log" >&2; exit 1; }
   sleep 0.1
 done
