@@ -27,10 +27,12 @@ class KindResolver {
   absl::StatusOr<std::string> Kind(std::string_view id, std::string_view field) {
     auto it = batch_kinds_.find(S(id));
     if (it != batch_kinds_.end()) return it->second;
+    auto cached = store_kinds_.find(S(id));
+    if (cached != store_kinds_.end()) return cached->second;
     KG_ASSIGN_OR_RETURN(std::optional<TermId> term, txn_.FindTerm(codec::EntityTerm(id)));
     if (term) {
       KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, txn_.LatestEntity(*term));
-      if (v) return v->record.entity.kind;
+      if (v) return store_kinds_.emplace(S(id), v->record.entity.kind).first->second;
     }
     return absl::NotFoundError(absl::StrCat(S(field), ": entity '", S(id), "' not found"));
   }
@@ -38,6 +40,8 @@ class KindResolver {
  private:
   const WriteTxn& txn_;
   std::map<std::string, std::string> batch_kinds_;
+  // Kinds read from the store, once per id per batch.
+  std::map<std::string, std::string> store_kinds_;
 };
 
 // Merge-added names survive a client's upsert, which does not know them.
@@ -198,7 +202,8 @@ absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
       std::string digest = EvidenceDigest(st.subject, st.predicate, st.object, in);
       ids.push_back(absl::BytesToHexString(digest));
       std::string key = codec::EvidenceKey(sid, digest);
-      KG_ASSIGN_OR_RETURN(std::optional<std::string> stored, txn.Get(codec::kEv, key));
+      KG_ASSIGN_OR_RETURN(std::optional<std::string> stored,
+                          txn.GetOfStatement(sid, codec::kEv, key));
       if (stored) {
         // Stored once already (possibly retracted since: re-sending does not
         // revive it; a client asserts it anew with different fields).

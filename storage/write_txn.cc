@@ -38,12 +38,26 @@ std::vector<std::string> SearchNames(const codec::EntityRecord& record) {
   return {names.begin(), names.end()};
 }
 
+void FillSummary(const Corroboration& c, int32_t live_evidence, const codec::StatementRecord& rec,
+                 TxTime now, codec::IndexValue* v) {
+  if (!codec::AnyOpen(v->intervals)) v->intervals.push_back({now, kLatest});
+  v->object_is_entity = rec.object_is_entity;
+  v->disputed = c.disputed;
+  v->live_evidence = live_evidence;
+  v->independent_sources = c.independent_sources;
+  v->confidence = c.confidence;
+  v->last_change = now;
+  v->valid_from = rec.valid_from;
+  v->valid_to = rec.valid_to;
+}
+
 WriteTxn::WriteTxn(const DbHandles& h, TxTime now, const Counters& counters, std::string principal)
     : h_(h),
       now_(now),
       principal_(std::move(principal)),
       latest_(h, nullptr),
-      counters_(counters) {}
+      counters_(counters),
+      first_new_stmt_(counters.next_stmt) {}
 
 absl::StatusOr<std::optional<std::string>> WriteTxn::Get(int cf, std::string_view key) const {
   auto it = overlay_[cf].find(std::string(key));
@@ -74,6 +88,14 @@ absl::Status WriteTxn::Scan(
     if (!keep) break;
   }
   return FromRocks(it->status(), "scan");
+}
+
+absl::StatusOr<std::optional<std::string>> WriteTxn::GetOfStatement(StatementId sid, int cf,
+                                                                    std::string_view key) const {
+  if (!IsNewStatement(sid)) return Get(cf, key);
+  auto it = overlay_[cf].find(std::string(key));
+  if (it != overlay_[cf].end()) return it->second;
+  return std::nullopt;
 }
 
 void WriteTxn::Put(int cf, std::string key, std::string value) {
@@ -108,7 +130,11 @@ absl::StatusOr<std::optional<EntityVersion>> WriteTxn::LatestEntity(TermId id) c
     v.record.entity.updated_at = now_;
     return v;
   }
-  return latest_.EntityAt(id, kLatest);
+  auto cached = entity_cache_.find(id);
+  if (cached != entity_cache_.end()) return cached->second;
+  KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, latest_.EntityAt(id, kLatest));
+  entity_cache_.emplace(id, v);
+  return v;
 }
 
 absl::Status WriteTxn::PutEntity(TermId id, std::string_view id_text,
@@ -170,7 +196,8 @@ absl::StatusOr<TermId> WriteTxn::ResolveMerged(TermId id) const {
 
 absl::StatusOr<std::optional<codec::StatementRecord>> WriteTxn::GetStatement(
     StatementId sid) const {
-  KG_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(codec::kStmt, codec::StatementKey(sid)));
+  KG_ASSIGN_OR_RETURN(std::optional<std::string> raw,
+                      GetOfStatement(sid, codec::kStmt, codec::StatementKey(sid)));
   if (!raw) return std::nullopt;
   KG_ASSIGN_OR_RETURN(codec::StatementRecord rec, codec::DecodeStatement(*raw));
   return rec;
@@ -182,6 +209,16 @@ void WriteTxn::PutStatement(StatementId sid, const codec::StatementRecord& recor
 
 absl::StatusOr<std::vector<Evidence>> WriteTxn::EvidenceOf(StatementId sid) const {
   std::vector<Evidence> out;
+  if (IsNewStatement(sid)) {
+    // Nothing in the database yet: the overlay alone, without an iterator.
+    const std::string prefix = codec::EvidencePrefix(sid);
+    const std::map<std::string, std::string>& ov = overlay_[codec::kEv];
+    for (auto o = ov.lower_bound(prefix); o != ov.end() && StartsWith(o->first, prefix); ++o) {
+      KG_ASSIGN_OR_RETURN(Evidence e, DecodeEvidenceEntry(o->first, o->second));
+      out.push_back(std::move(e));
+    }
+    return out;
+  }
   absl::Status status;
   KG_RETURN_IF_ERROR(
       Scan(codec::kEv, codec::EvidencePrefix(sid), [&](std::string_view k, std::string_view v) {
@@ -209,20 +246,13 @@ absl::Status WriteTxn::RefreshSummary(StatementId sid) {
   codec::Triple t = rec->TripleAt(kLatest);
   for (IndexOrder order : kOrders) {
     std::string key = codec::IndexKey(order, t, sid);
-    KG_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(codec::IndexCf(order), key));
+    KG_ASSIGN_OR_RETURN(std::optional<std::string> raw,
+                        GetOfStatement(sid, codec::IndexCf(order), key));
     codec::IndexValue v;
     if (raw) {
       KG_ASSIGN_OR_RETURN(v, codec::DecodeIndexValue(*raw));
     }
-    if (!codec::AnyOpen(v.intervals)) v.intervals.push_back({now_, kLatest});
-    v.object_is_entity = rec->object_is_entity;
-    v.disputed = c.disputed;
-    v.live_evidence = static_cast<int32_t>(live.size());
-    v.independent_sources = c.independent_sources;
-    v.confidence = c.confidence;
-    v.last_change = now_;
-    v.valid_from = rec->valid_from;
-    v.valid_to = rec->valid_to;
+    FillSummary(c, static_cast<int32_t>(live.size()), *rec, now_, &v);
     Put(codec::IndexCf(order), std::move(key), codec::EncodeIndexValue(v));
   }
   return absl::OkStatus();

@@ -46,6 +46,11 @@ class WriteTxn {
 
   // ---- overlay-aware raw access ----
   absl::StatusOr<std::optional<std::string>> Get(int cf, std::string_view key) const;
+  // Get of a key that belongs to statement `sid` (its record, evidence or
+  // index entries): a statement created by this write has nothing in the
+  // database yet, so only the overlay is read.
+  absl::StatusOr<std::optional<std::string>> GetOfStatement(StatementId sid, int cf,
+                                                            std::string_view key) const;
   // Visits keys starting with `prefix` in order (database and overlay merged);
   // stops when `fn` returns false.
   absl::Status Scan(int cf, std::string_view prefix,
@@ -68,6 +73,8 @@ class WriteTxn {
 
   // ---- statements ----
   StatementId NewStatementId() { return counters_.next_stmt++; }
+  // Whether `sid` was assigned by this write.
+  bool IsNewStatement(StatementId sid) const { return sid >= first_new_stmt_; }
   absl::StatusOr<std::optional<codec::StatementRecord>> GetStatement(StatementId sid) const;
   void PutStatement(StatementId sid, const codec::StatementRecord& record);
   absl::StatusOr<std::vector<Evidence>> EvidenceOf(StatementId sid) const;
@@ -96,6 +103,10 @@ class WriteTxn {
   const std::string principal_;
   DbReader latest_;
   Counters counters_;
+  const StatementId first_new_stmt_;
+  // Latest committed versions read from the database (the database does not
+  // change while the writer mutex is held); the overlay is checked first.
+  mutable std::map<TermId, std::optional<EntityVersion>> entity_cache_;
   rocksdb::WriteBatch batch_;
   std::map<std::string, std::string> overlay_[codec::kNumCfs];
   std::map<std::string, TermId> pending_terms_;
@@ -106,6 +117,12 @@ class WriteTxn {
 // The searchable names of a record: NormalizeText of its label and aliases,
 // none for a merged entity.
 std::vector<std::string> SearchNames(const codec::EntityRecord& record);
+
+// Sets the summary fields of an index entry of statement `rec` whose live
+// evidence (`live_evidence` records) corroborates as `c`, changed at `now`;
+// opens an interval from `now` unless one is open.
+void FillSummary(const Corroboration& c, int32_t live_evidence, const codec::StatementRecord& rec,
+                 TxTime now, codec::IndexValue* v);
 
 }  // namespace kg
 
