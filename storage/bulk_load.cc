@@ -1,0 +1,561 @@
+// kg::BulkLoader: the same records Store::Apply writes, gathered in memory,
+// sorted per column family and ingested as SST files.
+
+#include "storage/bulk_load.h"
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <set>
+#include <tuple>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "rocksdb/db.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/options.h"
+#include "rocksdb/sst_file_writer.h"
+#include "rocksdb/table.h"
+#include "storage/codec.h"
+#include "storage/corroboration.h"
+#include "storage/db_reader.h"
+#include "storage/digest.h"
+#include "storage/rocks_status.h"
+#include "storage/schema.h"
+#include "storage/status_macros.h"
+#include "storage/validation.h"
+#include "storage/write_txn.h"
+
+namespace kg {
+namespace {
+
+using codec::IndexOrder;
+constexpr IndexOrder kOrders[] = {IndexOrder::kSpo, IndexOrder::kPos, IndexOrder::kOsp};
+
+// Per-entry bookkeeping counted against the memory budget.
+constexpr size_t kEntryOverhead = 16;
+
+// Keys and values of one column family: one arena, entries into it.
+struct CfBuffer {
+  struct Entry {
+    uint64_t offset;
+    uint32_t key_size;
+    uint32_t value_size;
+  };
+  std::string arena;
+  std::vector<Entry> entries;
+
+  void Put(std::string_view key, std::string_view value) {
+    entries.push_back(
+        {arena.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
+    arena.append(key);
+    arena.append(value);
+  }
+  std::string_view Key(const Entry& e) const {
+    return std::string_view(arena.data() + e.offset, e.key_size);
+  }
+  std::string_view Value(const Entry& e) const {
+    return std::string_view(arena.data() + e.offset + e.key_size, e.value_size);
+  }
+  void Clear() {
+    std::string().swap(arena);
+    std::vector<Entry>().swap(entries);
+  }
+};
+
+// Abseil's string_view here is its own type.
+absl::string_view A(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
+
+using TripleKeyT = std::tuple<TermId, TermId, TermId>;
+using EvidenceKeyT = std::tuple<StatementId, uint64_t, uint64_t>;
+
+EvidenceKeyT EvidenceIdentity(StatementId sid, std::string_view digest) {
+  uint64_t a, b;
+  std::memcpy(&a, digest.data(), 8);
+  std::memcpy(&b, digest.data() + 8, 8);
+  return {sid, a, b};
+}
+
+// Same table format as RocksStore::Open, so the files carry bloom filters.
+rocksdb::ColumnFamilyOptions CfOptions() {
+  rocksdb::BlockBasedTableOptions table;
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  return cf_options;
+}
+
+class BulkLoaderImpl final : public BulkLoader {
+ public:
+  BulkLoaderImpl(BulkLoadOptions options, Schema schema)
+      : options_(std::move(options)), schema_(std::move(schema)) {}
+  ~BulkLoaderImpl() override;
+
+  absl::Status Open();
+  absl::Status Add(const WriteBatch& batch) override;
+  absl::StatusOr<BulkLoadResult> Finish() override;
+
+ private:
+  absl::Status Validate(const WriteBatch& batch) const;
+  // The kind of entity `id` (this batch's first, then loaded), or NOT_FOUND.
+  absl::StatusOr<std::string_view> Kind(
+      const absl::flat_hash_map<std::string_view, std::string_view>& batch_kinds,
+      std::string_view id, std::string_view field) const;
+  TermId Intern(std::string term);
+  void Put(int cf, std::string_view key, std::string_view value);
+  void Log(char tag, uint64_t target, HistoryEvent event);
+  void PutSummary(StatementId sid, const codec::StatementRecord& rec,
+                  std::vector<std::pair<std::string, Evidence>>& evidence);
+  absl::Status Spill();
+  // Index entries of statements that gained evidence in a later Add, from
+  // the ingested evidence.
+  absl::Status RefreshLate(rocksdb::WriteBatch* wb);
+  void CloseDb();
+
+  const BulkLoadOptions options_;
+  const Schema schema_;
+  rocksdb::ColumnFamilyOptions cf_options_;
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  std::filesystem::path tmp_dir_;
+  bool spent_ = false;
+  absl::Status error_;  // a failed spill: the loader is broken
+
+  TxTime now_ = 0;
+  TermId next_term_ = 1;
+  StatementId next_stmt_ = 1;
+  uint32_t log_seq_ = 0;
+  absl::flat_hash_map<std::string, TermId> terms_;
+  absl::flat_hash_map<TermId, std::string> kinds_;  // loaded entities
+  absl::flat_hash_map<TripleKeyT, StatementId> triples_;
+  absl::flat_hash_set<EvidenceKeyT> evidence_;
+  absl::flat_hash_set<StatementId> late_;
+
+  CfBuffer buffers_[codec::kNumCfs];
+  size_t buffered_bytes_ = 0;
+  std::vector<std::string> files_[codec::kNumCfs];
+  int64_t file_seq_ = 0;
+  BulkLoadResult result_;
+};
+
+BulkLoaderImpl::~BulkLoaderImpl() {
+  CloseDb();
+  if (!tmp_dir_.empty()) {
+    std::error_code ec;
+    std::filesystem::remove_all(tmp_dir_, ec);  // best effort
+  }
+}
+
+void BulkLoaderImpl::CloseDb() {
+  if (db_ == nullptr) return;
+  for (rocksdb::ColumnFamilyHandle* h : cfs_) (void)db_->DestroyColumnFamilyHandle(h);
+  cfs_.clear();
+  (void)db_->Close();
+  delete db_;
+  db_ = nullptr;
+}
+
+absl::Status BulkLoaderImpl::Open() {
+  cf_options_ = CfOptions();
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.IncreaseParallelism(2);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (int cf = 0; cf < codec::kNumCfs; ++cf) {
+    descriptors.emplace_back(codec::CfName(cf), cf_options_);
+  }
+  KG_RETURN_IF_ERROR(
+      FromRocks(rocksdb::DB::Open(db_options, options_.path, descriptors, &cfs_, &db_),
+                absl::StrCat("open ", options_.path)));
+  // Empty: no key anywhere but the format version of a fresh Store::Open.
+  const std::string ours = absl::StrCat(codec::kFormatVersion);
+  for (int cf = 0; cf < codec::kNumCfs; ++cf) {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cfs_[cf]));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      if (cf == codec::kMeta && it->key() == ToSlice(codec::kFormatKey) &&
+          it->value() == rocksdb::Slice(ours)) {
+        continue;
+      }
+      return absl::FailedPreconditionError(
+          absl::StrCat(options_.path, ": bulk load needs an empty database; column family '",
+                       codec::CfName(cf), "' holds data"));
+    }
+    KG_RETURN_IF_ERROR(FromRocks(it->status(), "check empty"));
+  }
+  tmp_dir_ = std::filesystem::path(options_.path) / "bulk-load.tmp";
+  std::error_code ec;
+  std::filesystem::remove_all(tmp_dir_, ec);
+  std::filesystem::create_directories(tmp_dir_, ec);
+  if (ec)
+    return absl::InternalError(absl::StrCat("create ", tmp_dir_.string(), ": ", ec.message()));
+  now_ = absl::ToUnixMicros(absl::Now());
+  result_.committed_at = now_;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string_view> BulkLoaderImpl::Kind(
+    const absl::flat_hash_map<std::string_view, std::string_view>& batch_kinds, std::string_view id,
+    std::string_view field) const {
+  auto b = batch_kinds.find(id);
+  if (b != batch_kinds.end()) return b->second;
+  auto t = terms_.find(codec::EntityTerm(id));
+  if (t != terms_.end()) {
+    auto k = kinds_.find(t->second);
+    if (k != kinds_.end()) return std::string_view(k->second);
+  }
+  return absl::NotFoundError(absl::StrCat(A(field), ": entity '", A(id), "' not found"));
+}
+
+// The checks of Store::Apply (apply.cc), in the same order with the same
+// messages; "the store" is what earlier Adds loaded.
+absl::Status BulkLoaderImpl::Validate(const WriteBatch& batch) const {
+  if (batch.entities.empty() && batch.statements.empty()) {
+    return absl::InvalidArgumentError("batch: empty (no entities and no statements)");
+  }
+  absl::flat_hash_map<std::string_view, std::string_view> batch_kinds;
+  std::map<std::string_view, size_t> seen;
+  for (size_t i = 0; i < batch.entities.size(); ++i) {
+    const Entity& e = batch.entities[i];
+    const std::string f = absl::StrCat("entities[", i, "]");
+    KG_RETURN_IF_ERROR(CheckEntity(e, schema_, f));
+    auto [it, inserted] = seen.emplace(e.id, i);
+    if (!inserted) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(f, ".id: '", e.id, "' duplicates entities[", it->second, "]"));
+    }
+    if (terms_.contains(codec::EntityTerm(e.id))) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(f, ".id: '", e.id, "' was loaded already (a bulk load writes each once)"));
+    }
+    batch_kinds.emplace(e.id, e.kind);
+  }
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    const Statement& st = batch.statements[i];
+    const std::string f = absl::StrCat("statements[", i, "]");
+    KG_RETURN_IF_ERROR(CheckEntityId(st.subject, f + ".subject"));
+    if (st.predicate.empty()) {
+      return absl::InvalidArgumentError(f + ".predicate: must not be empty");
+    }
+    KG_RETURN_IF_ERROR(CheckLiteral(st.object, f + ".object"));
+    KG_RETURN_IF_ERROR(CheckDate(st.valid_from, f + ".valid_from"));
+    KG_RETURN_IF_ERROR(CheckDate(st.valid_to, f + ".valid_to"));
+    if (!st.valid_from.empty() && !st.valid_to.empty() &&
+        DateLow(st.valid_from) > DateHigh(st.valid_to)) {
+      return absl::InvalidArgumentError(absl::StrCat(f, ".valid_to: ends (", st.valid_to,
+                                                     ") before valid_from (", st.valid_from, ")"));
+    }
+    if (st.evidence.empty()) {
+      return absl::InvalidArgumentError(f + ".evidence: at least one evidence record required");
+    }
+    for (size_t j = 0; j < st.evidence.size(); ++j) {
+      KG_RETURN_IF_ERROR(CheckEvidence(st.evidence[j], absl::StrCat(f, ".evidence[", j, "]")));
+    }
+  }
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    const Statement& st = batch.statements[i];
+    // Field names are built only on the error path.
+    auto field = [&](std::string_view tail) {
+      return absl::StrCat("statements[", i, "]", A(tail));
+    };
+    absl::StatusOr<std::string_view> subject_kind = Kind(batch_kinds, st.subject, "");
+    if (!subject_kind.ok()) return Kind(batch_kinds, st.subject, field(".subject")).status();
+    std::string_view object_kind;
+    if (st.object.is_entity()) {
+      absl::StatusOr<std::string_view> k = Kind(batch_kinds, st.object.lexical, "");
+      if (!k.ok()) return Kind(batch_kinds, st.object.lexical, field(".object")).status();
+      object_kind = *k;
+    }
+    KG_RETURN_IF_ERROR(schema_.CheckStatement(st.predicate, std::string(*subject_kind), st.object,
+                                              std::string(object_kind), field("")));
+    for (size_t j = 0; j < st.evidence.size(); ++j) {
+      const Evidence& e = st.evidence[j];
+      auto fe = [&](std::string_view tail) {
+        return absl::StrCat("statements[", i, "].evidence[", j, "]", A(tail));
+      };
+      absl::StatusOr<std::string_view> doc_kind = Kind(batch_kinds, e.document, "");
+      if (!doc_kind.ok()) return Kind(batch_kinds, e.document, fe(".document")).status();
+      if (!schema_.IsKindOf(std::string(*doc_kind), "Document")) {
+        return absl::FailedPreconditionError(absl::StrCat(fe(".document"), ": entity '", e.document,
+                                                          "' is a ", A(*doc_kind),
+                                                          ", not a Document"));
+      }
+      if (!e.publisher.empty() && !Kind(batch_kinds, e.publisher, "").ok()) {
+        return Kind(batch_kinds, e.publisher, fe(".publisher")).status();
+      }
+      if (!e.claimant.empty() && !Kind(batch_kinds, e.claimant, "").ok()) {
+        return Kind(batch_kinds, e.claimant, fe(".claimant")).status();
+      }
+    }
+  }
+  return absl::OkStatus();
+}
+
+TermId BulkLoaderImpl::Intern(std::string term) {
+  auto [it, inserted] = terms_.try_emplace(std::move(term), next_term_);
+  if (!inserted) return it->second;
+  TermId id = next_term_++;
+  const std::string fixed = codec::Fixed64(id);
+  Put(codec::kDict, it->first, fixed);
+  Put(codec::kRdict, fixed, it->first);
+  return id;
+}
+
+void BulkLoaderImpl::Put(int cf, std::string_view key, std::string_view value) {
+  buffers_[cf].Put(key, value);
+  buffered_bytes_ += key.size() + value.size() + kEntryOverhead;
+  if (buffered_bytes_ >= options_.memory_budget_bytes && error_.ok()) error_ = Spill();
+}
+
+void BulkLoaderImpl::Log(char tag, uint64_t target, HistoryEvent event) {
+  event.at = 0;
+  event.principal = options_.principal;
+  Put(codec::kLog, codec::LogKey(tag, target, now_, log_seq_++), codec::EncodeHistory(event));
+}
+
+void BulkLoaderImpl::PutSummary(StatementId sid, const codec::StatementRecord& rec,
+                                std::vector<std::pair<std::string, Evidence>>& evidence) {
+  // In digest order, as WriteTxn::RefreshSummary reads them.
+  std::sort(evidence.begin(), evidence.end(),
+            [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<const Evidence*> live;
+  live.reserve(evidence.size());
+  for (const auto& [digest, e] : evidence) live.push_back(&e);
+  Corroboration c = Corroborate(live);
+  codec::IndexValue v;
+  FillSummary(c, static_cast<int32_t>(live.size()), rec, now_, &v);
+  const std::string value = codec::EncodeIndexValue(v);
+  const codec::Triple t = rec.TripleAt(kLatest);
+  for (IndexOrder order : kOrders)
+    Put(codec::IndexCf(order), codec::IndexKey(order, t, sid), value);
+}
+
+absl::Status BulkLoaderImpl::Add(const WriteBatch& batch) {
+  if (spent_ || db_ == nullptr) return absl::FailedPreconditionError("bulk load: already finished");
+  KG_RETURN_IF_ERROR(error_);
+  KG_RETURN_IF_ERROR(Validate(batch));
+
+  for (const Entity& e : batch.entities) {
+    TermId id = Intern(codec::EntityTerm(e.id));
+    codec::EntityRecord rec;
+    rec.entity = e;
+    rec.entity.merged_into.clear();
+    rec.entity.id.clear();
+    rec.entity.updated_at = 0;
+    rec.entity.updated_by = options_.principal;
+    const std::string open = codec::EncodeIntervals({{now_, kLatest}});
+    for (const std::string& name : SearchNames(rec))
+      Put(codec::kAlias, codec::AliasKey(name, id), open);
+    Put(codec::kEnt, codec::EntityKey(id, now_), codec::EncodeEntity(rec));
+    kinds_.emplace(id, e.kind);
+    HistoryEvent h;
+    h.type = HistoryEvent::Type::kEntityUpserted;
+    h.entity = e.id;
+    Log('E', id, std::move(h));
+    ++result_.entities;
+  }
+
+  // Statements created by this Add, with their evidence, for the summaries.
+  const StatementId first_new = next_stmt_;
+  std::map<StatementId,
+           std::pair<codec::StatementRecord, std::vector<std::pair<std::string, Evidence>>>>
+      fresh;
+  for (const Statement& st : batch.statements) {
+    const TermId s = Intern(codec::EntityTerm(st.subject));
+    const TermId p = Intern(codec::PredicateTerm(st.predicate));
+    const TermId o = Intern(codec::ValueTerm(st.object));
+    const codec::Triple triple{s, p, o};
+    auto [tit, created] = triples_.try_emplace(TripleKeyT{s, p, o}, next_stmt_);
+    const StatementId sid = tit->second;
+    std::vector<std::pair<std::string, Evidence>>* collected = nullptr;
+    if (created) {
+      ++next_stmt_;
+      auto& slot = fresh[sid];
+      codec::StatementRecord& rec = slot.first;
+      rec.original = triple;
+      rec.object_is_entity = st.object.is_entity();
+      rec.valid_from = st.valid_from;
+      rec.valid_to = st.valid_to;
+      rec.positions.push_back({now_, s, o});  // nothing is merged in a fresh load
+      Put(codec::kStmt, codec::StatementKey(sid), codec::EncodeStatement(rec));
+      Put(codec::kStmt, codec::TripleKey(triple), codec::Fixed64(sid));
+      HistoryEvent h;
+      h.type = HistoryEvent::Type::kStatementCreated;
+      h.statement = sid;
+      Log('S', sid, h);
+      h.entity = st.subject;
+      Log('E', s, h);
+      if (rec.object_is_entity && o != s) {
+        h.entity = st.object.lexical;
+        Log('E', o, h);
+      }
+      ++result_.statements;
+      collected = &slot.second;
+    } else if (sid >= first_new) {
+      collected = &fresh[sid].second;
+    }
+    for (const Evidence& in : st.evidence) {
+      std::string digest = EvidenceDigest(st.subject, st.predicate, st.object, in);
+      if (!evidence_.insert(EvidenceIdentity(sid, digest)).second) {
+        ++result_.evidence_unchanged;
+        continue;
+      }
+      Evidence e = in;
+      e.id.clear();
+      e.ingested_at = now_;
+      e.ingested_by = options_.principal;
+      e.retracted_at = 0;
+      e.retracted_by.clear();
+      e.retraction_reason.clear();
+      Put(codec::kEv, codec::EvidenceKey(sid, digest), codec::EncodeEvidence(e));
+      using codec::ProvRole;
+      if (!e.publisher.empty()) {
+        Put(codec::kProv,
+            codec::ProvKey(ProvRole::kPublisher, e.publisher, e.reported_on, sid, digest), "");
+      }
+      Put(codec::kProv, codec::ProvKey(ProvRole::kDocument, e.document, e.reported_on, sid, digest),
+          "");
+      if (!e.claimant.empty()) {
+        Put(codec::kProv,
+            codec::ProvKey(ProvRole::kClaimant, e.claimant, e.reported_on, sid, digest), "");
+      }
+      std::string described = NormalizeText(e.claimant_description);
+      if (!described.empty()) {
+        Put(codec::kProv,
+            codec::ProvKey(ProvRole::kClaimantDescription, described, e.reported_on, sid, digest),
+            "");
+      }
+      HistoryEvent added;
+      added.type = HistoryEvent::Type::kEvidenceAdded;
+      added.statement = sid;
+      added.evidence_id = absl::BytesToHexString(digest);
+      Log('S', sid, std::move(added));
+      ++result_.evidence_added;
+      if (collected != nullptr) {
+        collected->emplace_back(std::move(digest), std::move(e));
+      } else {
+        late_.insert(sid);
+      }
+    }
+  }
+  for (auto& [sid, slot] : fresh) PutSummary(sid, slot.first, slot.second);
+  return error_;
+}
+
+absl::Status BulkLoaderImpl::Spill() {
+  for (int cf = 0; cf < codec::kNumCfs; ++cf) {
+    CfBuffer& b = buffers_[cf];
+    if (b.entries.empty()) continue;
+    std::sort(
+        b.entries.begin(), b.entries.end(),
+        [&b](const CfBuffer::Entry& x, const CfBuffer::Entry& y) { return b.Key(x) < b.Key(y); });
+    const std::string file =
+        (tmp_dir_ / absl::StrCat(codec::CfName(cf), "-", file_seq_++, ".sst")).string();
+    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(),
+                                  rocksdb::Options(rocksdb::DBOptions(), cf_options_), cfs_[cf]);
+    KG_RETURN_IF_ERROR(FromRocks(writer.Open(file), absl::StrCat("bulk load: open ", file)));
+    std::string_view last;
+    for (size_t i = 0; i < b.entries.size(); ++i) {
+      std::string_view key = b.Key(b.entries[i]);
+      if (i > 0 && key == last) {
+        return absl::InternalError(
+            absl::StrCat("bulk load: key written twice in column family ", codec::CfName(cf)));
+      }
+      last = key;
+      KG_RETURN_IF_ERROR(FromRocks(writer.Put(ToSlice(key), ToSlice(b.Value(b.entries[i]))),
+                                   absl::StrCat("bulk load: write ", file)));
+    }
+    KG_RETURN_IF_ERROR(FromRocks(writer.Finish(), absl::StrCat("bulk load: finish ", file)));
+    files_[cf].push_back(file);
+    ++result_.sst_files;
+    b.Clear();
+  }
+  buffered_bytes_ = 0;
+  return absl::OkStatus();
+}
+
+absl::Status BulkLoaderImpl::RefreshLate(rocksdb::WriteBatch* wb) {
+  DbHandles h{db_, cfs_, nullptr, &schema_};
+  DbReader reader(h, nullptr);
+  std::vector<StatementId> sids(late_.begin(), late_.end());
+  std::sort(sids.begin(), sids.end());
+  for (StatementId sid : sids) {
+    KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader.StatementAt(sid));
+    if (!rec) return absl::InternalError(absl::StrCat("bulk load: statement ", sid, " vanished"));
+    KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader.EvidenceOf(sid));
+    std::vector<const Evidence*> live;
+    for (const Evidence& e : evidence) live.push_back(&e);
+    Corroboration c = Corroborate(live);
+    codec::IndexValue v;
+    FillSummary(c, static_cast<int32_t>(live.size()), *rec, now_, &v);
+    const std::string value = codec::EncodeIndexValue(v);
+    const codec::Triple t = rec->TripleAt(kLatest);
+    for (IndexOrder order : kOrders) {
+      KG_RETURN_IF_ERROR(
+          FromRocks(wb->Put(cfs_[codec::IndexCf(order)], codec::IndexKey(order, t, sid), value),
+                    "bulk load"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<BulkLoadResult> BulkLoaderImpl::Finish() {
+  if (spent_ || db_ == nullptr) return absl::FailedPreconditionError("bulk load: already finished");
+  spent_ = true;
+  KG_RETURN_IF_ERROR(error_);
+  KG_RETURN_IF_ERROR(Spill());
+  std::vector<rocksdb::IngestExternalFileArg> args;
+  for (int cf = 0; cf < codec::kNumCfs; ++cf) {
+    if (files_[cf].empty()) continue;
+    rocksdb::IngestExternalFileArg arg;
+    arg.column_family = cfs_[cf];
+    arg.external_files = files_[cf];
+    arg.options.move_files = true;
+    args.push_back(std::move(arg));
+  }
+  if (!args.empty()) {
+    KG_RETURN_IF_ERROR(FromRocks(db_->IngestExternalFiles(args), "bulk load: ingest"));
+  }
+  rocksdb::WriteBatch wb;
+  KG_RETURN_IF_ERROR(RefreshLate(&wb));
+  auto meta = [&](std::string_view key, std::string value) {
+    return FromRocks(wb.Put(cfs_[codec::kMeta], ToSlice(key), value), "bulk load: meta");
+  };
+  KG_RETURN_IF_ERROR(meta(codec::kFormatKey, absl::StrCat(codec::kFormatVersion)));
+  KG_RETURN_IF_ERROR(meta(codec::kLastTxKey, codec::Fixed64(static_cast<uint64_t>(now_))));
+  KG_RETURN_IF_ERROR(meta(codec::kNextTermKey, codec::Fixed64(next_term_)));
+  KG_RETURN_IF_ERROR(meta(codec::kNextStmtKey, codec::Fixed64(next_stmt_)));
+  rocksdb::WriteOptions wo;
+  wo.sync = true;
+  KG_RETURN_IF_ERROR(FromRocks(db_->Write(wo, &wb), "bulk load: commit"));
+  KG_RETURN_IF_ERROR(FromRocks(db_->Flush(rocksdb::FlushOptions(), cfs_), "bulk load: flush"));
+  CloseDb();
+  return result_;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<BulkLoader>> BulkLoader::Create(const BulkLoadOptions& options) {
+  if (options.path.empty()) return absl::InvalidArgumentError("path: must not be empty");
+  if (options.memory_budget_bytes < 4096) {
+    return absl::InvalidArgumentError("memory_budget_bytes: must be at least 4096");
+  }
+  Schema schema;
+  if (options.schema_path.empty()) {
+    schema = Schema::Default();
+  } else {
+    KG_ASSIGN_OR_RETURN(schema, Schema::LoadFile(options.schema_path));
+  }
+  auto loader = std::make_unique<BulkLoaderImpl>(options, std::move(schema));
+  KG_RETURN_IF_ERROR(loader->Open());
+  return std::unique_ptr<BulkLoader>(std::move(loader));
+}
+
+}  // namespace kg
