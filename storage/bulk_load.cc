@@ -38,33 +38,60 @@ using codec::IndexOrder;
 constexpr IndexOrder kOrders[] = {IndexOrder::kSpo, IndexOrder::kPos, IndexOrder::kOsp};
 
 // Per-entry bookkeeping counted against the memory budget.
-constexpr size_t kEntryOverhead = 16;
+constexpr size_t kEntryOverhead = sizeof(uint64_t) * 3;
 
-// Keys and values of one column family: one arena, entries into it.
+// Keys and values of one column family: fixed-size blocks (never moved, so
+// growth copies nothing), and entries pointing into them. Each entry keeps
+// its key's first 8 bytes as a big-endian number, so most comparisons of
+// the sort are one integer compare.
 struct CfBuffer {
+  static constexpr size_t kBlockSize = 4 << 20;
   struct Entry {
-    uint64_t offset;
+    uint64_t prefix;
+    const char* data;
     uint32_t key_size;
     uint32_t value_size;
   };
-  std::string arena;
+  std::vector<std::unique_ptr<char[]>> blocks;
+  size_t block_used = kBlockSize;
   std::vector<Entry> entries;
 
   void Put(std::string_view key, std::string_view value) {
+    const size_t n = key.size() + value.size();
+    char* p;
+    if (n > kBlockSize / 4) {  // a large record gets a block of its own
+      blocks.emplace_back(new char[n]);  // uninitialised: written next
+      p = blocks.back().get();
+      block_used = kBlockSize;
+    } else {
+      if (block_used + n > kBlockSize) {
+        blocks.emplace_back(new char[kBlockSize]);
+        block_used = 0;
+      }
+      p = blocks.back().get() + block_used;
+      block_used += n;
+    }
+    std::memcpy(p, key.data(), key.size());
+    std::memcpy(p + key.size(), value.data(), value.size());
+    uint64_t prefix = 0;
+    for (size_t i = 0; i < 8; ++i) {
+      prefix = (prefix << 8) | (i < key.size() ? static_cast<uint8_t>(key[i]) : 0);
+    }
     entries.push_back(
-        {arena.size(), static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
-    arena.append(key);
-    arena.append(value);
+        {prefix, p, static_cast<uint32_t>(key.size()), static_cast<uint32_t>(value.size())});
   }
-  std::string_view Key(const Entry& e) const {
-    return std::string_view(arena.data() + e.offset, e.key_size);
+  static std::string_view Key(const Entry& e) { return std::string_view(e.data, e.key_size); }
+  static std::string_view Value(const Entry& e) {
+    return std::string_view(e.data + e.key_size, e.value_size);
   }
-  std::string_view Value(const Entry& e) const {
-    return std::string_view(arena.data() + e.offset + e.key_size, e.value_size);
+  static bool Less(const Entry& x, const Entry& y) {
+    if (x.prefix != y.prefix) return x.prefix < y.prefix;
+    return Key(x) < Key(y);
   }
   void Clear() {
-    std::string().swap(arena);
-    std::vector<Entry>().swap(entries);
+    std::vector<std::unique_ptr<char[]>>().swap(blocks);
+    block_used = kBlockSize;
+    entries.clear();  // keeps its capacity for the next round
   }
 };
 
@@ -453,22 +480,15 @@ absl::Status BulkLoaderImpl::Spill() {
   for (int cf = 0; cf < codec::kNumCfs; ++cf) {
     CfBuffer& b = buffers_[cf];
     if (b.entries.empty()) continue;
-    std::sort(
-        b.entries.begin(), b.entries.end(),
-        [&b](const CfBuffer::Entry& x, const CfBuffer::Entry& y) { return b.Key(x) < b.Key(y); });
+    std::sort(b.entries.begin(), b.entries.end(), CfBuffer::Less);
     const std::string file =
         (tmp_dir_ / absl::StrCat(codec::CfName(cf), "-", file_seq_++, ".sst")).string();
     rocksdb::SstFileWriter writer(rocksdb::EnvOptions(),
                                   rocksdb::Options(rocksdb::DBOptions(), cf_options_), cfs_[cf]);
     KG_RETURN_IF_ERROR(FromRocks(writer.Open(file), absl::StrCat("bulk load: open ", file)));
-    std::string_view last;
+    // SstFileWriter refuses a key that does not ascend (a key written twice).
     for (size_t i = 0; i < b.entries.size(); ++i) {
       std::string_view key = b.Key(b.entries[i]);
-      if (i > 0 && key == last) {
-        return absl::InternalError(
-            absl::StrCat("bulk load: key written twice in column family ", codec::CfName(cf)));
-      }
-      last = key;
       KG_RETURN_IF_ERROR(FromRocks(writer.Put(ToSlice(key), ToSlice(b.Value(b.entries[i]))),
                                    absl::StrCat("bulk load: write ", file)));
     }
