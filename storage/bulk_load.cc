@@ -59,7 +59,7 @@ struct CfBuffer {
   void Put(std::string_view key, std::string_view value) {
     const size_t n = key.size() + value.size();
     char* p;
-    if (n > kBlockSize / 4) {  // a large record gets a block of its own
+    if (n > kBlockSize / 4) {            // a large record gets a block of its own
       blocks.emplace_back(new char[n]);  // uninitialised: written next
       p = blocks.back().get();
       block_used = kBlockSize;
