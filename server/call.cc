@@ -58,8 +58,12 @@ absl::Status CheckBatchSize(int64_t records, absl::string_view field, const Serv
 }
 
 grpc::Status Finish(const absl::Status& status, const grpc::ServerContext& context) {
-  if (status.code() == absl::StatusCode::kCancelled && PastDeadline(context)) {
-    return ToGrpcStatus(absl::DeadlineExceededError(status.message()));
+  // Past the deadline the client is owed DEADLINE_EXCEEDED whatever the work
+  // came to (gRPC itself answers so when the deadline fires first); a write
+  // that did commit is safe to retry, writes being idempotent.
+  if (PastDeadline(context)) {
+    return ToGrpcStatus(absl::DeadlineExceededError(
+        status.ok() ? "deadline exceeded" : absl::StrCat("deadline exceeded: ", status.message())));
   }
   return ToGrpcStatus(status);
 }

@@ -43,8 +43,8 @@ absl::StatusOr<int32_t> ResolvePageSize(int32_t page_size, const ServerLimits& l
 // part ("entities", "statements", "entities + statements").
 absl::Status CheckBatchSize(int64_t records, absl::string_view field, const ServerLimits& limits);
 
-// The status to return: CANCELLED after the deadline passed becomes
-// DEADLINE_EXCEEDED; everything else maps 1:1 (server/status.h).
+// The status to return: DEADLINE_EXCEEDED once the call's deadline has
+// passed; otherwise `status`, mapped 1:1 (server/status.h).
 grpc::Status Finish(const absl::Status& status, const grpc::ServerContext& context);
 
 }  // namespace kg::server

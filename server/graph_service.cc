@@ -163,6 +163,7 @@ grpc::Status GraphService::Traverse(grpc::ServerContext* context,
     query.kinds = Strings(request->kinds());
     query.max_nodes = request->max_nodes();
     query.max_edges = request->max_edges();
+    query.include_labels = !request->omit_labels();
     KG_ASSIGN_OR_RETURN(query.direction,
                         DirectionFromProto(request->direction(), Direction::kOut, "direction"));
     KG_ASSIGN_OR_RETURN(query.filter, FilterFromProto(request->filter(), "filter"));

@@ -59,7 +59,7 @@ ABSL_FLAG(int32_t, max_traversal_edges, kDefaultLimits.max_traversal_edges,
 
 namespace {
 
-constexpr char kUsage[] = R"(kgd: the provenance-first knowledge-graph server.
+constexpr char kUsage[] = R"(the provenance-first knowledge-graph server.
 
 Serves the kg.v1 gRPC API (proto/kg/v1/kg.proto) over an embedded RocksDB
 database, with grpc.health.v1 health checking and server reflection.

@@ -4,6 +4,7 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -289,7 +290,8 @@ TEST_F(IngestTest, BulkIngestHundredThousandStatements) {
   constexpr int kMessages = 100;
   constexpr int kPerMessage = 1000;
   v1::BulkIngestResponse response;
-  auto context = Ctx("bulk");
+  // A bound, not a timing check: sanitizer builds take minutes here.
+  auto context = Ctx("bulk", std::chrono::seconds(1200));
   std::unique_ptr<grpc::ClientWriter<v1::AssertRequest>> writer =
       ingest_->BulkIngest(context.get(), &response);
   v1::AssertRequest first;

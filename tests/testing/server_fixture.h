@@ -64,9 +64,11 @@ class ServerTest : public ::testing::Test {
 
   // A context with a generous deadline (a hung call fails instead of hanging
   // the test) and an optional principal header.
-  static std::unique_ptr<grpc::ClientContext> Ctx(const std::string& principal = "") {
+  static std::unique_ptr<grpc::ClientContext> Ctx(
+      const std::string& principal = "",
+      std::chrono::seconds deadline = std::chrono::seconds(120)) {
     auto context = std::make_unique<grpc::ClientContext>();
-    context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    context->set_deadline(std::chrono::system_clock::now() + deadline);
     if (!principal.empty()) context->AddMetadata("x-kg-principal", principal);
     return context;
   }
