@@ -356,5 +356,19 @@ TEST_F(IngestTest, BulkIngestReportsTheBadMessageByIndex) {
       << response.error_message();
 }
 
+// The server cannot answer before the deadline (it waits for more messages
+// that never come), so the call ends with DEADLINE_EXCEEDED every time.
+TEST_F(IngestTest, DeadlineExceeded) {
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::milliseconds(200));
+  v1::BulkIngestResponse response;
+  auto writer = ingest_->BulkIngest(&context, &response);
+  v1::AssertRequest request;
+  *request.add_entities() = MakeEntity("actor/iran", "State", "Iran");
+  writer->Write(request);  // may fail once the deadline has passed already
+  grpc::Status status = writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << Describe(status);
+}
+
 }  // namespace
 }  // namespace kg::testing
