@@ -53,8 +53,8 @@ struct TraverseRequest {
   int32_t max_nodes = 0;           // 0 = limits.default_max_nodes
   int32_t max_edges = 0;           // 0 = limits.default_max_edges
   Filter filter;                   // applied to every edge
-  // Not in the proto: when false, steps carry no label (saves one entity
-  // read per node). The kind is always filled.
+  // The negation of the proto's omit_labels: when false, steps carry no
+  // label (saves one entity-record read per node). The kind is always filled.
   bool include_labels = true;
 };
 

@@ -22,6 +22,19 @@ std::unique_ptr<rocksdb::Iterator> DbReader::NewIterator(int cf) const {
   return std::unique_ptr<rocksdb::Iterator>(h_.db->NewIterator(ro_, h_.cf[cf]));
 }
 
+DbReader::BorrowedIterator DbReader::Borrow(int cf) const {
+  const size_t i = static_cast<size_t>(cf);
+  if (i < spare_.size() && spare_[i] != nullptr) return {this, cf, std::move(spare_[i])};
+  return {this, cf, NewIterator(cf)};
+}
+
+void DbReader::GiveBack(int cf, std::unique_ptr<rocksdb::Iterator> it) const {
+  if (ro_.snapshot == nullptr || it == nullptr || !it->status().ok()) return;
+  const size_t i = static_cast<size_t>(cf);
+  if (spare_.size() <= i) spare_.resize(h_.cf.size() > i ? h_.cf.size() : i + 1);
+  if (spare_[i] == nullptr) spare_[i] = std::move(it);
+}
+
 absl::StatusOr<std::optional<TermId>> DbReader::FindTerm(std::string_view term) const {
   return h_.dict->Find(term, ro_);
 }
@@ -42,7 +55,7 @@ absl::StatusOr<std::string> DbReader::EntityId(TermId id) const {
 }
 
 absl::StatusOr<std::optional<EntityVersion>> DbReader::EntityAt(TermId id, TxTime as_of) const {
-  std::unique_ptr<rocksdb::Iterator> it = NewIterator(codec::kEnt);
+  BorrowedIterator it = Borrow(codec::kEnt);
   std::string prefix = codec::EntityPrefix(id);
   it->Seek(codec::EntityKey(id, as_of));
   if (!it->Valid()) {
@@ -78,7 +91,7 @@ absl::StatusOr<Evidence> DecodeEvidenceEntry(std::string_view key, std::string_v
 absl::StatusOr<std::vector<Evidence>> DbReader::EvidenceOf(StatementId sid) const {
   std::vector<Evidence> out;
   std::string prefix = codec::EvidencePrefix(sid);
-  std::unique_ptr<rocksdb::Iterator> it = NewIterator(codec::kEv);
+  BorrowedIterator it = Borrow(codec::kEv);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
     absl::StatusOr<Evidence> e =
         DecodeEvidenceEntry(it->key().ToStringView(), it->value().ToStringView());

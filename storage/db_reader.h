@@ -45,6 +45,31 @@ class DbReader {
   absl::StatusOr<std::optional<std::string>> Get(int cf, std::string_view key) const;
   std::unique_ptr<rocksdb::Iterator> NewIterator(int cf) const;
 
+  // An iterator on `cf` lent by this reader and given back when the handle
+  // goes out of scope, so that a snapshot reader creates at most one
+  // iterator per column family for its repeated seeks (creating one costs
+  // far more than a Seek). A nested borrow of the same column family while
+  // the first is out gets a fresh iterator. A reader of the latest state
+  // (no snapshot) never keeps one: a kept iterator would not see new writes.
+  class BorrowedIterator final {
+   public:
+    BorrowedIterator(const DbReader* owner, int cf, std::unique_ptr<rocksdb::Iterator> it)
+        : owner_(owner), cf_(cf), it_(std::move(it)) {}
+    ~BorrowedIterator() { owner_->GiveBack(cf_, std::move(it_)); }
+    BorrowedIterator(const BorrowedIterator&) = delete;
+    BorrowedIterator& operator=(const BorrowedIterator&) = delete;
+    rocksdb::Iterator* operator->() const { return it_.get(); }
+    rocksdb::Iterator& operator*() const { return *it_; }
+
+   private:
+    const DbReader* owner_;
+    int cf_;
+    std::unique_ptr<rocksdb::Iterator> it_;
+  };
+  BorrowedIterator Borrow(int cf) const;
+  // Drops the kept iterators (before the snapshot is released).
+  void ReleaseIterators() const { spare_.clear(); }
+
   absl::StatusOr<std::optional<TermId>> FindTerm(std::string_view term) const;
   absl::StatusOr<std::optional<TermId>> FindEntity(std::string_view id) const {
     return FindTerm(codec::EntityTerm(id));
@@ -66,8 +91,13 @@ class DbReader {
   absl::StatusOr<uint64_t> Counter(std::string_view key) const;
 
  private:
+  void GiveBack(int cf, std::unique_ptr<rocksdb::Iterator> it) const;
+
   DbHandles h_;
   rocksdb::ReadOptions ro_;
+  // Kept iterators by column family (snapshot readers only); a reader is
+  // used by one thread at a time.
+  mutable std::vector<std::unique_ptr<rocksdb::Iterator>> spare_;
 };
 
 // Decodes an evidence entry of the ev column family (key and value).

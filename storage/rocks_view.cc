@@ -50,7 +50,10 @@ RocksView::RocksView(const DbHandles& h, std::function<bool()> is_cancelled)
   snapshot_time_ = last.ok() ? static_cast<TxTime>(*last) : 0;
 }
 
-RocksView::~RocksView() { reader_.handles().db->ReleaseSnapshot(snapshot_); }
+RocksView::~RocksView() {
+  reader_.ReleaseIterators();
+  reader_.handles().db->ReleaseSnapshot(snapshot_);
+}
 
 absl::Status RocksView::Tick() {
   if (is_cancelled_ && ++ticks_ % kCancelPollInterval == 0 && is_cancelled_()) {
@@ -144,9 +147,14 @@ absl::StatusOr<Page<Entity>> RocksView::SearchEntities(std::string_view prefix,
 absl::StatusOr<std::optional<Statement>> RocksView::Evaluate(StatementId sid,
                                                              const codec::Triple& at,
                                                              const Filter& filter, TxTime as_of,
-                                                             bool apply_minimums) {
-  KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(sid));
-  if (!rec) return absl::DataLossError(absl::StrCat("index names unknown statement ", sid));
+                                                             bool apply_minimums,
+                                                             const codec::StatementRecord* known) {
+  std::optional<codec::StatementRecord> read;
+  if (known == nullptr) {
+    KG_ASSIGN_OR_RETURN(read, reader_.StatementAt(sid));
+    if (!read) return absl::DataLossError(absl::StrCat("index names unknown statement ", sid));
+  }
+  const codec::StatementRecord* rec = known != nullptr ? known : &*read;
   if (apply_minimums && !ValidTimeOverlaps(filter, rec->valid_from, rec->valid_to)) {
     return std::nullopt;
   }
@@ -218,7 +226,7 @@ absl::StatusOr<Page<Statement>> RocksView::Match(const Pattern& pattern, const F
   }
   Filter f = filter;
   f.as_of = eff;
-  std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::IndexCf(order));
+  DbReader::BorrowedIterator it = reader_.Borrow(codec::IndexCf(order));
   for (it->Seek(std::max(resume, prefix)); it->Valid() && StartsWith(it->key(), prefix);
        it->Next()) {
     KG_RETURN_IF_ERROR(Tick());
@@ -326,7 +334,7 @@ absl::Status RocksView::ScanEdges(TermId node, Direction direction, std::optiona
     }
   }
   for (const Scan& scan : scans) {
-    std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::IndexCf(scan.order));
+    DbReader::BorrowedIterator it = reader_.Borrow(codec::IndexCf(scan.order));
     for (it->Seek(scan.prefix); it->Valid() && StartsWith(it->key(), scan.prefix); it->Next()) {
       KG_RETURN_IF_ERROR(Tick());
       codec::Triple t;

@@ -59,10 +59,12 @@ class RocksView final : public View {
   absl::StatusOr<TermId> FollowMerges(TermId id, TxTime as_of) const;
   // The statement `sid` as seen at `t` (endpoint ids from `at`), with the
   // evidence `filter` selects and their corroboration; nullopt when it does
-  // not pass the filter.
+  // not pass the filter. `known`, when given, is the statement's record
+  // already read by the caller.
   absl::StatusOr<std::optional<Statement>> Evaluate(StatementId sid, const codec::Triple& at,
                                                     const Filter& filter, TxTime as_of,
-                                                    bool apply_minimums);
+                                                    bool apply_minimums,
+                                                    const codec::StatementRecord* known = nullptr);
   absl::StatusOr<Page<HistoryEvent>> History(char tag, uint64_t target, TxTime as_of, int32_t limit,
                                              std::string_view page_token);
 

@@ -67,7 +67,7 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
     KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(group));
     if (!rec) return absl::DataLossError(absl::StrCat("prov names unknown statement ", group));
     KG_ASSIGN_OR_RETURN(std::optional<Statement> st,
-                        Evaluate(group, rec->TripleAt(eff), f, eff, true));
+                        Evaluate(group, rec->TripleAt(eff), f, eff, true, &*rec));
     if (st) {
       st->evidence = std::move(group_evidence);
       page.items.push_back(std::move(*st));
@@ -76,7 +76,7 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
     return absl::OkStatus();
   };
 
-  std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kProv);
+  DbReader::BorrowedIterator it = reader_.Borrow(codec::kProv);
   std::string start = prefix + (low.empty() ? "" : low);
   for (it->Seek(std::max(resume, start)); it->Valid() && StartsWith(it->key(), prefix);
        it->Next()) {
