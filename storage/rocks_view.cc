@@ -302,12 +302,14 @@ absl::StatusOr<TermId> RocksView::LookupPredicate(std::string_view name) {
 absl::StatusOr<Value> RocksView::Resolve(TermId term) { return reader_.TermValue(term); }
 
 absl::StatusOr<std::string> RocksView::KindOf(TermId entity, TxTime as_of) {
-  KG_ASSIGN_OR_RETURN(Value v, reader_.TermValue(entity));
-  if (!v.is_entity()) return std::string();
+  // Only entity terms have entity records: the record read comes first, and
+  // the dictionary is asked only when there is none.
   KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> version,
                       reader_.EntityAt(entity, Effective(as_of)));
-  if (!version) return absl::NotFoundError(absl::StrCat("entity '", v.lexical, "' not found"));
-  return std::move(version->record.entity.kind);
+  if (version) return std::move(version->record.entity.kind);
+  KG_ASSIGN_OR_RETURN(Value v, reader_.TermValue(entity));
+  if (!v.is_entity()) return std::string();
+  return absl::NotFoundError(absl::StrCat("entity '", v.lexical, "' not found"));
 }
 
 absl::Status RocksView::ScanEdges(TermId node, Direction direction, std::optional<TermId> predicate,
