@@ -51,7 +51,7 @@ using StatementId = uint64_t;
 
 // Stored on disk: DO NOT CHANGE the numeric values.
 enum class ValueType : uint8_t {
-  kEntity = 0,   // lexical is an entity id
+  kEntity = 0,  // lexical is an entity id
   kString = 1,
   kInteger = 2,  // decimal digits with optional sign, fits in int64
   kDecimal = 3,  // [-]digits[.digits]
@@ -184,7 +184,7 @@ struct Filter {
   // Evidence selectors.
   std::vector<std::string> publishers_allow;  // empty = any publisher
   std::vector<std::string> publishers_deny;
-  char min_reliability = 'F';  // keep evidence graded this or better ('A' best)
+  char min_reliability = 'F';   // keep evidence graded this or better ('A' best)
   int32_t max_credibility = 6;  // keep evidence graded this or better (1 best)
   // Statement-level minimums over the selected evidence.
   double min_confidence = 0;

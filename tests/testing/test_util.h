@@ -12,13 +12,14 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
-#define ASSERT_OK(expr)                                \
-  do {                                                 \
+#define ASSERT_OK(expr)                                         \
+  do {                                                          \
     const ::absl::Status kg_s_ = ::kg::testing::ToStatus(expr); \
-    ASSERT_TRUE(kg_s_.ok()) << kg_s_;                  \
+    ASSERT_TRUE(kg_s_.ok()) << kg_s_;                           \
   } while (false)
 
-#define EXPECT_OK(expr) EXPECT_TRUE(::kg::testing::ToStatus(expr).ok()) << ::kg::testing::ToStatus(expr)
+#define EXPECT_OK(expr) \
+  EXPECT_TRUE(::kg::testing::ToStatus(expr).ok()) << ::kg::testing::ToStatus(expr)
 
 #define KG_TEST_CONCAT_INNER_(a, b) a##b
 #define KG_TEST_CONCAT_(a, b) KG_TEST_CONCAT_INNER_(a, b)
