@@ -265,26 +265,7 @@ absl::Status BulkLoaderImpl::Validate(const WriteBatch& batch) const {
     batch_kinds.emplace(e.id, e.kind);
   }
   for (size_t i = 0; i < batch.statements.size(); ++i) {
-    const Statement& st = batch.statements[i];
-    const std::string f = absl::StrCat("statements[", i, "]");
-    KG_RETURN_IF_ERROR(CheckEntityId(st.subject, f + ".subject"));
-    if (st.predicate.empty()) {
-      return absl::InvalidArgumentError(f + ".predicate: must not be empty");
-    }
-    KG_RETURN_IF_ERROR(CheckLiteral(st.object, f + ".object"));
-    KG_RETURN_IF_ERROR(CheckDate(st.valid_from, f + ".valid_from"));
-    KG_RETURN_IF_ERROR(CheckDate(st.valid_to, f + ".valid_to"));
-    if (!st.valid_from.empty() && !st.valid_to.empty() &&
-        DateLow(st.valid_from) > DateHigh(st.valid_to)) {
-      return absl::InvalidArgumentError(absl::StrCat(f, ".valid_to: ends (", st.valid_to,
-                                                     ") before valid_from (", st.valid_from, ")"));
-    }
-    if (st.evidence.empty()) {
-      return absl::InvalidArgumentError(f + ".evidence: at least one evidence record required");
-    }
-    for (size_t j = 0; j < st.evidence.size(); ++j) {
-      KG_RETURN_IF_ERROR(CheckEvidence(st.evidence[j], absl::StrCat(f, ".evidence[", j, "]")));
-    }
+    KG_RETURN_IF_ERROR(CheckStatement(batch.statements[i], absl::StrCat("statements[", i, "]")));
   }
   for (size_t i = 0; i < batch.statements.size(); ++i) {
     const Statement& st = batch.statements[i];

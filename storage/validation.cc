@@ -6,6 +6,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "storage/status_macros.h"
 
 namespace kg {
 namespace {
@@ -174,6 +175,29 @@ absl::Status CheckEvidence(const Evidence& e, std::string_view field) {
     return Invalid(f("stance"), absl::StrCat("unknown stance ", static_cast<int>(e.stance)));
   }
   return CheckDate(e.reported_on, f("reported_on"));
+}
+
+absl::Status CheckStatement(const Statement& st, std::string_view field) {
+  const std::string f(field);
+  KG_RETURN_IF_ERROR(CheckEntityId(st.subject, f + ".subject"));
+  if (st.predicate.empty()) {
+    return absl::InvalidArgumentError(f + ".predicate: must not be empty");
+  }
+  KG_RETURN_IF_ERROR(CheckLiteral(st.object, f + ".object"));
+  KG_RETURN_IF_ERROR(CheckDate(st.valid_from, f + ".valid_from"));
+  KG_RETURN_IF_ERROR(CheckDate(st.valid_to, f + ".valid_to"));
+  if (!st.valid_from.empty() && !st.valid_to.empty() &&
+      DateLow(st.valid_from) > DateHigh(st.valid_to)) {
+    return absl::InvalidArgumentError(absl::StrCat(f, ".valid_to: ends (", st.valid_to,
+                                                   ") before valid_from (", st.valid_from, ")"));
+  }
+  if (st.evidence.empty()) {
+    return absl::InvalidArgumentError(f + ".evidence: at least one evidence record required");
+  }
+  for (size_t j = 0; j < st.evidence.size(); ++j) {
+    KG_RETURN_IF_ERROR(CheckEvidence(st.evidence[j], absl::StrCat(f, ".evidence[", j, "]")));
+  }
+  return absl::OkStatus();
 }
 
 bool SelectsEvidence(const Filter& f, TxTime as_of, const Evidence& e) {

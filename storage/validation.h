@@ -37,6 +37,10 @@ absl::Status CheckEntity(const Entity& e, const Schema& schema, std::string_view
 // Everything about an evidence record that needs no other record.
 absl::Status CheckEvidence(const Evidence& e, std::string_view field);
 
+// Everything about a statement and its evidence that needs no other record
+// (references and the schema are checked by the writer).
+absl::Status CheckStatement(const Statement& st, std::string_view field);
+
 // Evidence selection and statement-level checks of a Filter, at `as_of`
 // (which the caller resolves from kLatest to the snapshot time).
 bool SelectsEvidence(const Filter& f, TxTime as_of, const Evidence& e);
