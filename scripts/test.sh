@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, builds kgd twice (release with
-# debug info, and AddressSanitizer + UndefinedBehaviorSanitizer), and runs
+# The test command: installs what is missing, builds kgd twice (Release, and
+# AddressSanitizer + UndefinedBehaviorSanitizer), warnings as errors, and runs
 # every test. Unit and integration tests run in both builds; end-to-end
 # tests (CLI, Python and Node clients) run in the first.
 set -euo pipefail
@@ -9,11 +9,11 @@ scripts/setup.sh
 
 jobs=$(nproc)
 
-cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DKG_WERROR=ON >/dev/null
 cmake --build build -j "$jobs"
 ctest --test-dir build --output-on-failure -j "$jobs" --timeout 600
 
-cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKG_SANITIZE=ON \
+cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DKG_WERROR=ON -DKG_SANITIZE=ON \
   -DKG_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build build-asan -j "$jobs"
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \

@@ -13,6 +13,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "query/provenance.h"
 #include "storage/store.h"
@@ -157,10 +158,10 @@ inline std::string RenderDisputes(const std::vector<Dispute>& disputes, bool wit
   std::string out;
   for (const Dispute& d : disputes) {
     out += "dispute:";
-    for (const std::string& r : d.reasons) out += " [" + r + "]";
-    out += "\n" + RenderStatement(d.statement, "  ", with_times);
+    for (const std::string& r : d.reasons) absl::StrAppend(&out, " [", r, "]");
+    absl::StrAppend(&out, "\n", RenderStatement(d.statement, "  ", with_times));
     for (const Statement& c : d.conflicting) {
-      out += "  versus:\n" + RenderStatement(c, "    ", with_times);
+      absl::StrAppend(&out, "  versus:\n", RenderStatement(c, "    ", with_times));
     }
   }
   return out;
