@@ -5,7 +5,6 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "storage/corroboration.h"
 #include "storage/digest.h"
 #include "storage/rocks_store.h"
 #include "storage/status_macros.h"
@@ -199,23 +198,8 @@ absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
       e.retracted_by.clear();
       e.retraction_reason.clear();
       txn.Put(codec::kEv, key, codec::EncodeEvidence(e));
-      using codec::ProvRole;
-      if (!e.publisher.empty()) {
-        txn.Put(codec::kProv,
-                codec::ProvKey(ProvRole::kPublisher, e.publisher, e.reported_on, sid, digest), "");
-      }
-      txn.Put(codec::kProv,
-              codec::ProvKey(ProvRole::kDocument, e.document, e.reported_on, sid, digest), "");
-      if (!e.claimant.empty()) {
-        txn.Put(codec::kProv,
-                codec::ProvKey(ProvRole::kClaimant, e.claimant, e.reported_on, sid, digest), "");
-      }
-      std::string described = NormalizeText(e.claimant_description);
-      if (!described.empty()) {
-        txn.Put(
-            codec::kProv,
-            codec::ProvKey(ProvRole::kClaimantDescription, described, e.reported_on, sid, digest),
-            "");
+      for (std::string& prov : ProvKeysOf(sid, digest, e)) {
+        txn.Put(codec::kProv, std::move(prov), "");
       }
       HistoryEvent added;
       added.type = HistoryEvent::Type::kEvidenceAdded;

@@ -423,23 +423,7 @@ absl::Status BulkLoaderImpl::Add(const WriteBatch& batch) {
       e.retracted_by.clear();
       e.retraction_reason.clear();
       Put(codec::kEv, codec::EvidenceKey(sid, digest), codec::EncodeEvidence(e));
-      using codec::ProvRole;
-      if (!e.publisher.empty()) {
-        Put(codec::kProv,
-            codec::ProvKey(ProvRole::kPublisher, e.publisher, e.reported_on, sid, digest), "");
-      }
-      Put(codec::kProv, codec::ProvKey(ProvRole::kDocument, e.document, e.reported_on, sid, digest),
-          "");
-      if (!e.claimant.empty()) {
-        Put(codec::kProv,
-            codec::ProvKey(ProvRole::kClaimant, e.claimant, e.reported_on, sid, digest), "");
-      }
-      std::string described = NormalizeText(e.claimant_description);
-      if (!described.empty()) {
-        Put(codec::kProv,
-            codec::ProvKey(ProvRole::kClaimantDescription, described, e.reported_on, sid, digest),
-            "");
-      }
+      for (const std::string& prov : ProvKeysOf(sid, digest, e)) Put(codec::kProv, prov, "");
       HistoryEvent added;
       added.type = HistoryEvent::Type::kEvidenceAdded;
       added.statement = sid;

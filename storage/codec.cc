@@ -69,8 +69,9 @@ bool GetIntervals(Decoder& d, std::vector<Interval>* v) {
 
 const char* CfName(int cf) {
   // DO NOT CHANGE: these names are on disk.
-  static constexpr const char* kNames[kNumCfs] = {
-      "default", "dict", "rdict", "ent", "spo", "pos", "osp", "stmt", "ev", "prov", "alias", "log"};
+  static constexpr const char* kNames[kNumCfs] = {"default", "dict", "rdict", "ent", "spo",
+                                                  "pos",     "osp",  "stmt",  "ev",  "prov",
+                                                  "alias",   "log",  "audit"};
   return kNames[cf];
 }
 
@@ -350,6 +351,14 @@ TxTime LogKeyTx(std::string_view key) {
   return key.size() >= 17 ? static_cast<TxTime>(DecodeFixed64(key.data() + 9)) : 0;
 }
 
+std::string AuditKey(TxTime at) { return Fixed64(static_cast<uint64_t>(at)); }
+
+bool DecodeAuditKey(std::string_view key, TxTime* at) {
+  if (key.size() != 8) return false;
+  *at = static_cast<TxTime>(DecodeFixed64(key.data()));
+  return true;
+}
+
 // ---- records ----
 
 bool AnyContains(const std::vector<Interval>& intervals, TxTime t) {
@@ -581,6 +590,9 @@ std::string EncodeHistory(const HistoryEvent& e) {
   PutString(&out, e.evidence_id);
   PutString(&out, e.other_entity);
   PutString(&out, e.reason);
+  // Optional trailing field: records without it (all but purges) keep the
+  // layout they had before it existed.
+  if (e.count != 0) PutVarint(&out, static_cast<uint32_t>(e.count));
   return out;
 }
 
@@ -588,12 +600,45 @@ absl::StatusOr<HistoryEvent> DecodeHistory(std::string_view in) {
   Decoder d(in);
   HistoryEvent e;
   uint8_t version, type;
-  if (!d.Byte(&version) || version != kRecordV1 || !d.Byte(&type) || type > 5 ||
-      !d.String(&e.principal) || !d.String(&e.entity) || !d.Fixed64(&e.statement) ||
-      !d.String(&e.evidence_id) || !d.String(&e.other_entity) || !d.String(&e.reason) || !d.done())
+  if (!d.Byte(&version) || version != kRecordV1 || !d.Byte(&type) ||
+      type > static_cast<uint8_t>(HistoryEvent::Type::kPurged) || !d.String(&e.principal) ||
+      !d.String(&e.entity) || !d.Fixed64(&e.statement) || !d.String(&e.evidence_id) ||
+      !d.String(&e.other_entity) || !d.String(&e.reason))
     return Corrupt("history");
+  uint64_t count = 0;
+  if (!d.done() && (!d.Varint(&count) || count > INT32_MAX || !d.done())) return Corrupt("history");
   e.type = static_cast<HistoryEvent::Type>(type);
+  e.count = static_cast<int32_t>(count);
   return e;
+}
+
+std::string EncodeAudit(const AuditRecord& r) {
+  std::string out(1, static_cast<char>(kRecordV1));
+  PutString(&out, r.principal);
+  PutString(&out, r.on_behalf_of);
+  PutString(&out, r.role);
+  PutString(&out, r.authenticated_by);
+  PutString(&out, r.rpc);
+  PutString(&out, r.peer);
+  PutFixed64(&out, static_cast<uint64_t>(r.request_bytes));
+  PutString(&out, r.request_sha256);
+  PutFixed64(&out, static_cast<uint64_t>(static_cast<int64_t>(r.code)));
+  PutString(&out, r.message);
+  return out;
+}
+
+absl::StatusOr<AuditRecord> DecodeAudit(std::string_view in) {
+  Decoder d(in);
+  AuditRecord r;
+  uint8_t version;
+  uint64_t bytes;
+  if (!d.Byte(&version) || version != kRecordV1 || !d.String(&r.principal) ||
+      !d.String(&r.on_behalf_of) || !d.String(&r.role) || !d.String(&r.authenticated_by) ||
+      !d.String(&r.rpc) || !d.String(&r.peer) || !d.Fixed64(&bytes) ||
+      !d.String(&r.request_sha256) || !GetInt32(d, &r.code) || !d.String(&r.message) || !d.done())
+    return Corrupt("audit");
+  r.request_bytes = static_cast<int64_t>(bytes);
+  return r;
 }
 
 // ---- page tokens ----

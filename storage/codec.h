@@ -21,6 +21,7 @@
 //   alias          normalised-name 0x00 TermId            Intervals
 //   log            tag(1: 'E' entity, 'S' statement) fixed64 target tx seq(4)
 //                                                         HistoryRecord
+//   audit          fixed64 tx                             AuditRecord
 //
 //   term           := tag(1) lexical      tag: ValueType (0..5) or 0x40 predicate
 //   date           := "YYYY-MM-DD" (a partial date is padded to its first day;
@@ -66,6 +67,7 @@ enum Cf : int {
   kProv,
   kAlias,
   kLog,
+  kAudit,
   kNumCfs,
 };
 const char* CfName(int cf);
@@ -162,6 +164,10 @@ std::string LogPrefix(char tag, uint64_t target);
 std::string LogKey(char tag, uint64_t target, TxTime tx, uint32_t seq);
 TxTime LogKeyTx(std::string_view key);
 
+std::string AuditKey(TxTime at);
+// Parses an 8-byte audit key.
+bool DecodeAuditKey(std::string_view key, TxTime* at);
+
 // ---- records ----
 
 // A half-open transaction-time interval [from, to); to == kLatest while open.
@@ -236,6 +242,10 @@ absl::StatusOr<std::vector<Interval>> DecodeIntervals(std::string_view in);
 // A history event without its time (which is in the key).
 std::string EncodeHistory(const HistoryEvent& e);
 absl::StatusOr<HistoryEvent> DecodeHistory(std::string_view in);
+
+// An audit record without its time (which is in the key).
+std::string EncodeAudit(const AuditRecord& r);
+absl::StatusOr<AuditRecord> DecodeAudit(std::string_view in);
 
 // ---- page tokens ----
 

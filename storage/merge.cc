@@ -1,8 +1,7 @@
-// Store::Retract, Store::Merge and Store::Split: each one WriteBatch.
+// Store::Merge and Store::Split: each one WriteBatch.
 
 #include <algorithm>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "storage/rocks_store.h"
 #include "storage/status_macros.h"
@@ -48,51 +47,6 @@ absl::Status RepointAll(WriteTxn& txn, const std::vector<StatementId>& sids) {
 }
 
 }  // namespace
-
-absl::StatusOr<TxTime> RocksStore::Retract(StatementId statement, std::string_view evidence_id,
-                                           std::string_view reason, const WriteContext& context) {
-  absl::MutexLock lock(&write_mu_);
-  WriteTxn txn = BeginWrite(context);
-  KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, txn.GetStatement(statement));
-  if (!rec) return absl::NotFoundError(absl::StrCat("statement: ", statement, " not found"));
-  KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, txn.EvidenceOf(statement));
-  int retracted = 0;
-  bool found = false;
-  for (Evidence& e : evidence) {
-    if (!evidence_id.empty() && e.id != evidence_id) continue;
-    found = true;
-    if (e.retracted_at != 0) {
-      if (evidence_id.empty()) continue;
-      return absl::FailedPreconditionError(
-          absl::StrCat("evidence_id: ", e.id, " already retracted at ", e.retracted_at));
-    }
-    e.retracted_at = txn.now();
-    e.retracted_by = context.principal;
-    e.retraction_reason = S(reason);
-    std::string digest = absl::HexStringToBytes(e.id);
-    std::string id = std::move(e.id);
-    e.id.clear();
-    txn.Put(codec::kEv, codec::EvidenceKey(statement, digest), codec::EncodeEvidence(e));
-    HistoryEvent h;
-    h.type = HistoryEvent::Type::kEvidenceRetracted;
-    h.statement = statement;
-    h.evidence_id = id;
-    h.reason = S(reason);
-    txn.Log('S', statement, std::move(h));
-    ++retracted;
-  }
-  if (!found && !evidence_id.empty()) {
-    return absl::NotFoundError(
-        absl::StrCat("evidence_id: ", S(evidence_id), " not found in statement ", statement));
-  }
-  if (retracted == 0) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("statement: ", statement, " has no live evidence to retract"));
-  }
-  KG_RETURN_IF_ERROR(txn.RefreshSummary(statement));
-  KG_RETURN_IF_ERROR(Commit(txn));
-  return txn.now();
-}
 
 absl::StatusOr<TxTime> RocksStore::Merge(std::string_view from, std::string_view into,
                                          const WriteContext& context) {

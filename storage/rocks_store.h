@@ -30,6 +30,9 @@ class RocksStore final : public Store {
   absl::StatusOr<TxTime> Merge(std::string_view from, std::string_view into,
                                const WriteContext& context) override;
   absl::StatusOr<TxTime> Split(std::string_view merged, const WriteContext& context) override;
+  absl::StatusOr<PurgeResult> Purge(const PurgeTarget& target, std::string_view reason,
+                                    const WriteContext& context) override;
+  absl::StatusOr<TxTime> AppendAudit(const AuditRecord& record) override;
   std::unique_ptr<View> NewView(std::function<bool()> is_cancelled) const override;
   absl::Status Checkpoint(const std::string& directory) const override;
   const Schema& schema() const override { return schema_; }

@@ -39,6 +39,8 @@ class RocksView final : public View {
   absl::StatusOr<Page<HistoryEvent>> StatementHistory(StatementId id, TxTime as_of, int32_t limit,
                                                       std::string_view page_token) override;
   absl::StatusOr<Stats> GetStats(TxTime as_of) override;
+  absl::StatusOr<Page<AuditRecord>> ListAudit(const AuditQuery& query, int32_t limit,
+                                              std::string_view page_token) override;
   absl::StatusOr<TermId> LookupEntity(std::string_view id) override;
   absl::StatusOr<TermId> LookupPredicate(std::string_view name) override;
   absl::StatusOr<Value> Resolve(TermId term) override;

@@ -3,9 +3,9 @@
 // with an alias search index, provenance indexes and a history log. All key
 // layouts are documented in storage/FORMAT.md.
 //
-// Writes go through Apply (one atomic batch), Retract, Merge and Split; each
-// is a single RocksDB WriteBatch, validated in full before anything is
-// written. Reads go through a View, a consistent snapshot.
+// Writes go through Apply (one atomic batch), Retract, Merge, Split, Purge
+// and AppendAudit; each is a single RocksDB WriteBatch, validated in full
+// before anything is written. Reads go through a View, a consistent snapshot.
 //
 // Thread safety: a Store may be shared by any number of threads. Writers are
 // serialised inside the store; readers never wait for writers. A View is used
@@ -64,8 +64,13 @@ struct WriteBatch {
 };
 
 struct WriteContext {
-  // Recorded as ingested_by / updated_by / retracted_by and in history.
+  // Recorded as ingested_by / updated_by / retracted_by and in history. A
+  // delegated write reads "alice via gateway": the owner (alice) comes first.
   std::string principal = "anonymous";
+  // When false, Retract refuses (PERMISSION_DENIED) evidence that another
+  // owner ingested: the owner is the part of a principal before " via ", so
+  // "alice" and "alice via gateway" own the same evidence.
+  bool may_retract_others = true;
 };
 
 struct WriteResult {
@@ -121,6 +126,7 @@ struct HistoryEvent {
     kEvidenceRetracted = 3,
     kMerged = 4,  // entity merged into other_entity
     kSplit = 5,   // entity split out of other_entity again
+    kPurged = 6,  // evidence physically removed: count records, reason
   };
   TxTime at = 0;
   std::string principal;
@@ -129,7 +135,48 @@ struct HistoryEvent {
   StatementId statement = 0;  // set for statement and evidence events
   std::string evidence_id;    // set for evidence events
   std::string other_entity;   // set for merge/split
-  std::string reason;         // set for retractions
+  std::string reason;         // set for retractions and purges
+  int32_t count = 0;          // set for purges: evidence records removed
+};
+
+// What Purge removes: every evidence record citing `document`, or the one
+// record `evidence_id` of `statement`.
+struct PurgeTarget {
+  std::string document;
+  StatementId statement = 0;
+  std::string evidence_id;
+};
+
+struct PurgeResult {
+  TxTime purged_at = 0;
+  int32_t evidence_purged = 0;
+  int32_t statements_removed = 0;  // left with no evidence at all
+};
+
+// One audited call: who, how, what and how it ended. Appended by the server;
+// no API alters or deletes it.
+struct AuditRecord {
+  TxTime at = 0;                 // assigned by the store
+  std::string principal;         // the authenticated identity
+  std::string on_behalf_of;      // the delegated principal, if any
+  std::string role;              // "reader", "writer", "gateway", "admin", "" if none
+  std::string authenticated_by;  // "token", "certificate", "none"
+  std::string rpc;               // "kg.v1.IngestService/Assert"
+  std::string peer;              // "ipv4:127.0.0.1:51234"
+  int64_t request_bytes = 0;
+  std::string request_sha256;  // hex SHA-256 of the serialized request
+  int32_t code = 0;            // google.rpc.Code of the outcome
+  std::string message;         // the error message, clipped; empty on OK
+};
+
+// Which audit records ListAudit returns; unset fields match everything, and
+// from > to matches nothing.
+struct AuditQuery {
+  std::string principal;  // matches principal or on_behalf_of
+  std::string rpc;
+  std::optional<int32_t> code;
+  TxTime from = 0;      // inclusive
+  TxTime to = kLatest;  // inclusive
 };
 
 struct Stats {
@@ -165,7 +212,9 @@ class Store {
   // Retracts one evidence record of a statement, or every live one when
   // evidence_id is empty. Recorded with time, principal and reason, never
   // deleted. NOT_FOUND for an unknown statement or evidence;
-  // FAILED_PRECONDITION when it is already retracted.
+  // FAILED_PRECONDITION when it is already retracted; PERMISSION_DENIED
+  // (naming the evidence id and its owner) when context.may_retract_others
+  // is false and any record to retract belongs to another owner.
   virtual absl::StatusOr<TxTime> Retract(StatementId statement, std::string_view evidence_id,
                                          std::string_view reason, const WriteContext& context) = 0;
 
@@ -178,6 +227,28 @@ class Store {
   // Undoes the merge of `merged` exactly: its statements, names and record
   // return to what they were before the merge.
   virtual absl::StatusOr<TxTime> Split(std::string_view merged, const WriteContext& context) = 0;
+
+  // Physically removes evidence (PurgeTarget) with its provenance index
+  // entries and the history events about it, recomputes the summaries of the
+  // statements it touched, and removes statements left with no evidence at
+  // all (index entries, record, history, and the creation events in their
+  // entities' histories), so that a later assert of the triple starts a new
+  // statement. Records one kPurged history event per statement (principal,
+  // reason, count) in place of what was removed: on the statement, or on
+  // its subject and object entities when the statement is gone. The one
+  // exception to time travel: as_of reads no longer see purged content.
+  // Atomic, at a new transaction time. INVALID_ARGUMENT without a reason or
+  // unless exactly one of document / (statement and evidence_id) is set;
+  // NOT_FOUND when nothing matches; RESOURCE_EXHAUSTED when the document is
+  // cited by more than 200,000 evidence records.
+  virtual absl::StatusOr<PurgeResult> Purge(const PurgeTarget& target, std::string_view reason,
+                                            const WriteContext& context) = 0;
+
+  // Appends `record` to the audit log at the next transaction time (which
+  // it returns; record.at is ignored). Like any write it advances the
+  // transaction time views see. The log is kept apart from the graph: no
+  // other write changes it and Purge leaves it alone.
+  virtual absl::StatusOr<TxTime> AppendAudit(const AuditRecord& record) = 0;
 
   // A consistent snapshot for reads. `is_cancelled`, when set, is polled
   // inside long scans; a read then stops with CANCELLED.
@@ -252,6 +323,14 @@ class View {
                                                               std::string_view page_token) = 0;
 
   virtual absl::StatusOr<Stats> GetStats(TxTime as_of) = 0;
+
+  // Audit records matching `query` that this view's snapshot holds, in time
+  // order, at most `limit` (0 or less: 10,000) per page. A page examines at
+  // most 10,000 records, so it may come back short, even empty, with a
+  // next_page_token when few match: keep paging until the token is empty.
+  // INVALID_ARGUMENT "page_token: ..." for a token ListAudit did not issue.
+  virtual absl::StatusOr<Page<AuditRecord>> ListAudit(const AuditQuery& query, int32_t limit,
+                                                      std::string_view page_token) = 0;
 
   // The fast path for traversals, in term ids.
 

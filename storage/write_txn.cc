@@ -38,6 +38,24 @@ std::vector<std::string> SearchNames(const codec::EntityRecord& record) {
   return {names.begin(), names.end()};
 }
 
+std::vector<std::string> ProvKeysOf(StatementId sid, std::string_view digest, const Evidence& e) {
+  using codec::ProvRole;
+  std::vector<std::string> keys;
+  if (!e.publisher.empty()) {
+    keys.push_back(codec::ProvKey(ProvRole::kPublisher, e.publisher, e.reported_on, sid, digest));
+  }
+  keys.push_back(codec::ProvKey(ProvRole::kDocument, e.document, e.reported_on, sid, digest));
+  if (!e.claimant.empty()) {
+    keys.push_back(codec::ProvKey(ProvRole::kClaimant, e.claimant, e.reported_on, sid, digest));
+  }
+  std::string described = NormalizeText(e.claimant_description);
+  if (!described.empty()) {
+    keys.push_back(
+        codec::ProvKey(ProvRole::kClaimantDescription, described, e.reported_on, sid, digest));
+  }
+  return keys;
+}
+
 void FillSummary(const Corroboration& c, int32_t live_evidence, const codec::StatementRecord& rec,
                  TxTime now, codec::IndexValue* v) {
   if (!codec::AnyOpen(v->intervals)) v->intervals.push_back({now, kLatest});
@@ -70,19 +88,19 @@ absl::Status WriteTxn::Scan(
     const std::function<bool(std::string_view, std::string_view)>& fn) const {
   std::unique_ptr<rocksdb::Iterator> it = latest_.NewIterator(cf);
   it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
-  const std::map<std::string, std::string>& ov = overlay_[cf];
+  const auto& ov = overlay_[cf];
   auto o = ov.lower_bound(std::string(prefix));
   for (;;) {
     bool db_ok = it->Valid() && StartsWith(it->key().ToStringView(), prefix);
     bool ov_ok = o != ov.end() && StartsWith(o->first, prefix);
     if (!db_ok && !ov_ok) break;
-    bool keep;
+    bool keep = true;
     if (db_ok && (!ov_ok || it->key().ToStringView() < std::string_view(o->first))) {
       keep = fn(it->key().ToStringView(), it->value().ToStringView());
       it->Next();
     } else {
       if (db_ok && it->key().ToStringView() == std::string_view(o->first)) it->Next();
-      keep = fn(o->first, o->second);
+      if (o->second) keep = fn(o->first, *o->second);  // a deleted key is skipped
       ++o;
     }
     if (!keep) break;
@@ -101,6 +119,11 @@ absl::StatusOr<std::optional<std::string>> WriteTxn::GetOfStatement(StatementId 
 void WriteTxn::Put(int cf, std::string key, std::string value) {
   batch_.Put(h_.cf[cf], key, value);
   overlay_[cf][std::move(key)] = std::move(value);
+}
+
+void WriteTxn::Delete(int cf, std::string key) {
+  batch_.Delete(h_.cf[cf], key);
+  overlay_[cf][std::move(key)] = std::nullopt;
 }
 
 absl::StatusOr<std::optional<TermId>> WriteTxn::FindTerm(std::string_view term) const {
@@ -123,8 +146,9 @@ absl::StatusOr<TermId> WriteTxn::Intern(std::string_view term) {
 
 absl::StatusOr<std::optional<EntityVersion>> WriteTxn::LatestEntity(TermId id) const {
   auto it = overlay_[codec::kEnt].find(codec::EntityKey(id, now_));
-  if (it != overlay_[codec::kEnt].end()) {
-    absl::StatusOr<codec::EntityRecord> rec = codec::DecodeEntity(it->second);
+  // Entity versions are never deleted: an overlay entry is always a value.
+  if (it != overlay_[codec::kEnt].end() && it->second) {
+    absl::StatusOr<codec::EntityRecord> rec = codec::DecodeEntity(*it->second);
     if (!rec.ok()) return rec.status();
     EntityVersion v{std::move(*rec), now_};
     v.record.entity.updated_at = now_;
@@ -212,9 +236,10 @@ absl::StatusOr<std::vector<Evidence>> WriteTxn::EvidenceOf(StatementId sid) cons
   if (IsNewStatement(sid)) {
     // Nothing in the database yet: the overlay alone, without an iterator.
     const std::string prefix = codec::EvidencePrefix(sid);
-    const std::map<std::string, std::string>& ov = overlay_[codec::kEv];
+    const auto& ov = overlay_[codec::kEv];
     for (auto o = ov.lower_bound(prefix); o != ov.end() && StartsWith(o->first, prefix); ++o) {
-      KG_ASSIGN_OR_RETURN(Evidence e, DecodeEvidenceEntry(o->first, o->second));
+      if (!o->second) continue;
+      KG_ASSIGN_OR_RETURN(Evidence e, DecodeEvidenceEntry(o->first, *o->second));
       out.push_back(std::move(e));
     }
     return out;
@@ -255,6 +280,42 @@ absl::Status WriteTxn::RefreshSummary(StatementId sid) {
     FillSummary(c, static_cast<int32_t>(live.size()), *rec, now_, &v);
     Put(codec::IndexCf(order), std::move(key), codec::EncodeIndexValue(v));
   }
+  return absl::OkStatus();
+}
+
+absl::Status WriteTxn::OutdatePastSummaries(StatementId sid) {
+  KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, GetStatement(sid));
+  if (!rec) return absl::InternalError(absl::StrCat("statement ", sid, " vanished"));
+  const codec::Triple current = rec->TripleAt(kLatest);
+  std::set<std::pair<TermId, TermId>> past;
+  for (const codec::Position& p : rec->positions) {
+    if (p.s != current.s || p.o != current.o) past.emplace(p.s, p.o);
+  }
+  for (const auto& [s, o] : past) {
+    for (IndexOrder order : kOrders) {
+      std::string key = codec::IndexKey(order, {s, rec->original.p, o}, sid);
+      KG_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(codec::IndexCf(order), key));
+      if (!raw) continue;
+      KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(*raw));
+      v.last_change = now_;
+      Put(codec::IndexCf(order), std::move(key), codec::EncodeIndexValue(v));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteTxn::DeleteStatement(StatementId sid) {
+  KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, GetStatement(sid));
+  if (!rec) return absl::InternalError(absl::StrCat("statement ", sid, " vanished"));
+  std::set<std::pair<TermId, TermId>> positions;
+  for (const codec::Position& p : rec->positions) positions.emplace(p.s, p.o);
+  for (const auto& [s, o] : positions) {
+    for (IndexOrder order : kOrders) {
+      Delete(codec::IndexCf(order), codec::IndexKey(order, {s, rec->original.p, o}, sid));
+    }
+  }
+  Delete(codec::kStmt, codec::StatementKey(sid));
+  Delete(codec::kStmt, codec::TripleKey(rec->original));
   return absl::OkStatus();
 }
 
@@ -312,6 +373,25 @@ void WriteTxn::Log(char tag, uint64_t target, HistoryEvent event) {
   event.at = 0;  // the time is in the key
   event.principal = principal_;
   Put(codec::kLog, codec::LogKey(tag, target, now_, log_seq_++), codec::EncodeHistory(event));
+}
+
+absl::Status WriteTxn::EraseHistory(char tag, uint64_t target,
+                                    const std::function<bool(const HistoryEvent&)>& erase) {
+  std::vector<std::string> doomed;
+  absl::Status status;
+  KG_RETURN_IF_ERROR(
+      Scan(codec::kLog, codec::LogPrefix(tag, target), [&](std::string_view k, std::string_view v) {
+        absl::StatusOr<HistoryEvent> e = codec::DecodeHistory(v);
+        if (!e.ok()) {
+          status = e.status();
+          return false;
+        }
+        if (erase(*e)) doomed.emplace_back(k);
+        return true;
+      }));
+  KG_RETURN_IF_ERROR(status);
+  for (std::string& key : doomed) Delete(codec::kLog, std::move(key));
+  return absl::OkStatus();
 }
 
 absl::Status WriteTxn::Commit(bool sync) {

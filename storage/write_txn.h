@@ -1,8 +1,9 @@
-// One logical write (Apply, Retract, Merge or Split) while it is being built:
-// a rocksdb::WriteBatch plus an in-memory overlay, so that later steps of the
-// same write read what earlier steps wrote. Nothing reaches the database
-// until Commit, which writes the batch (with the counters and the
-// transaction time in the meta column family) in one atomic Write.
+// One logical write (Apply, Retract, Merge, Split, Purge or an audit append)
+// while it is being built: a rocksdb::WriteBatch plus an in-memory overlay,
+// so that later steps of the same write read what earlier steps wrote (or
+// deleted). Nothing reaches the database until Commit, which writes the
+// batch (with the counters and the transaction time in the meta column
+// family) in one atomic Write.
 //
 // REQUIRES: the store's writer mutex is held for the life of a WriteTxn.
 
@@ -56,6 +57,7 @@ class WriteTxn {
   absl::Status Scan(int cf, std::string_view prefix,
                     const std::function<bool(std::string_view, std::string_view)>& fn) const;
   void Put(int cf, std::string key, std::string value);
+  void Delete(int cf, std::string key);
 
   // ---- terms ----
   absl::StatusOr<std::optional<TermId>> FindTerm(std::string_view term) const;
@@ -81,6 +83,15 @@ class WriteTxn {
   // Recomputes the live-evidence summary and writes it into the statement's
   // index entries at its current position (opening them when new).
   absl::Status RefreshSummary(StatementId sid);
+  // After a purge removed some of the statement's evidence: the summaries of
+  // its index entries at earlier positions (closed by a merge or split)
+  // counted that evidence, so they are marked changed now and reads of their
+  // times use the evidence itself. RefreshSummary covers the current entry.
+  absl::Status OutdatePastSummaries(StatementId sid);
+  // Deletes the statement's index entries at every position it had, its
+  // record and its triple lookup (its evidence and history are the
+  // caller's).
+  absl::Status DeleteStatement(StatementId sid);
   // Moves the statement's current index entries to (s, o): closes the old
   // entries' intervals at now() and opens the new ones from now().
   absl::Status Repoint(StatementId sid, TermId s, TermId o);
@@ -90,6 +101,9 @@ class WriteTxn {
 
   // ---- history ----
   void Log(char tag, uint64_t target, HistoryEvent event);
+  // Deletes the logged events of `target` for which `erase` returns true.
+  absl::Status EraseHistory(char tag, uint64_t target,
+                            const std::function<bool(const HistoryEvent&)>& erase);
 
   // Writes everything atomically.
   absl::Status Commit(bool sync);
@@ -108,7 +122,8 @@ class WriteTxn {
   // change while the writer mutex is held); the overlay is checked first.
   mutable std::map<TermId, std::optional<EntityVersion>> entity_cache_;
   rocksdb::WriteBatch batch_;
-  std::map<std::string, std::string> overlay_[codec::kNumCfs];
+  // What this write put (a value) or deleted (nullopt), by column family.
+  std::map<std::string, std::optional<std::string>> overlay_[codec::kNumCfs];
   std::map<std::string, TermId> pending_terms_;
   std::vector<std::pair<TermId, std::string>> new_terms_;
   uint32_t log_seq_ = 0;
@@ -117,6 +132,10 @@ class WriteTxn {
 // The searchable names of a record: NormalizeText of its label and aliases,
 // none for a merged entity.
 std::vector<std::string> SearchNames(const codec::EntityRecord& record);
+
+// The prov keys of evidence `e` (id `digest`) of statement `sid`: one per
+// source it names (publisher, document, claimant, claimant description).
+std::vector<std::string> ProvKeysOf(StatementId sid, std::string_view digest, const Evidence& e);
 
 // Sets the summary fields of an index entry of statement `rec` whose live
 // evidence (`live_evidence` records) corroborates as `c`, changed at `now`;

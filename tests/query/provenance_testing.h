@@ -193,6 +193,8 @@ inline const char* HistoryTypeName(HistoryEvent::Type t) {
       return "merged";
     case HistoryEvent::Type::kSplit:
       return "split";
+    case HistoryEvent::Type::kPurged:
+      return "purged";
   }
   return "?";
 }

@@ -1,0 +1,89 @@
+// Record layouts that must stay readable: history records written before
+// they carried a count, and the audit record.
+
+#include "storage/codec.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "tests/testing/test_util.h"
+
+namespace kg::codec {
+namespace {
+
+// A history record as written before the count existed.
+std::string LegacyHistory(uint8_t type, std::string_view principal, StatementId sid,
+                          std::string_view evidence_id, std::string_view reason) {
+  std::string out(1, '\x01');
+  out.push_back(static_cast<char>(type));
+  PutString(&out, principal);
+  PutString(&out, "");  // entity
+  PutFixed64(&out, sid);
+  PutString(&out, evidence_id);
+  PutString(&out, "");  // other_entity
+  PutString(&out, reason);
+  return out;
+}
+
+TEST(HistoryRecordTest, WithoutCountKeepsTheOldLayout) {
+  const std::string old = LegacyHistory(3, "bob", 7, "00ff", "misattributed");
+  ASSERT_OK_AND_ASSIGN(HistoryEvent e, DecodeHistory(old));
+  EXPECT_EQ(e.type, HistoryEvent::Type::kEvidenceRetracted);
+  EXPECT_EQ(e.principal, "bob");
+  EXPECT_EQ(e.statement, 7u);
+  EXPECT_EQ(e.evidence_id, "00ff");
+  EXPECT_EQ(e.reason, "misattributed");
+  EXPECT_EQ(e.count, 0);
+  EXPECT_EQ(EncodeHistory(e), old);
+}
+
+TEST(HistoryRecordTest, PurgeCarriesItsCount) {
+  HistoryEvent e;
+  e.type = HistoryEvent::Type::kPurged;
+  e.principal = "admin";
+  e.statement = 9;
+  e.reason = "court order";
+  e.count = 300;
+  const std::string raw = EncodeHistory(e);
+  EXPECT_EQ(raw.substr(0, raw.size() - 2), LegacyHistory(6, "admin", 9, "", "court order"));
+  ASSERT_OK_AND_ASSIGN(HistoryEvent back, DecodeHistory(raw));
+  EXPECT_EQ(back.type, HistoryEvent::Type::kPurged);
+  EXPECT_EQ(back.count, 300);
+  EXPECT_EQ(back.reason, "court order");
+
+  EXPECT_EQ(DecodeHistory(raw + "x").status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeHistory(LegacyHistory(7, "admin", 9, "", "")).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+TEST(AuditRecordTest, RoundTripAndKeyOrder) {
+  AuditRecord r;
+  r.principal = "gateway";
+  r.on_behalf_of = "alice";
+  r.role = "gateway";
+  r.authenticated_by = "certificate";
+  r.rpc = "kg.v1.IngestService/Assert";
+  r.peer = "ipv6:[::1]:4000";
+  r.request_bytes = int64_t{5} << 40;
+  r.request_sha256 = std::string(64, 'f');
+  r.code = -1;
+  r.message = "clipped";
+  r.at = 123;  // not part of the record: the key holds it
+  ASSERT_OK_AND_ASSIGN(AuditRecord back, DecodeAudit(EncodeAudit(r)));
+  EXPECT_EQ(back.at, 0);
+  back.at = r.at;
+  EXPECT_EQ(EncodeAudit(back), EncodeAudit(r));
+  EXPECT_EQ(back.request_bytes, r.request_bytes);
+  EXPECT_EQ(back.code, -1);
+  EXPECT_EQ(DecodeAudit(EncodeAudit(r) + "x").status().code(), absl::StatusCode::kDataLoss);
+
+  EXPECT_LT(AuditKey(255), AuditKey(256));
+  TxTime at = 0;
+  ASSERT_TRUE(DecodeAuditKey(AuditKey(1700000000000000), &at));
+  EXPECT_EQ(at, 1700000000000000);
+  EXPECT_FALSE(DecodeAuditKey("short", &at));
+}
+
+}  // namespace
+}  // namespace kg::codec
