@@ -35,7 +35,7 @@ export KG_ADDR="$ADDR"
 
 if ! "$KG" stats --json | grep -q '"statements"'; then
   echo "run.sh: empty store; loading the demo graph (tools/demo/idlib.jsonl)" >&2
-  "$KG" --principal demo import tools/demo/idlib.jsonl
+  "$KG" import tools/demo/idlib.jsonl
 fi
 sid=$("$KG" match --subject inc/idlib-air-attacks --predicate perpetrated_by --json |
       sed -n 's/^{"id":"\([0-9]*\)".*/\1/p' | head -1)

@@ -15,16 +15,6 @@ bool PastDeadline(const grpc::ServerContext& context) {
 
 }  // namespace
 
-WriteContext WriteContextOf(const grpc::ServerContext& context) {
-  WriteContext write_context;
-  const auto& metadata = context.client_metadata();
-  auto it = metadata.find(kPrincipalHeader);
-  if (it != metadata.end() && !it->second.empty()) {
-    write_context.principal = std::string(it->second.data(), it->second.size());
-  }
-  return write_context;
-}
-
 std::function<bool()> CancellationOf(grpc::ServerContext* context) {
   return [context] { return context->IsCancelled() || PastDeadline(*context); };
 }

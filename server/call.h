@@ -1,6 +1,5 @@
-// Per-call helpers shared by the services: the caller's principal, a View
-// that stops when the call is cancelled or past its deadline, page-size and
-// batch-size limits, and the final status of a call.
+// Per-call helpers shared by the services: a View that stops when the call is cancelled or past its
+// deadline, page-size and batch-size limits, and the final status of a call.
 
 #ifndef KGD_SERVER_CALL_H_
 #define KGD_SERVER_CALL_H_
@@ -20,12 +19,6 @@
 #include "storage/store.h"
 
 namespace kg::server {
-
-// The request header naming the caller until authentication lands.
-inline constexpr char kPrincipalHeader[] = "x-kg-principal";
-
-// The principal from the "x-kg-principal" header, else "anonymous".
-WriteContext WriteContextOf(const grpc::ServerContext& context);
 
 // True once the call is cancelled or its deadline has passed. Cheap; polled
 // inside long scans.

@@ -271,6 +271,50 @@ absl::StatusOr<WriteBatch> WriteBatchFromProto(
   return batch;
 }
 
+absl::StatusOr<PurgeTarget> PurgeTargetFromProto(const v1::PurgeRequest& request) {
+  PurgeTarget target;
+  switch (request.target_case()) {
+    case v1::PurgeRequest::kDocument:
+      target.document = request.document();
+      if (target.document.empty()) return absl::InvalidArgumentError("document: is empty");
+      break;
+    case v1::PurgeRequest::kEvidence:
+      target.statement = request.evidence().statement_id();
+      target.evidence_id = request.evidence().evidence_id();
+      if (target.statement == 0) {
+        return absl::InvalidArgumentError("evidence.statement_id: is required");
+      }
+      if (target.evidence_id.empty()) {
+        return absl::InvalidArgumentError("evidence.evidence_id: is required");
+      }
+      break;
+    case v1::PurgeRequest::TARGET_NOT_SET:
+      return absl::InvalidArgumentError("target: set document or evidence");
+  }
+  if (request.reason().empty()) return absl::InvalidArgumentError("reason: is required");
+  return target;
+}
+
+absl::StatusOr<AuditQuery> AuditQueryFromProto(const v1::ListAuditRequest& request) {
+  AuditQuery query;
+  query.principal = request.principal();
+  query.rpc = request.rpc();
+  if (request.has_code()) {
+    if (request.code() < 0 || request.code() > 16) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("code: must be a google.rpc.Code 0..16, got ", request.code()));
+    }
+    query.code = request.code();
+  }
+  if (request.from() < 0 || request.to() < 0) {
+    return absl::InvalidArgumentError("from, to: must be >= 0");
+  }
+  query.from = request.from();
+  query.to = request.to() == 0 ? kLatest : request.to();
+  if (query.from > query.to) return absl::InvalidArgumentError("from: is after to");
+  return query;
+}
+
 absl::StatusOr<Direction> DirectionFromProto(v1::Direction direction, Direction unspecified,
                                              absl::string_view field) {
   switch (direction) {
@@ -421,6 +465,25 @@ void HistoryEventToProto(const HistoryEvent& event, v1::HistoryEvent* out) {
   out->set_evidence_id(event.evidence_id);
   out->set_other_entity(event.other_entity);
   out->set_reason(event.reason);
+  out->set_count(event.count);
+}
+
+void AuditPageToProto(const Page<AuditRecord>& page, v1::ListAuditResponse* out) {
+  for (const AuditRecord& r : page.items) {
+    v1::AuditEntry* e = out->add_entries();
+    e->set_at(r.at);
+    e->set_principal(r.principal);
+    e->set_on_behalf_of(r.on_behalf_of);
+    e->set_role(r.role);
+    e->set_authenticated_by(r.authenticated_by);
+    e->set_rpc(r.rpc);
+    e->set_peer(r.peer);
+    e->set_request_bytes(r.request_bytes);
+    e->set_request_sha256(r.request_sha256);
+    e->set_code(r.code);
+    e->set_message(r.message);
+  }
+  out->set_next_page_token(page.next_page_token);
 }
 
 void StatsToProto(const Stats& stats, v1::GetStatsResponse* out) {

@@ -51,6 +51,12 @@ absl::StatusOr<WriteBatch> WriteBatchFromProto(
     const google::protobuf::RepeatedPtrField<v1::Entity>& entities,
     const google::protobuf::RepeatedPtrField<v1::Statement>& statements);
 
+// Exactly one target, and a reason.
+absl::StatusOr<PurgeTarget> PurgeTargetFromProto(const v1::PurgeRequest& request);
+
+// Unset code = any; to 0 = open.
+absl::StatusOr<AuditQuery> AuditQueryFromProto(const v1::ListAuditRequest& request);
+
 // v1::Direction -> kg::Direction; `unspecified` is what
 // DIRECTION_UNSPECIFIED means for the rpc.
 absl::StatusOr<Direction> DirectionFromProto(v1::Direction direction, Direction unspecified,
@@ -71,6 +77,7 @@ void StatementToProto(const Statement& statement, bool with_evidence, v1::Statem
 void WriteResultToProto(const WriteResult& result, v1::WriteResponse* out);
 void HistoryEventToProto(const HistoryEvent& event, v1::HistoryEvent* out);
 void StatsToProto(const Stats& stats, v1::GetStatsResponse* out);
+void AuditPageToProto(const Page<AuditRecord>& page, v1::ListAuditResponse* out);
 v1::Direction DirectionToProto(Direction direction);
 
 }  // namespace kg::server

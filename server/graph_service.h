@@ -10,6 +10,7 @@
 #include "query/subgraph.h"
 #include "query/timeline.h"
 #include "query/traverse.h"
+#include "server/gate.h"
 #include "server/options.h"
 #include "storage/store.h"
 
@@ -20,8 +21,8 @@ QueryLimits QueryLimitsOf(const ServerLimits& limits);
 
 class GraphService final : public v1::GraphService::Service {
  public:
-  // `store` must outlive the service.
-  GraphService(Store& store, const ServerLimits& limits);
+  // `store` and `gate` must outlive the service.
+  GraphService(Store& store, CallGate& gate, const ServerLimits& limits);
 
   grpc::Status GetEntity(grpc::ServerContext* context, const v1::GetEntityRequest* request,
                          v1::Entity* response) override;
@@ -44,6 +45,7 @@ class GraphService final : public v1::GraphService::Service {
 
  private:
   Store& store_;
+  CallGate& gate_;
   const ServerLimits limits_;
   const Traverser traverser_;
   const PathFinder path_finder_;

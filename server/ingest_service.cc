@@ -45,107 +45,134 @@ absl::StatusOr<WriteResult> IngestService::ApplyAssert(const v1::AssertRequest& 
 grpc::Status IngestService::UpsertEntities(grpc::ServerContext* context,
                                            const v1::UpsertEntitiesRequest* request,
                                            v1::WriteResponse* response) {
-  absl::Status status = [&]() -> absl::Status {
-    KG_RETURN_IF_ERROR(CheckBatchSize(request->entities_size(), "entities", limits_));
-    KG_ASSIGN_OR_RETURN(WriteBatch batch, WriteBatchFromProto(request->entities(), {}));
-    KG_ASSIGN_OR_RETURN(WriteResult result, store_.Apply(batch, WriteContextOf(*context)));
-    WriteResultToProto(result, response);
-    return absl::OkStatus();
-  }();
-  return Finish(status, *context);
+  return gate_.Run(
+      *context, "kg.v1.IngestService/UpsertEntities", request,
+      [&](CallScope& call) -> absl::Status {
+        KG_RETURN_IF_ERROR(CheckBatchSize(request->entities_size(), "entities", limits_));
+        KG_ASSIGN_OR_RETURN(WriteBatch batch, WriteBatchFromProto(request->entities(), {}));
+        KG_ASSIGN_OR_RETURN(WriteResult result, store_.Apply(batch, call.caller().write_context()));
+        WriteResultToProto(result, response);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status IngestService::Assert(grpc::ServerContext* context, const v1::AssertRequest* request,
                                    v1::WriteResponse* response) {
-  absl::StatusOr<WriteResult> result = ApplyAssert(*request, WriteContextOf(*context));
-  if (result.ok()) WriteResultToProto(*result, response);
-  return Finish(result.status(), *context);
+  return gate_.Run(*context, "kg.v1.IngestService/Assert", request,
+                   [&](CallScope& call) -> absl::Status {
+                     KG_ASSIGN_OR_RETURN(WriteResult result,
+                                         ApplyAssert(*request, call.caller().write_context()));
+                     WriteResultToProto(result, response);
+                     return absl::OkStatus();
+                   });
 }
 
 grpc::Status IngestService::IngestDocument(grpc::ServerContext* context,
                                            const v1::IngestDocumentRequest* request,
                                            v1::WriteResponse* response) {
-  absl::Status status = [&]() -> absl::Status {
-    KG_RETURN_IF_ERROR(CheckBatchSize(
-        1 + static_cast<int64_t>(request->entities_size()) + request->statements_size(),
-        "document + entities + statements", limits_));
-    KG_RETURN_IF_ERROR(Required(request->has_document(), "document"));
-    KG_ASSIGN_OR_RETURN(Entity document, EntityFromProto(request->document(), "document"));
-    KG_ASSIGN_OR_RETURN(WriteBatch parts,
-                        WriteBatchFromProto(request->entities(), request->statements()));
-    KG_ASSIGN_OR_RETURN(WriteBatch batch,
-                        BuildDocumentBatch(std::move(document), std::move(parts.entities),
-                                           std::move(parts.statements), store_.schema()));
-    KG_RETURN_IF_ERROR(CheckPredicates(batch, store_.schema()));
-    absl::StatusOr<WriteResult> result = store_.Apply(batch, WriteContextOf(*context));
-    KG_RETURN_IF_ERROR(DocumentBatchError(result.status(), request->entities_size()));
-    WriteResultToProto(*result, response);
-    return absl::OkStatus();
-  }();
-  return Finish(status, *context);
+  return gate_.Run(
+      *context, "kg.v1.IngestService/IngestDocument", request,
+      [&](CallScope& call) -> absl::Status {
+        KG_RETURN_IF_ERROR(CheckBatchSize(
+            1 + static_cast<int64_t>(request->entities_size()) + request->statements_size(),
+            "document + entities + statements", limits_));
+        KG_RETURN_IF_ERROR(Required(request->has_document(), "document"));
+        KG_ASSIGN_OR_RETURN(Entity document, EntityFromProto(request->document(), "document"));
+        KG_ASSIGN_OR_RETURN(WriteBatch parts,
+                            WriteBatchFromProto(request->entities(), request->statements()));
+        KG_ASSIGN_OR_RETURN(WriteBatch batch,
+                            BuildDocumentBatch(std::move(document), std::move(parts.entities),
+                                               std::move(parts.statements), store_.schema()));
+        KG_RETURN_IF_ERROR(CheckPredicates(batch, store_.schema()));
+        absl::StatusOr<WriteResult> result = store_.Apply(batch, call.caller().write_context());
+        KG_RETURN_IF_ERROR(DocumentBatchError(result.status(), request->entities_size()));
+        WriteResultToProto(*result, response);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status IngestService::BulkIngest(grpc::ServerContext* context,
                                        grpc::ServerReader<v1::AssertRequest>* reader,
                                        v1::BulkIngestResponse* response) {
-  const WriteContext write_context = WriteContextOf(*context);
-  v1::AssertRequest message;
-  // Bounded by the client's stream; each message is bounded by the batch
-  // limit and the receive message size.
-  for (int64_t index = 0; reader->Read(&message); ++index) {
-    if (context->IsCancelled())
-      return Finish(absl::CancelledError("bulk ingest cancelled"), *context);
-    absl::StatusOr<WriteResult> result = ApplyAssert(message, write_context);
-    if (!result.ok()) {
-      response->set_failed_index(index);
-      response->set_error_code(static_cast<int32_t>(result.status().code()));
-      response->set_error_message(std::string(result.status().message()));
-      return grpc::Status::OK;
-    }
-    response->set_messages_applied(response->messages_applied() + 1);
-    response->set_entities_written(response->entities_written() + result->entities_written);
-    response->set_statements_created(response->statements_created() + result->statements_created);
-    response->set_evidence_added(response->evidence_added() + result->evidence_added);
-    response->set_evidence_unchanged(response->evidence_unchanged() + result->evidence_unchanged);
-  }
-  return grpc::Status::OK;
+  return gate_.Run(
+      *context, "kg.v1.IngestService/BulkIngest", nullptr, [&](CallScope& call) -> absl::Status {
+        const WriteContext write_context = call.caller().write_context();
+        v1::AssertRequest message;
+        // Bounded by the client's stream; each message is bounded by the batch
+        // limit and the receive message size.
+        for (int64_t index = 0; reader->Read(&message); ++index) {
+          if (context->IsCancelled()) return absl::CancelledError("bulk ingest cancelled");
+          call.AddRequest(message);
+          absl::StatusOr<WriteResult> result = ApplyAssert(message, write_context);
+          if (!result.ok()) {
+            response->set_failed_index(index);
+            response->set_error_code(static_cast<int32_t>(result.status().code()));
+            response->set_error_message(std::string(result.status().message()));
+            return absl::OkStatus();
+          }
+          response->set_messages_applied(response->messages_applied() + 1);
+          response->set_entities_written(response->entities_written() + result->entities_written);
+          response->set_statements_created(response->statements_created() +
+                                           result->statements_created);
+          response->set_evidence_added(response->evidence_added() + result->evidence_added);
+          response->set_evidence_unchanged(response->evidence_unchanged() +
+                                           result->evidence_unchanged);
+        }
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status IngestService::Retract(grpc::ServerContext* context, const v1::RetractRequest* request,
                                     v1::RetractResponse* response) {
-  absl::Status status = [&]() -> absl::Status {
-    KG_RETURN_IF_ERROR(Required(request->statement_id() != 0, "statement_id"));
-    KG_RETURN_IF_ERROR(Required(!request->reason().empty(), "reason"));
-    KG_ASSIGN_OR_RETURN(TxTime at, store_.Retract(request->statement_id(), request->evidence_id(),
-                                                  request->reason(), WriteContextOf(*context)));
-    response->set_retracted_at(at);
-    return absl::OkStatus();
-  }();
-  return Finish(status, *context);
+  return gate_.Run(
+      *context, "kg.v1.IngestService/Retract", request, [&](CallScope& call) -> absl::Status {
+        KG_RETURN_IF_ERROR(Required(request->statement_id() != 0, "statement_id"));
+        KG_RETURN_IF_ERROR(Required(!request->reason().empty(), "reason"));
+        KG_ASSIGN_OR_RETURN(TxTime at,
+                            store_.Retract(request->statement_id(), request->evidence_id(),
+                                           request->reason(), call.caller().write_context()));
+        response->set_retracted_at(at);
+        return absl::OkStatus();
+      });
 }
 
 grpc::Status IngestService::Merge(grpc::ServerContext* context, const v1::MergeRequest* request,
                                   v1::MergeResponse* response) {
-  absl::Status status = [&]() -> absl::Status {
-    KG_RETURN_IF_ERROR(Required(!request->from().empty(), "from"));
-    KG_RETURN_IF_ERROR(Required(!request->into().empty(), "into"));
-    KG_ASSIGN_OR_RETURN(TxTime at,
-                        store_.Merge(request->from(), request->into(), WriteContextOf(*context)));
-    response->set_committed_at(at);
-    return absl::OkStatus();
-  }();
-  return Finish(status, *context);
+  return gate_.Run(*context, "kg.v1.IngestService/Merge", request,
+                   [&](CallScope& call) -> absl::Status {
+                     KG_RETURN_IF_ERROR(Required(!request->from().empty(), "from"));
+                     KG_RETURN_IF_ERROR(Required(!request->into().empty(), "into"));
+                     KG_ASSIGN_OR_RETURN(TxTime at, store_.Merge(request->from(), request->into(),
+                                                                 call.caller().write_context()));
+                     response->set_committed_at(at);
+                     return absl::OkStatus();
+                   });
 }
 
 grpc::Status IngestService::Split(grpc::ServerContext* context, const v1::SplitRequest* request,
                                   v1::MergeResponse* response) {
-  absl::Status status = [&]() -> absl::Status {
-    KG_RETURN_IF_ERROR(Required(!request->entity().empty(), "entity"));
-    KG_ASSIGN_OR_RETURN(TxTime at, store_.Split(request->entity(), WriteContextOf(*context)));
-    response->set_committed_at(at);
-    return absl::OkStatus();
-  }();
-  return Finish(status, *context);
+  return gate_.Run(*context, "kg.v1.IngestService/Split", request,
+                   [&](CallScope& call) -> absl::Status {
+                     KG_RETURN_IF_ERROR(Required(!request->entity().empty(), "entity"));
+                     KG_ASSIGN_OR_RETURN(
+                         TxTime at, store_.Split(request->entity(), call.caller().write_context()));
+                     response->set_committed_at(at);
+                     return absl::OkStatus();
+                   });
+}
+
+grpc::Status IngestService::Purge(grpc::ServerContext* context, const v1::PurgeRequest* request,
+                                  v1::PurgeResponse* response) {
+  return gate_.Run(
+      *context, "kg.v1.IngestService/Purge", request, [&](CallScope& call) -> absl::Status {
+        KG_ASSIGN_OR_RETURN(PurgeTarget target, PurgeTargetFromProto(*request));
+        KG_ASSIGN_OR_RETURN(PurgeResult result,
+                            store_.Purge(target, request->reason(), call.caller().write_context()));
+        response->set_purged_at(result.purged_at);
+        response->set_evidence_purged(result.evidence_purged);
+        response->set_statements_removed(result.statements_removed);
+        return absl::OkStatus();
+      });
 }
 
 }  // namespace kg::server

@@ -4,6 +4,7 @@
 #define KGD_SERVER_INGEST_SERVICE_H_
 
 #include "kg/v1/kg.grpc.pb.h"
+#include "server/gate.h"
 #include "server/options.h"
 #include "storage/store.h"
 
@@ -11,8 +12,9 @@ namespace kg::server {
 
 class IngestService final : public v1::IngestService::Service {
  public:
-  // `store` must outlive the service.
-  IngestService(Store& store, const ServerLimits& limits) : store_(store), limits_(limits) {}
+  // `store` and `gate` must outlive the service.
+  IngestService(Store& store, CallGate& gate, const ServerLimits& limits)
+      : store_(store), gate_(gate), limits_(limits) {}
 
   grpc::Status UpsertEntities(grpc::ServerContext* context,
                               const v1::UpsertEntitiesRequest* request,
@@ -31,6 +33,8 @@ class IngestService final : public v1::IngestService::Service {
                      v1::MergeResponse* response) override;
   grpc::Status Split(grpc::ServerContext* context, const v1::SplitRequest* request,
                      v1::MergeResponse* response) override;
+  grpc::Status Purge(grpc::ServerContext* context, const v1::PurgeRequest* request,
+                     v1::PurgeResponse* response) override;
 
  private:
   // Validates, converts and applies one AssertRequest.
@@ -38,6 +42,7 @@ class IngestService final : public v1::IngestService::Service {
                                           const WriteContext& context);
 
   Store& store_;
+  CallGate& gate_;
   const ServerLimits limits_;
 };
 

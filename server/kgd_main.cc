@@ -40,6 +40,13 @@ ABSL_FLAG(std::string, tls_cert, "", "PEM server certificate chain; with --tls_k
 ABSL_FLAG(std::string, tls_key, "", "PEM private key of --tls_cert.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA bundle; when set, clients must present a certificate it signed (mutual TLS).");
+ABSL_FLAG(std::string, auth_tokens, "",
+          "Credential file: lines 'PRINCIPAL ROLE SHA256HEX' (the token's SHA-256) or "
+          "'PRINCIPAL ROLE cert:SUBJECT'; roles reader, writer, gateway, admin. Re-read on "
+          "SIGHUP. Empty = authentication off (every caller an anonymous admin).");
+ABSL_FLAG(std::string, backup_dir, "",
+          "Directory under which Backup writes (created if missing); empty = Backup refused.");
+ABSL_FLAG(bool, insecure, false, "Serve a non-loopback address without TLS and authentication.");
 ABSL_FLAG(int32_t, max_depth, kDefaultLimits.max_depth,
           "Largest max_depth of Traverse, Subgraph and FindPaths.");
 ABSL_FLAG(int32_t, max_page_size, kDefaultLimits.max_page_size,
@@ -70,10 +77,14 @@ Usage:
 
 Examples:
   kgd                                            # localhost:7400, ./var/kgd
-  kgd --listen=0.0.0.0:7400 --tls_cert=server.pem --tls_key=server.key
+  kgd --listen=0.0.0.0:7400 --tls_cert=server.pem --tls_key=server.key \
+      --auth_tokens=/etc/kgd/tokens --backup_dir=/var/backups/kgd
   kgd --listen=127.0.0.1:0 --port_file=/tmp/kgd.port   # pick a free port
 
 Clients: the `kg` CLI, or any gRPC tool (grpcurl -plaintext localhost:7400 list).
+A non-loopback --listen needs TLS and --auth_tokens (or --insecure).
+`kg token new PRINCIPAL ROLE` makes a token and its --auth_tokens line.
+SIGHUP re-reads --auth_tokens (a file that fails to load keeps the old one).
 SIGTERM / SIGINT stop accepting calls, let in-flight calls finish within
 --grace_period seconds, and close the database cleanly.)";
 
@@ -86,6 +97,9 @@ kg::server::ServerOptions OptionsFromFlags() {
   o.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
   o.tls_key_path = absl::GetFlag(FLAGS_tls_key);
   o.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
+  o.auth_tokens_path = absl::GetFlag(FLAGS_auth_tokens);
+  o.backup_dir = absl::GetFlag(FLAGS_backup_dir);
+  o.insecure = absl::GetFlag(FLAGS_insecure);
   o.limits.max_depth = absl::GetFlag(FLAGS_max_depth);
   o.limits.max_page_size = absl::GetFlag(FLAGS_max_page_size);
   o.limits.default_page_size = absl::GetFlag(FLAGS_default_page_size);
@@ -134,13 +148,14 @@ int main(int argc, char** argv) {
     return 2;
   }
 
-  // SIGTERM and SIGINT are blocked in every thread (gRPC's included, which
-  // inherit this mask) and taken synchronously by one thread below, which
-  // performs the shutdown outside any signal handler.
+  // SIGTERM, SIGINT and SIGHUP are blocked in every thread (gRPC's included,
+  // which inherit this mask) and taken synchronously by one thread below,
+  // which reloads or shuts down outside any signal handler.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 
   absl::StatusOr<std::unique_ptr<kg::server::KgServer>> server =
@@ -151,6 +166,7 @@ int main(int argc, char** argv) {
   }
   std::fprintf(stderr, "kgd: serving on port %d (listen %s), data dir %s\n", (*server)->port(),
                options.listen.c_str(), options.data_dir.c_str());
+  std::fprintf(stderr, "kgd: %s\n", (*server)->SecuritySummary().c_str());
   const std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (!port_file.empty() && !WritePortFile(port_file, (*server)->port())) {
     std::fprintf(stderr, "kgd: port_file: cannot write '%s': %s\n", port_file.c_str(),
@@ -162,7 +178,15 @@ int main(int argc, char** argv) {
   const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_grace_period));
   std::thread stopper([&server, &signals, grace] {
     int signal_number = 0;
-    sigwait(&signals, &signal_number);
+    while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
+      absl::StatusOr<size_t> loaded = (*server)->ReloadCredentials();
+      if (loaded.ok()) {
+        std::fprintf(stderr, "kgd: SIGHUP: loaded %zu credential(s)\n", *loaded);
+      } else {
+        std::fprintf(stderr, "kgd: SIGHUP: reload failed, keeping the old credentials: %s\n",
+                     loaded.status().ToString().c_str());
+      }
+    }
     std::fprintf(stderr, "kgd: %s, shutting down (grace %s)\n", strsignal(signal_number),
                  absl::FormatDuration(grace).c_str());
     (*server)->Shutdown(grace);

@@ -48,6 +48,14 @@ struct ServerOptions {
   std::string tls_cert_path;
   std::string tls_key_path;
   std::string tls_client_ca_path;
+  // Credential file (server/auth.h); empty = authentication off, every
+  // caller an anonymous admin.
+  std::string auth_tokens_path;
+  // Root under which Backup writes; empty = Backup is refused.
+  std::string backup_dir;
+  // Allows a non-loopback listen address without both TLS and
+  // authentication.
+  bool insecure = false;
 };
 
 }  // namespace kg::server

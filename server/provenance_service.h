@@ -5,6 +5,7 @@
 #define KGD_SERVER_PROVENANCE_SERVICE_H_
 
 #include "kg/v1/kg.grpc.pb.h"
+#include "server/gate.h"
 #include "server/options.h"
 #include "storage/store.h"
 
@@ -12,8 +13,9 @@ namespace kg::server {
 
 class ProvenanceService final : public v1::ProvenanceService::Service {
  public:
-  // `store` must outlive the service.
-  ProvenanceService(Store& store, const ServerLimits& limits) : store_(store), limits_(limits) {}
+  // `store` and `gate` must outlive the service.
+  ProvenanceService(Store& store, CallGate& gate, const ServerLimits& limits)
+      : store_(store), gate_(gate), limits_(limits) {}
 
   grpc::Status Explain(grpc::ServerContext* context, const v1::ExplainRequest* request,
                        v1::ExplainResponse* response) override;
@@ -26,6 +28,7 @@ class ProvenanceService final : public v1::ProvenanceService::Service {
 
  private:
   Store& store_;
+  CallGate& gate_;
   const ServerLimits limits_;
 };
 

@@ -5,13 +5,19 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <system_error>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/time/clock.h"
 #include "server/admin_service.h"
+#include "server/auth.h"
+#include "server/gate.h"
 #include "server/graph_service.h"
 #include "server/ingest_service.h"
 #include "server/provenance_service.h"
@@ -51,9 +57,44 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(const Serve
   return grpc::SslServerCredentials(ssl);
 }
 
+bool IsLoopback(absl::string_view listen) {
+  // host:port, [v6]:port, or unix: sockets (local by nature).
+  if (absl::StartsWith(listen, "unix:")) return true;
+  const size_t colon = listen.rfind(':');
+  absl::string_view host = colon == absl::string_view::npos ? listen : listen.substr(0, colon);
+  if (absl::ConsumePrefix(&host, "[")) absl::ConsumeSuffix(&host, "]");
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+absl::Status CheckExposure(const ServerOptions& o, bool auth_enabled) {
+  if (IsLoopback(o.listen) || o.insecure) return absl::OkStatus();
+  if (!o.tls_cert_path.empty() && auth_enabled) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "listen: '", o.listen, "' is not a loopback address; serving it needs --tls_cert/--tls_key ",
+      "and --auth_tokens (or --insecure to serve it anyway)"));
+}
+
 }  // namespace
 
 KgServer::KgServer() = default;
+
+absl::StatusOr<size_t> KgServer::ReloadCredentials() {
+  if (!auth_->enabled()) {
+    return absl::FailedPreconditionError("auth_tokens: authentication is off; nothing to reload");
+  }
+  return auth_->Reload();
+}
+
+std::string KgServer::SecuritySummary() const {
+  const char* transport = mutual_tls_ ? "mutual TLS" : tls_ ? "TLS" : "plaintext";
+  if (!auth_->enabled()) {
+    return absl::StrCat(transport,
+                        ", authentication OFF: every caller is an anonymous admin "
+                        "(use --auth_tokens before exposing kgd)");
+  }
+  return absl::StrCat(transport, ", bearer tokens", mutual_tls_ ? " and client certificates" : "",
+                      " required");
+}
 
 KgServer::~KgServer() { Shutdown(absl::ZeroDuration()); }
 
@@ -64,12 +105,27 @@ absl::StatusOr<std::unique_ptr<KgServer>> KgServer::Start(const ServerOptions& o
   store_options.path = options.data_dir;
   store_options.schema_path = options.schema_path;
   store_options.sync_writes = options.sync_writes;
+  KG_ASSIGN_OR_RETURN(server->auth_, Authenticator::Create(options.auth_tokens_path));
+  KG_RETURN_IF_ERROR(CheckExposure(options, server->auth_->enabled()));
+  if (!options.backup_dir.empty()) {
+    std::error_code error;
+    std::filesystem::create_directories(options.backup_dir, error);
+    if (error) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("backup_dir: cannot create '", options.backup_dir, "': ", error.message()));
+    }
+  }
+  server->tls_ = !options.tls_cert_path.empty();
+  server->mutual_tls_ = !options.tls_client_ca_path.empty();
   KG_ASSIGN_OR_RETURN(server->store_, Store::Open(store_options));
+  server->gate_ = std::make_unique<CallGate>(*server->store_, *server->auth_);
   const ServerLimits& limits = options.limits;
-  server->ingest_ = std::make_unique<IngestService>(*server->store_, limits);
-  server->graph_ = std::make_unique<GraphService>(*server->store_, limits);
-  server->provenance_ = std::make_unique<ProvenanceService>(*server->store_, limits);
-  server->admin_ = std::make_unique<AdminService>(*server->store_);
+  Store& store = *server->store_;
+  CallGate& gate = *server->gate_;
+  server->ingest_ = std::make_unique<IngestService>(store, gate, limits);
+  server->graph_ = std::make_unique<GraphService>(store, gate, limits);
+  server->provenance_ = std::make_unique<ProvenanceService>(store, gate, limits);
+  server->admin_ = std::make_unique<AdminService>(store, gate, limits, options.backup_dir);
 
   // Both are process-wide switches that take effect for servers built after.
   grpc::EnableDefaultHealthCheckService(true);

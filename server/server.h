@@ -37,6 +37,8 @@ class Store;
 namespace kg::server {
 
 class AdminService;
+class Authenticator;
+class CallGate;
 class GraphService;
 class IngestService;
 class ProvenanceService;
@@ -47,7 +49,8 @@ class KgServer final {
   // health SERVING. Errors: the store's (e.g. FAILED_PRECONDITION for an
   // unknown format, INVALID_ARGUMENT for a bad schema), INVALID_ARGUMENT for
   // unreadable TLS files or inconsistent TLS options, UNAVAILABLE when the
-  // address cannot be bound.
+  // address cannot be bound, FAILED_PRECONDITION for a non-loopback address
+  // without TLS and authentication (unless options.insecure).
   static absl::StatusOr<std::unique_ptr<KgServer>> Start(const ServerOptions& options);
 
   KgServer(const KgServer&) = delete;
@@ -56,6 +59,13 @@ class KgServer final {
 
   // The bound port (the chosen one when options.listen asked for port 0).
   int port() const { return port_; }
+
+  // Re-reads the credential file (SIGHUP). On failure the old credentials
+  // stay in force and the error says why. Returns how many were loaded.
+  absl::StatusOr<size_t> ReloadCredentials();
+
+  // One line for the operator: who may call, and how.
+  std::string SecuritySummary() const;
 
   // Marks health NOT_SERVING, stops accepting calls, lets in-flight calls
   // finish for up to `grace` (then cancels them), and closes the store.
@@ -70,6 +80,10 @@ class KgServer final {
 
   int port_ = 0;
   std::unique_ptr<Store> store_;
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<CallGate> gate_;
+  bool tls_ = false;
+  bool mutual_tls_ = false;
   std::unique_ptr<IngestService> ingest_;
   std::unique_ptr<GraphService> graph_;
   std::unique_ptr<ProvenanceService> provenance_;

@@ -95,22 +95,6 @@ TEST_F(LifecycleTest, ReadsDoNotWaitForAnOpenBulkStream) {
   EXPECT_EQ(bulk_response.messages_applied(), 1);
 }
 
-// Writes a self-signed certificate for 127.0.0.1 with the openssl CLI.
-bool MakeCertificate(const std::string& dir, const std::string& name) {
-  const std::string command =
-      absl::StrCat("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=", name,
-                   " -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout ", dir, "/", name,
-                   ".key -out ", dir, "/", name, ".pem >/dev/null 2>&1");
-  return std::system(command.c_str()) == 0;
-}
-
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 TEST_F(LifecycleTest, MutualTls) {
   ASSERT_TRUE(MakeCertificate(dir_.path(), "server"));
   ASSERT_TRUE(MakeCertificate(dir_.path(), "client"));

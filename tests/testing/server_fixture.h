@@ -1,5 +1,9 @@
-// A real KgServer on 127.0.0.1 port 0 over a fresh temp data dir, with the
-// generated kg.v1 stubs connected to it, and builders for request data.
+// A real KgServer on 127.0.0.1 port 0 over a fresh temp data dir, with
+// authentication on, the generated kg.v1 stubs connected to it, and builders
+// for request data. Ctx("alice") authenticates as admin "alice" with the
+// bearer token TokenOf("alice"); Ctx() as admin "tester". Tests that need
+// other roles add lines to the credential file (AddCredential) before
+// StartServer.
 //
 //   class IngestTest : public kg::testing::ServerTest {};
 //   TEST_F(IngestTest, Upsert) {
@@ -23,6 +27,7 @@
 #include "absl/time/time.h"
 #include "kg/v1/kg.grpc.pb.h"
 #include "server/server.h"
+#include "server/sha256.h"
 #include "tests/testing/test_util.h"
 
 namespace kg::testing {
@@ -32,9 +37,29 @@ namespace v1 = ::kg::v1;
 class ServerTest : public ::testing::Test {
  protected:
   void SetUp() override {
+    SetOptions();
+    for (const char* principal : {"tester", "seeder", "alice", "bob", "bulk", "carol", "dave"}) {
+      AddCredential(principal, "admin");
+    }
+    ASSERT_NO_FATAL_FAILURE(StartServer());
+  }
+
+  // Loopback port 0, data, backups and the credential file in the temp dir.
+  void SetOptions() {
     options_.listen = "127.0.0.1:0";
     options_.data_dir = dir_.Sub("data");
-    ASSERT_NO_FATAL_FAILURE(StartServer());
+    options_.backup_dir = dir_.Sub("backups");
+    options_.auth_tokens_path = dir_.Sub("tokens");
+  }
+
+  static std::string TokenOf(const std::string& principal) { return "token-" + principal; }
+
+  // Appends "PRINCIPAL ROLE sha256(TokenOf(PRINCIPAL))" to the credential
+  // file; the server reads it at start and on ReloadCredentials.
+  void AddCredential(const std::string& principal, const std::string& role) {
+    credentials_ +=
+        absl::StrCat(principal, " ", role, " ", server::Sha256Hex(TokenOf(principal)), "\n");
+    WriteFile(options_.auth_tokens_path, credentials_);
   }
   void TearDown() override { StopServer(); }
 
@@ -63,13 +88,13 @@ class ServerTest : public ::testing::Test {
   std::string Address() const { return absl::StrCat("127.0.0.1:", server_->port()); }
 
   // A context with a generous deadline (a hung call fails instead of hanging
-  // the test) and an optional principal header.
+  // the test) and the bearer token of `principal`.
   static std::unique_ptr<grpc::ClientContext> Ctx(
-      const std::string& principal = "",
+      const std::string& principal = "tester",
       std::chrono::seconds deadline = std::chrono::seconds(120)) {
     auto context = std::make_unique<grpc::ClientContext>();
     context->set_deadline(std::chrono::system_clock::now() + deadline);
-    if (!principal.empty()) context->AddMetadata("x-kg-principal", principal);
+    context->AddMetadata("authorization", "Bearer " + TokenOf(principal));
     return context;
   }
 
@@ -154,6 +179,7 @@ class ServerTest : public ::testing::Test {
   }
 
   TempDir dir_;
+  std::string credentials_;
   server::ServerOptions options_;
   std::unique_ptr<server::KgServer> server_;
   std::shared_ptr<grpc::Channel> channel_;

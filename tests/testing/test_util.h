@@ -5,12 +5,16 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <filesystem>
+#include <fstream>
 #include <random>
+#include <sstream>
 #include <string>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 
 #define ASSERT_OK(expr)                                         \
   do {                                                          \
@@ -62,6 +66,30 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// Replaces the file at `path` with `text`; fails the test when it cannot.
+inline void WriteFile(const std::string& path, const std::string& text) {
+  std::ofstream out(path, std::ios::binary | std::ios::trunc);
+  out << text;
+  ASSERT_TRUE(out.good()) << "cannot write " << path;
+}
+
+inline std::string ReadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Writes DIR/NAME.pem and DIR/NAME.key: a self-signed certificate with
+// subject CN=NAME, valid for 127.0.0.1 and localhost, by the openssl CLI.
+inline bool MakeCertificate(const std::string& dir, const std::string& name) {
+  const std::string command =
+      absl::StrCat("openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=", name,
+                   " -addext subjectAltName=IP:127.0.0.1,DNS:localhost -keyout ", dir, "/", name,
+                   ".key -out ", dir, "/", name, ".pem >/dev/null 2>&1");
+  return std::system(command.c_str()) == 0;
+}
 
 }  // namespace kg::testing
 
