@@ -62,6 +62,17 @@ bool ParsedArgs::GetDouble(const std::string& name, double min, double max, doub
   return true;
 }
 
+bool ParsedArgs::GetTxTime(const std::string& name, int64_t* out, std::string* error) const {
+  if (!Has(name)) return true;
+  if (!ParseTxTime(Get(name), out)) {
+    *error = absl::StrCat("--", name,
+                          ": expected microseconds since the epoch or an RFC 3339 time, got '",
+                          Get(name), "'");
+    return false;
+  }
+  return true;
+}
+
 bool ParseArgs(const std::vector<FlagSpec>& flags, const std::vector<FlagSpec>& global_flags,
                const std::vector<std::string>& argv, ParsedArgs* out, std::string* error) {
   bool flags_done = false;

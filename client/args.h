@@ -45,6 +45,8 @@ struct ParsedArgs {
               std::string* error) const;
   bool GetDouble(const std::string& name, double min, double max, double* out,
                  std::string* error) const;
+  // A transaction time, as ParseTxTime reads it.
+  bool GetTxTime(const std::string& name, int64_t* out, std::string* error) const;
 };
 
 // Parses `argv` (the words after the subcommand name) against the union of

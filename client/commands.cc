@@ -1,5 +1,7 @@
 #include "client/commands.h"
 
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 
 namespace kg::cli {
@@ -13,7 +15,10 @@ const char kExitCodeHelp[] =
     "  3  the server rejected the request: INVALID_ARGUMENT, FAILED_PRECONDITION,\n"
     "     OUT_OF_RANGE, ALREADY_EXISTS, RESOURCE_EXHAUSTED (a limit); or bad input data\n"
     "  4  the server cannot be reached, is not serving, or the deadline passed\n"
-    "  5  any other server error\n";
+    "  5  any other error\n"
+    "  6  not authenticated: no token, or kgd did not accept it (UNAUTHENTICATED)\n"
+    "  7  permission denied: the caller's role does not allow the call\n"
+    "     (PERMISSION_DENIED; kg whoami shows the role)\n";
 
 int ExitCodeFor(grpc::StatusCode code) {
   switch (code) {
@@ -30,15 +35,19 @@ int ExitCodeFor(grpc::StatusCode code) {
     case grpc::StatusCode::UNAVAILABLE:
     case grpc::StatusCode::DEADLINE_EXCEEDED:
       return kExitUnavailable;
+    case grpc::StatusCode::UNAUTHENTICATED:
+      return kExitUnauthenticated;
+    case grpc::StatusCode::PERMISSION_DENIED:
+      return kExitPermissionDenied;
     default:
       return kExitServerError;
   }
 }
 
-namespace {
-
-const char* CodeName(grpc::StatusCode code) {
+const char* StatusCodeName(grpc::StatusCode code) {
   switch (code) {
+    case grpc::StatusCode::OK:
+      return "OK";
     case grpc::StatusCode::CANCELLED:
       return "CANCELLED";
     case grpc::StatusCode::UNKNOWN:
@@ -76,7 +85,21 @@ const char* CodeName(grpc::StatusCode code) {
   }
 }
 
-}  // namespace
+bool ParseStatusCode(const std::string& text, grpc::StatusCode* code) {
+  int number = -1;
+  if (int n = 0; absl::SimpleAtoi(text, &n)) {
+    number = n;
+  } else {
+    for (int c = grpc::StatusCode::OK; c <= grpc::StatusCode::UNAUTHENTICATED; ++c) {
+      if (absl::EqualsIgnoreCase(text, StatusCodeName(static_cast<grpc::StatusCode>(c)))) {
+        number = c;
+      }
+    }
+  }
+  if (number < grpc::StatusCode::OK || number > grpc::StatusCode::UNAUTHENTICATED) return false;
+  *code = static_cast<grpc::StatusCode>(number);
+  return true;
+}
 
 int Env::Usage(const std::string& message) const {
   *err << "kg " << command << ": " << message << " (see kg " << command << " --help)\n";
@@ -93,8 +116,23 @@ int Env::Fail(const grpc::Status& status) const {
   } else if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED) {
     *err << "kg: no answer from kgd at " << client->options().addr << " within "
          << client->options().timeout.count() / 1000.0 << " s (raise --timeout)\n";
+  } else if (status.error_code() == grpc::StatusCode::UNAUTHENTICATED) {
+    if (client->options().token.empty()) {
+      *err << "kg: kgd at " << client->options().addr << " wants a token: " << message
+           << " (UNAUTHENTICATED; give --token-file, $KG_TOKEN or --token)\n";
+    } else {
+      *err << "kg: kgd at " << client->options().addr << " did not accept the token: " << message
+           << " (UNAUTHENTICATED)\n";
+    }
+  } else if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED && message.empty()) {
+    *err << "kg " << command << ": kgd at " << client->options().addr
+         << " does not implement this call (UNIMPLEMENTED; an older kgd?)\n";
+  } else if (status.error_code() == grpc::StatusCode::PERMISSION_DENIED) {
+    *err << "kg " << command << ": " << message
+         << " (PERMISSION_DENIED; kg whoami shows your role)\n";
   } else {
-    *err << "kg " << command << ": " << message << " (" << CodeName(status.error_code()) << ")\n";
+    *err << "kg " << command << ": " << message << " (" << StatusCodeName(status.error_code())
+         << ")\n";
   }
   return ExitCodeFor(status.error_code());
 }
@@ -103,10 +141,10 @@ const std::vector<FlagSpec>& GlobalFlags() {
   static const std::vector<FlagSpec>* flags = new std::vector<FlagSpec>{
       {"addr", "HOST:PORT", "kgd's address (default $KG_ADDR, else 127.0.0.1:7400)"},
       {"timeout", "SECONDS", "deadline of each call, connecting included (default 10)"},
-      {"principal", "NAME", "sent as the x-kg-principal header; recorded on writes"},
-      {"token", "TOKEN",
-       "sent as 'authorization: Bearer TOKEN' (ignored by kgd until "
-       "token auth lands)"},
+      {"token", "TOKEN", "bearer token (visible in ps: prefer --token-file or $KG_TOKEN)"},
+      {"token-file", "FILE", "read the bearer token from FILE (whitespace around it ignored)"},
+      {"principal", "NAME",
+       "act on behalf of NAME (x-kg-principal; kgd honours it for gateway and admin)"},
       {"tls-ca", "PEM", "use TLS, trusting this CA certificate"},
       {"tls-cert", "PEM", "client certificate for mutual TLS (with --tls-key)"},
       {"tls-key", "PEM", "client private key for mutual TLS"},
@@ -154,23 +192,30 @@ bool BuildFilter(const ParsedArgs& args, v1::Filter* filter, std::string* error)
   }
   filter->set_valid_from(args.Get("valid-from"));
   filter->set_valid_to(args.Get("valid-to"));
-  if (args.Has("as-of")) {
-    int64_t t = 0;
-    if (!ParseTxTime(args.Get("as-of"), &t)) {
-      *error = absl::StrCat(
-          "--as-of: expected microseconds since the epoch or an RFC 3339 "
-          "time, got '",
-          args.Get("as-of"), "'");
-      return false;
-    }
-    filter->set_as_of(t);
-  }
+  int64_t as_of = 0;
+  if (!args.GetTxTime("as-of", &as_of, error)) return false;
+  filter->set_as_of(as_of);
   return true;
 }
 
 std::vector<FlagSpec> PageFlags() {
   return {{"limit", "N", "print at most N results (default 100; 0 = all)"},
           {"page-size", "N", "results per server page (server default when absent)"}};
+}
+
+bool PageOptions(const Env& env, int64_t* limit, int32_t* page_size, std::string* error) {
+  *limit = 100;  // as PageFlags() says
+  int64_t ps = 0;
+  if (!env.args->GetInt("limit", 0, INT64_MAX, limit, error)) return false;
+  if (!env.args->GetInt("page-size", 0, INT32_MAX, &ps, error)) return false;
+  *page_size = static_cast<int32_t>(ps);
+  return true;
+}
+
+void NoteMore(const Env& env, bool more) {
+  if (more && !env.json()) {
+    *env.err << "kg " << env.command << ": more results; raise --limit (0 = all)\n";
+  }
 }
 
 std::vector<FlagSpec> Join(std::vector<FlagSpec> a, const std::vector<FlagSpec>& b) {
@@ -183,6 +228,7 @@ const std::vector<Command>& Commands() {
     auto* c = new std::vector<Command>;
     AddReadCommands(c);
     AddWriteCommands(c);
+    AddAccessCommands(c);
     return c;
   }();
   return *commands;

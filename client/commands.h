@@ -2,6 +2,7 @@
 //
 // A handler reads its parsed arguments, calls kgd through the KgClient, and
 // prints through the formatters; it returns one of the exit codes below.
+// An offline command (Command::offline) gets no client and calls nothing.
 
 #ifndef KGD_CLIENT_COMMANDS_H_
 #define KGD_CLIENT_COMMANDS_H_
@@ -19,11 +20,13 @@ namespace kg::cli {
 // Exit codes a script can trust. DO NOT CHANGE: scripts depend on them.
 enum ExitCode : int {
   kExitOk = 0,
-  kExitNotFound = 1,     // not found, or an empty result where that is meaningful
-  kExitUsage = 2,        // bad flags or arguments; nothing was sent
-  kExitRejected = 3,     // the server refused the request as given
-  kExitUnavailable = 4,  // the server cannot be reached, or the deadline passed
-  kExitServerError = 5,  // any other server error
+  kExitNotFound = 1,          // not found, or an empty result where that is meaningful
+  kExitUsage = 2,             // bad flags or arguments; nothing was sent
+  kExitRejected = 3,          // the server refused the request as given
+  kExitUnavailable = 4,       // the server cannot be reached, or the deadline passed
+  kExitServerError = 5,       // any other error
+  kExitUnauthenticated = 6,   // no token, or kgd did not accept it
+  kExitPermissionDenied = 7,  // the caller's role does not allow the call
 };
 
 // The exit-code table printed in every help text.
@@ -32,7 +35,7 @@ extern const char kExitCodeHelp[];
 enum class OutputFormat { kTable, kJson, kDot, kGraphMl };
 
 struct Env {
-  KgClient* client = nullptr;
+  KgClient* client = nullptr;  // null for offline commands
   const ParsedArgs* args = nullptr;
   OutputFormat format = OutputFormat::kTable;
   std::string command;  // for messages
@@ -57,6 +60,8 @@ struct Command {
   // Accepts --format dot|graphml (besides table and json).
   bool graph_formats = false;
   std::function<int(Env&)> run;
+  // Needs no server: kg does not connect (e.g. `kg token new`).
+  bool offline = false;
 };
 
 // Every subcommand, in the order `kg --help` lists them.
@@ -68,9 +73,15 @@ const std::vector<FlagSpec>& GlobalFlags();
 // Maps a gRPC status code onto an exit code.
 int ExitCodeFor(grpc::StatusCode code);
 
+// "PERMISSION_DENIED"; "ERROR" for a code outside the canonical ones.
+const char* StatusCodeName(grpc::StatusCode code);
+// A canonical code from its name (any case) or number; false otherwise.
+bool ParseStatusCode(const std::string& text, grpc::StatusCode* code);
+
 // Registration helpers used by the command files.
 void AddReadCommands(std::vector<Command>* commands);
 void AddWriteCommands(std::vector<Command>* commands);
+void AddAccessCommands(std::vector<Command>* commands);
 
 // The trust filter flags every read takes (--min-confidence ... --as-of).
 std::vector<FlagSpec> FilterFlags();
@@ -78,6 +89,10 @@ std::vector<FlagSpec> FilterFlags();
 bool BuildFilter(const ParsedArgs& args, v1::Filter* filter, std::string* error);
 // --limit and --page-size.
 std::vector<FlagSpec> PageFlags();
+// Reads them; false with *error on a bad value.
+bool PageOptions(const Env& env, int64_t* limit, int32_t* page_size, std::string* error);
+// Tells stderr (table output only) that --limit left results unread.
+void NoteMore(const Env& env, bool more);
 // Concatenates two flag lists.
 std::vector<FlagSpec> Join(std::vector<FlagSpec> a, const std::vector<FlagSpec>& b);
 

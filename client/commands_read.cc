@@ -16,8 +16,6 @@ namespace {
 
 using google::protobuf::RepeatedPtrField;
 
-constexpr int64_t kDefaultLimit = 100;
-
 std::vector<FlagSpec> AsOfFlag() {
   return {{"as-of", "TIME", "read the graph as it stood then (microseconds or RFC 3339)"}};
 }
@@ -51,33 +49,10 @@ bool ParseStatementId(const std::string& text, uint64_t* id) {
   return absl::SimpleAtoi(text, id) && *id != 0;
 }
 
-// Reads --limit and --page-size.
-bool PageOptions(const Env& env, int64_t* limit, int32_t* page_size, std::string* error) {
-  *limit = kDefaultLimit;
-  int64_t ps = 0;
-  if (!env.args->GetInt("limit", 0, INT64_MAX, limit, error)) return false;
-  if (!env.args->GetInt("page-size", 0, INT32_MAX, &ps, error)) return false;
-  *page_size = static_cast<int32_t>(ps);
-  return true;
-}
-
-void NoteMore(const Env& env, bool more) {
-  if (more && !env.json()) {
-    *env.err << "kg " << env.command << ": more results; raise --limit (0 = all)\n";
-  }
-}
-
 bool ReadAsOf(const Env& env, v1::Filter* filter, std::string* error) {
-  if (!env.args->Has("as-of")) return true;
-  int64_t t = 0;
-  if (!ParseTxTime(env.args->Get("as-of"), &t)) {
-    *error = absl::StrCat(
-        "--as-of: expected microseconds since the epoch or an RFC 3339 time, "
-        "got '",
-        env.args->Get("as-of"), "'");
-    return false;
-  }
-  filter->set_as_of(t);
+  int64_t as_of = 0;
+  if (!env.args->GetTxTime("as-of", &as_of, error)) return false;
+  filter->set_as_of(as_of);
   return true;
 }
 
@@ -619,11 +594,13 @@ int RunHistory(Env& env) {
     PrintJsonLines(env, events);
     return kExitOk;
   }
-  Table t({"TIME", "PRINCIPAL", "EVENT", "ENTITY", "STATEMENT", "EVIDENCE", "OTHER", "REASON"});
+  Table t({"TIME", "PRINCIPAL", "EVENT", "ENTITY", "STATEMENT", "EVIDENCE", "OTHER", "COUNT",
+           "REASON"});
   for (const v1::HistoryEvent& e : events) {
     t.AddRow({TimeText(e.at()), e.principal(), EventTypeText(e.type()), e.entity(),
               e.statement_id() == 0 ? "" : absl::StrCat(e.statement_id()),
-              Clip(e.evidence_id(), 16), e.other_entity(), e.reason()});
+              Clip(e.evidence_id(), 16), e.other_entity(),
+              e.count() == 0 ? "" : absl::StrCat(e.count()), e.reason()});
   }
   t.Print(*env.out);
   NoteMore(env, more);
@@ -708,7 +685,9 @@ void AddReadCommands(std::vector<Command>* c) {
                 "around one entity or in the whole graph.",
                 Join(filter, page), 0, 1, false, RunDisputes});
   c->push_back({"history", "STATEMENT|ENTITY", "every change of a statement or entity",
-                "Every assert, retract, merge and split of a statement (a number) or an entity.",
+                "Every assert, retract, merge, split and purge of a statement (a number) or an\n"
+                "entity. A purge shows as one event with the count of evidence records removed\n"
+                "(COUNT) and the reason; what it removed is gone.",
                 Join(Join({{"entity", "", "treat the argument as an entity id even if numeric"}},
                           AsOfFlag()),
                      page),

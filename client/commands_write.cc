@@ -1,5 +1,5 @@
 // The write and admin subcommands: upsert, assert, ingest, import, export,
-// retract, merge, split, stats, backup, health.
+// retract, merge, split, purge, stats, backup, health.
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -362,17 +362,46 @@ int RunSplit(Env& env) {
   return kExitOk;
 }
 
+int RunPurge(Env& env) {
+  v1::PurgeRequest req;
+  const bool by_document = env.args->Has("document");
+  if (by_document == (env.args->Has("statement") || env.args->Has("evidence"))) {
+    return env.Usage("give --document, or --statement with --evidence");
+  }
+  if (by_document) {
+    req.set_document(env.args->Get("document"));
+  } else {
+    uint64_t id = 0;
+    if (!absl::SimpleAtoi(env.args->Get("statement"), &id) || id == 0) {
+      return env.Usage(absl::StrCat("--statement: expected a positive integer, got '",
+                                    env.args->Get("statement"), "'"));
+    }
+    if (!env.args->Has("evidence")) return env.Usage("--statement needs --evidence");
+    req.mutable_evidence()->set_statement_id(id);
+    req.mutable_evidence()->set_evidence_id(env.args->Get("evidence"));
+  }
+  req.set_reason(env.args->Get("reason"));
+  if (req.reason().empty()) return env.Usage("--reason is required");
+  v1::PurgeResponse resp;
+  if (grpc::Status s = env.client->Purge(req, &resp); !s.ok()) return env.Fail(s);
+  if (env.json()) {
+    *env.out << ToJson(resp) << "\n";
+  } else {
+    *env.out << absl::StrFormat(
+        "purged at %s: %d evidence record(s), %d statement(s) removed (left with no evidence)\n",
+        TimeText(resp.purged_at()), resp.evidence_purged(), resp.statements_removed());
+  }
+  return kExitOk;
+}
+
 // ------------------------------------------------------------- admin
 
 int RunStats(Env& env) {
   v1::GetStatsRequest req;
-  if (env.args->Has("as-of")) {
-    int64_t t = 0;
-    if (!ParseTxTime(env.args->Get("as-of"), &t)) {
-      return env.Usage("--as-of: expected microseconds since the epoch or an RFC 3339 time");
-    }
-    req.mutable_filter()->set_as_of(t);
-  }
+  int64_t as_of = 0;
+  std::string error;
+  if (!env.args->GetTxTime("as-of", &as_of, &error)) return env.Usage(error);
+  req.mutable_filter()->set_as_of(as_of);
   v1::GetStatsResponse resp;
   if (grpc::Status s = env.client->GetStats(req, &resp); !s.ok()) return env.Fail(s);
   if (env.json()) {
@@ -507,6 +536,23 @@ void AddWriteCommands(std::vector<Command>* c) {
                 1,
                 false,
                 RunSplit});
+  c->push_back({"purge",
+                "",
+                "physically delete a document's evidence, or one evidence record",
+                "Deletes for good the evidence citing a document (--document), or one evidence\n"
+                "record (--statement with --evidence), with its history; statements left with no\n"
+                "evidence go too. Each touched statement's history keeps a PURGED event (who,\n"
+                "when, why, how many records), and as-of reads no longer show what was purged.\n"
+                "For content that must not be kept (retract keeps it). Admin only. Exit 1 when\n"
+                "nothing matches.",
+                {{"document", "DOC", "every evidence record citing this document"},
+                 {"statement", "ID", "the statement of one evidence record (with --evidence)"},
+                 {"evidence", "EVID", "that evidence record's id (kg explain shows it)"},
+                 {"reason", "TEXT", "why (required; kept in the history)"}},
+                0,
+                0,
+                false,
+                RunPurge});
   c->push_back({"stats",
                 "",
                 "counts of entities, statements, evidence",
@@ -518,8 +564,11 @@ void AddWriteCommands(std::vector<Command>* c) {
                 RunStats});
   c->push_back({"backup",
                 "DIR",
-                "online checkpoint into DIR on the server's machine",
-                "Writes an online checkpoint into DIR (absolute, must not exist) on the server.",
+                "online checkpoint into DIR under the server's --backup_dir",
+                "Writes an online checkpoint into DIR, a new directory given relative to kgd's\n"
+                "--backup_dir (e.g. 2026-12-01/nightly); the copy opens as a kgd data directory.\n"
+                "Prints the absolute path written. Refused (exit 3): an absolute DIR, '..', an\n"
+                "existing DIR, and a kgd without --backup_dir. Admin only.",
                 {},
                 1,
                 1,

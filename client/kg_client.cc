@@ -147,6 +147,9 @@ grpc::Status KgClient::Merge(const v1::MergeRequest& req, v1::MergeResponse* res
 grpc::Status KgClient::Split(const v1::SplitRequest& req, v1::MergeResponse* resp) {
   return Unary(ingest_.get(), &v1::IngestService::Stub::Split, req, resp);
 }
+grpc::Status KgClient::Purge(const v1::PurgeRequest& req, v1::PurgeResponse* resp) {
+  return Unary(ingest_.get(), &v1::IngestService::Stub::Purge, req, resp);
+}
 
 grpc::Status KgClient::BulkIngest(const std::function<bool(v1::AssertRequest*)>& next,
                                   std::chrono::milliseconds deadline,
@@ -221,6 +224,12 @@ grpc::Status KgClient::GetStats(const v1::GetStatsRequest& req, v1::GetStatsResp
 }
 grpc::Status KgClient::Backup(const v1::BackupRequest& req, v1::BackupResponse* resp) {
   return Unary(admin_.get(), &v1::AdminService::Stub::Backup, req, resp);
+}
+grpc::Status KgClient::WhoAmI(const v1::WhoAmIRequest& req, v1::WhoAmIResponse* resp) {
+  return Unary(admin_.get(), &v1::AdminService::Stub::WhoAmI, req, resp);
+}
+grpc::Status KgClient::ListAudit(const v1::ListAuditRequest& req, v1::ListAuditResponse* resp) {
+  return Unary(admin_.get(), &v1::AdminService::Stub::ListAudit, req, resp);
 }
 
 grpc::Status KgClient::Health(const std::string& service, std::string* serving_status) {

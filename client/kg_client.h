@@ -32,7 +32,10 @@ struct ClientOptions {
   std::string addr = "127.0.0.1:7400";       // host:port of kgd
   std::chrono::milliseconds timeout{10000};  // deadline of each call
   std::string principal;                     // sent as x-kg-principal when non-empty
-  std::string token;  // sent as "authorization: Bearer <token>" when non-empty
+  // Sent as "authorization: Bearer <token>" when non-empty. Call metadata,
+  // not call credentials: gRPC refuses those on a plaintext channel, and
+  // kgd on loopback may run without TLS.
+  std::string token;
   // TLS: when tls_ca is set the channel uses TLS and trusts that CA (PEM file);
   // tls_cert/tls_key add a client certificate (mutual TLS).
   std::string tls_ca;
@@ -62,6 +65,7 @@ class KgClient final {
   grpc::Status Retract(const v1::RetractRequest& req, v1::RetractResponse* resp);
   grpc::Status Merge(const v1::MergeRequest& req, v1::MergeResponse* resp);
   grpc::Status Split(const v1::SplitRequest& req, v1::MergeResponse* resp);
+  grpc::Status Purge(const v1::PurgeRequest& req, v1::PurgeResponse* resp);
 
   // Graph.
   grpc::Status GetEntity(const v1::GetEntityRequest& req, v1::Entity* resp);
@@ -85,6 +89,8 @@ class KgClient final {
   // Admin.
   grpc::Status GetStats(const v1::GetStatsRequest& req, v1::GetStatsResponse* resp);
   grpc::Status Backup(const v1::BackupRequest& req, v1::BackupResponse* resp);
+  grpc::Status WhoAmI(const v1::WhoAmIRequest& req, v1::WhoAmIResponse* resp);
+  grpc::Status ListAudit(const v1::ListAuditRequest& req, v1::ListAuditResponse* resp);
   // grpc.health.v1.Health/Check for `service` ("" = the whole server).
   // *serving_status is the enum's name, e.g. "SERVING".
   grpc::Status Health(const std::string& service, std::string* serving_status);

@@ -1,17 +1,72 @@
 // kg: the command-line client of kgd. `kg --help` lists the subcommands.
 
+#include <cerrno>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "absl/strings/numbers.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "client/args.h"
 #include "client/commands.h"
+#include "client/token.h"
 
 namespace kg::cli {
 namespace {
+
+bool DeclaresFlag(const Command& command, const std::string& name) {
+  for (const FlagSpec& f : command.flags) {
+    if (f.name == name) return true;
+  }
+  return false;
+}
+
+// Reads all of `path` (a file, a pipe, /dev/stdin); returns 0 or the errno
+// of the failure. stdio rather than streams: libstdc++'s stream iterators
+// throw on a read error such as EISDIR.
+int ReadAll(const std::string& path, std::string* out) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return errno;
+  char buf[4096];
+  size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof(buf), f)) > 0) out->append(buf, n);
+  const int error = std::ferror(f) != 0 ? errno : 0;
+  std::fclose(f);  // read-only: nothing to lose
+  return error;
+}
+
+// The bearer token: --token, else the content of --token-file (surrounding
+// whitespace trimmed), else $KG_TOKEN; "" when none is given.
+bool ResolveToken(const ParsedArgs& args, std::string* token, std::string* error) {
+  std::string source = "--token";
+  if (args.Has("token")) {
+    *token = args.Get("token");
+  } else if (args.Has("token-file")) {
+    const std::string path = args.Get("token-file");
+    source = absl::StrCat("--token-file '", path, "'");
+    std::string text;
+    if (int e = ReadAll(path, &text); e != 0) {
+      *error = absl::StrCat(source, ": ", std::strerror(e));
+      return false;
+    }
+    *token = std::string(absl::StripAsciiWhitespace(text));
+  } else if (const char* env_token = std::getenv("KG_TOKEN");
+             env_token != nullptr && *env_token != '\0') {
+    source = "$KG_TOKEN";
+    *token = env_token;
+  } else {
+    return true;
+  }
+  if (!ValidToken(*token)) {
+    *error = absl::StrCat(source, ": a token is one word of printable ASCII",
+                          token->empty() ? ", got nothing" : "");
+    return false;
+  }
+  return true;
+}
 
 void PrintMainHelp(std::ostream& out) {
   out << "kg: the command-line client of kgd, a provenance-first knowledge-graph server.\n\n"
@@ -110,6 +165,8 @@ int Main(int argc, char** argv) {
     return env.Usage("--json and --format disagree");
   }
 
+  if (command->offline) return command->run(env);
+
   ClientOptions options;
   const char* env_addr = std::getenv("KG_ADDR");
   options.addr =
@@ -117,8 +174,10 @@ int Main(int argc, char** argv) {
   double timeout_s = 10;
   if (!args.GetDouble("timeout", 0.001, 86400, &timeout_s, &error)) return env.Usage(error);
   options.timeout = std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
-  options.principal = args.Get("principal");
-  options.token = args.Get("token");
+  // A command's own flag of the same name (kg audit --principal) is not the
+  // global one.
+  if (!DeclaresFlag(*command, "principal")) options.principal = args.Get("principal");
+  if (!ResolveToken(args, &options.token, &error)) return env.Usage(error);
   options.tls_ca = args.Get("tls-ca");
   options.tls_cert = args.Get("tls-cert");
   options.tls_key = args.Get("tls-key");

@@ -6,8 +6,15 @@
 //   (cd examples/node && npm install)
 //   node examples/node/client.js --addr 127.0.0.1:7400 [--query nusra] [--json]
 //
+// Authentication: when $KG_TOKEN is set, every call carries the metadata
+// "authorization: Bearer $KG_TOKEN", as kgd --auth_tokens wants (any role
+// will do: the client only reads; `kg token new NAME reader` makes a token).
+// Plain call metadata works on the insecure channel too, where grpc-js's call
+// credentials would refuse to send.
+//
 // Exit status: 0 on success, 1 when the query matches nothing, 2 on a gRPC
-// error or bad flags.
+// error (UNAUTHENTICATED when kgd wants a token and KG_TOKEN is unset or not
+// accepted) or bad flags.
 'use strict';
 
 const path = require('path');
@@ -41,6 +48,7 @@ function loadApi() {
 function callOptions(args) {
   const metadata = new grpc.Metadata();
   metadata.set('x-kg-principal', 'example:node');
+  if (process.env.KG_TOKEN) metadata.set('authorization', `Bearer ${process.env.KG_TOKEN}`);
   return [metadata, {deadline: Date.now() + args.timeout * 1000}];
 }
 

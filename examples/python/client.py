@@ -14,7 +14,14 @@ python3-grpc-tools / python3-grpcio):
     protoc -I proto --python_out=DIR --grpc_out=DIR \
         --plugin=protoc-gen-grpc=/usr/bin/grpc_python_plugin kg/v1/types.proto kg/v1/kg.proto
 
-Exit status: 0 on success, 1 when the query matches nothing, 2 on a gRPC error.
+Authentication: when $KG_TOKEN is set, every call carries the metadata
+"authorization: Bearer $KG_TOKEN", as kgd --auth_tokens wants (any role will
+do: the client only reads; `kg token new NAME reader` makes a token). Plain
+call metadata works on the insecure channel too, where gRPC's call
+credentials would refuse to send.
+
+Exit status: 0 on success, 1 when the query matches nothing, 2 on a gRPC error
+(UNAUTHENTICATED when kgd wants a token and KG_TOKEN is unset or not accepted).
 """
 import argparse
 import json
@@ -57,6 +64,9 @@ def main():
 
     channel = grpc.insecure_channel(args.addr)
     metadata = [("x-kg-principal", "example:python")]
+    token = os.environ.get("KG_TOKEN")
+    if token:
+        metadata.append(("authorization", "Bearer " + token))
     graph = kg_pb2_grpc.GraphServiceStub(channel)
     provenance = kg_pb2_grpc.ProvenanceServiceStub(channel)
     summary = {"query": args.query}

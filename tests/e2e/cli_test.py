@@ -1,25 +1,30 @@
 #!/usr/bin/python3
 """End-to-end test of the kg CLI against a real kgd loaded with the demo graph.
 
-Starts kgd (port 0, temp data dir), loads tools/demo/idlib.jsonl with
-`kg import`, runs every subcommand, and compares its --json output with the
-golden files in tests/e2e/golden/<case>.jsonl. Also checks exit codes (not
-found 1, usage 2, rejected 3, server down 4), bad flags, a server that is down
-(bounded by --timeout, never a hang), DOT output rendering with graphviz, and
-an export / re-import round trip.
+Starts kgd (port 0, temp data dir, --auth_tokens with a token per role made
+by `kg token new`), loads tools/demo/idlib.jsonl with `kg import` as the admin
+principal "e2e", runs every subcommand, and compares its --json output with
+the golden files in tests/e2e/golden/<case>.jsonl. Also checks exit codes (not
+found 1, usage 2, rejected 3, server down 4, unauthenticated 6, permission
+denied 7), bad flags, a server that is down (bounded by --timeout, never a
+hang), DOT output rendering with graphviz, an export / re-import round trip,
+tokens from --token, --token-file and $KG_TOKEN, each role's whoami and
+limits, delegation, backups under --backup_dir, purges, and the audit log.
 
 Normalisation (so goldens hold across runs): each output line is parsed as JSON
 and re-dumped with sorted keys; the values of transaction times and other
 volatile fields (VOLATILE below: ingestedAt, committedAt, updatedAt,
-retractedAt, at, diskBytes, bytes, directory) become "<volatile>". Statement
-ids (assigned in import order) and evidence ids (content digests) are stable
-and kept.
+retractedAt, purgedAt, at, diskBytes, bytes, directory) become "<volatile>".
+Statement ids (assigned in import order) and evidence ids (content digests)
+are stable and kept.
 
 Usage: cli_test.py --kg KG --kgd KGD --root REPO   (REGENERATE=1 rewrites the goldens)
 """
 import argparse
+import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -27,10 +32,13 @@ import tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kgd_fixture import Kgd, load_demo  # noqa: E402
 
-VOLATILE = {"ingestedAt", "committedAt", "updatedAt", "retractedAt", "at", "diskBytes", "bytes",
-            "directory"}
+VOLATILE = {"ingestedAt", "committedAt", "updatedAt", "retractedAt", "purgedAt", "at",
+            "diskBytes", "bytes", "directory"}
 REGENERATE = os.environ.get("REGENERATE") == "1"
 CALL_GUARD_S = 60  # a hang guard for each kg run, far above any --timeout used here
+# The principals of the authenticated kgd and their roles.
+ROLES = {"e2e": "admin", "reader": "reader", "writer": "writer", "gw": "gateway"}
+DEFAULT = object()  # kg_run's token: the run's own (Run.token)
 
 
 def normalise(value):
@@ -58,14 +66,26 @@ class Run:
         self.failures = []
         self.checks = 0
         self.addr = None
+        self.token = None
 
-    def kg_run(self, *argv, addr=None, stdin=None, timeout_flag=True):
-        cmd = [self.kg, "--addr", addr or self.addr, "--principal", "e2e"]
+    def kg_run(self, *argv, addr=None, stdin=None, timeout_flag=True, token=DEFAULT, env=None):
+        """Runs kg with --token (self.token unless given; None = no flag) and
+        an environment without KG_TOKEN or KG_ADDR, plus `env`."""
+        cmd = [self.kg, "--addr", addr or self.addr]
+        token = self.token if token is DEFAULT else token
+        if token:
+            cmd += ["--token", token]
         if timeout_flag:
             cmd += ["--timeout", "20"]
         cmd += list(argv)
+        run_env = {k: v for k, v in os.environ.items() if k not in ("KG_TOKEN", "KG_ADDR")}
+        run_env.update(env or {})
         return subprocess.run(cmd, capture_output=True, text=True, input=stdin,
-                              timeout=CALL_GUARD_S)
+                              timeout=CALL_GUARD_S, env=run_env)
+
+    def json_lines(self, argv, code=0, **kw):
+        out = self.expect(list(argv) + ["--json"], code, **kw)
+        return [json.loads(l) for l in out.stdout.splitlines() if l.strip()]
 
     def check(self, ok, what):
         self.checks += 1
@@ -107,6 +127,165 @@ class Run:
         return lines[0]["id"]
 
 
+def auth_checks(r, kgd, tmp, write, evidence, air):
+    """Tokens, roles and delegation against the kgd running with ROLES."""
+    tokens = kgd.tokens
+    # Each role's view of itself; only a gateway (or admin) acts for --principal.
+    for who in sorted(ROLES):
+        r.golden("whoami_" + who, ["whoami"], token=tokens[who])
+    r.golden("whoami_delegated", ["whoami", "--principal", "alice"], token=tokens["gw"])
+    me = r.json_lines(["whoami", "--principal", "alice"], token=tokens["writer"])[0]
+    r.check("onBehalfOf" not in me, "a writer's --principal was honoured: %r" % me)
+    out = r.expect(["whoami"], 0, token=tokens["reader"])
+    rows = [l.split(None, 1) for l in out.stdout.splitlines()]
+    r.check(rows[:1] == [["FIELD", "VALUE"]] and ["principal", "reader"] in rows
+            and ["role", "reader"] in rows, "whoami table: %r" % out.stdout)
+
+    # No token, or one kgd does not know: exit 6. Health checks need none.
+    out = r.expect(["stats"], 6, stderr_has="UNAUTHENTICATED", token=None)
+    r.check("--token-file" in out.stderr, "no-token hint: %r" % out.stderr)
+    r.expect(["entity", "actor/nusra"], 6, stderr_has="did not accept the token", token="stale")
+    r.expect(["health"], 0, token=None)
+
+    # The token: --token, else --token-file (whitespace trimmed), else $KG_TOKEN.
+    token_file = os.path.join(tmp, "reader.token")
+    with open(token_file, "w") as f:
+        f.write("\n  %s \n" % tokens["reader"])
+
+    def principal(argv, **kw):
+        return r.json_lines(["whoami"] + argv, **kw)[0].get("principal")
+    r.check(principal(["--token-file", token_file], token=None) == "reader", "--token-file")
+    r.check(principal([], token=None, env={"KG_TOKEN": tokens["writer"]}) == "writer",
+            "$KG_TOKEN")
+    r.check(principal(["--token-file", token_file], token=None,
+                      env={"KG_TOKEN": tokens["writer"]}) == "reader",
+            "--token-file does not beat $KG_TOKEN")
+    r.check(principal(["--token-file", token_file], token=tokens["e2e"],
+                      env={"KG_TOKEN": tokens["writer"]}) == "e2e",
+            "--token does not beat --token-file and $KG_TOKEN")
+    r.expect(["whoami"], 6, stderr_has="UNAUTHENTICATED", token=None, env={"KG_TOKEN": "stale"})
+
+    # A reader reads but may not write: exit 7, and nothing is written.
+    russia_un = {"subject": "actor/russia", "predicate": "opposes",
+                 "object": {"entity": "actor/un"}}
+
+    def statement(name, excerpt):
+        return write(name, {"statements": [
+            dict(russia_un, evidence=[dict(evidence, excerpt=excerpt)])]})
+    r.expect(["assert", statement("reader.json", "a reader's note")], 7,
+             stderr_has="PERMISSION_DENIED", token=tokens["reader"])
+    match = ["match", "--subject", "actor/russia", "--predicate", "opposes", "--object",
+             "actor/un"]
+    r.check(r.json_lines(match, token=tokens["reader"]) == [], "a reader's write was applied")
+
+    # A writer writes and retracts its own evidence, not anyone else's, and
+    # has no admin rpc.
+    wrote = r.json_lines(["assert", statement("writer.json", "a writer's note")],
+                         token=tokens["writer"])[0]["statements"][0]
+    r.expect(["retract", air, "--reason", "not mine"], 7, stderr_has="PERMISSION_DENIED",
+             token=tokens["writer"])
+    r.expect(["retract", wrote["id"], "--evidence", wrote["evidenceIds"][0], "--reason",
+              "mine"], 0, token=tokens["writer"])
+    for argv in (["merge", "actor/al-nusra-front-dup", "actor/nusra"],
+                 ["split", "actor/al-nusra-front-dup"], ["backup", "by-writer"], ["audit"],
+                 ["purge", "--document", "doc/e2e-note", "--reason", "x"]):
+        r.expect(argv, 7, stderr_has="PERMISSION_DENIED", token=tokens["writer"])
+
+    # A gateway writes for --principal, and the evidence says so.
+    delegated = r.json_lines(["assert", statement("gateway.json", "alice's note"),
+                              "--principal", "alice"], token=tokens["gw"])[0]["statements"][0]
+    by = {e.get("id"): e.get("ingestedBy")
+          for e in r.json_lines(["explain", wrote["id"]])[0]["statement"]["evidence"]}
+    r.check(by.get(delegated["evidenceIds"][0]) == "alice via gw"
+            and by.get(wrote["evidenceIds"][0]) == "writer", "ingested by: %r" % by)
+
+
+def purge_checks(r, write, evidence, air, opposes):
+    """Purge deletes evidence for good: from explain, as-of reads and history."""
+    doc = "doc/e2e-purge"
+    st = r.json_lines(["explain", air])[0]["statement"]
+    ingested = r.json_lines(["ingest", write("purge.json", {
+        "document": {"id": doc, "kind": "Document", "label": "A note to purge"},
+        "statements": [{"subject": st["subject"], "predicate": st["predicate"],
+                        "object": st["object"],
+                        "evidence": [dict(evidence, document=doc,
+                                          excerpt="content that must go")]}]})])[0]
+    r.check(ingested["statements"][0]["id"] == air, "purge fixture: %r" % ingested)
+    r.golden("purge_document", ["purge", "--document", doc, "--reason", "e2e purge"])
+    out = r.golden("explain_purged", ["explain", air])
+    with open(os.path.join(r.golden_dir, "explain.jsonl"), encoding="utf-8") as f:
+        r.check(normalise_output(out.stdout) == f.read(),
+                "explain after the purge differs from explain before the ingest")
+    then = r.json_lines(["explain", air, "--as-of", ingested["committedAt"]])[0]
+    r.check(all(e.get("document") != doc for e in then["statement"]["evidence"]),
+            "an as-of read still shows purged evidence")
+    r.golden("history_purged", ["history", air])
+    out = r.expect(["history", air], 0)
+    r.check(any(l.split()[2:3] == ["purged"] and re.search(r" 1 +e2e purge$", l)
+                for l in out.stdout.splitlines()), "history table: %r" % out.stdout)
+
+    # One record; the statement it leaves without evidence goes too.
+    records = r.json_lines(["explain", opposes])[0]["statement"]["evidence"]
+    r.check(len(records) == 1, "opposes has %d evidence records" % len(records))
+    one = ["purge", "--statement", opposes, "--evidence", records[0]["id"], "--reason",
+           "e2e purge"]
+    r.golden("purge_evidence", one)
+    r.expect(["explain", opposes], 1)
+    r.expect(one, 1)
+    r.expect(["purge", "--document", "doc/never-ingested", "--reason", "x"], 1)
+
+
+def audit_checks(r):
+    """The audit log: every write, admin call and denied call, filtered and paged."""
+    entries = r.json_lines(["audit", "--principal", "e2e", "--limit", "0"])
+    rpcs = {e["rpc"] for e in entries}
+    want = {"kg.v1.IngestService/" + m for m in ("BulkIngest", "UpsertEntities",
+                                                 "IngestDocument", "Assert", "Retract",
+                                                 "Merge", "Split", "Purge")}
+    want.add("kg.v1.AdminService/Backup")
+    r.check(want <= rpcs, "audit lacks %r" % sorted(want - rpcs))
+    r.check(all(e["principal"] == "e2e" and e["role"] == "admin"
+                and e["authenticatedBy"] == "token" and "127.0.0.1" in e.get("peer", "")
+                for e in entries), "audit entries: %r" % entries[:3])
+    writes = [e for e in entries if e["rpc"].startswith("kg.v1.IngestService/")]
+    r.check(all(int(e.get("requestBytes", 0)) > 0
+                and re.fullmatch(r"[0-9a-f]{64}", e.get("requestSha256", "")) for e in writes),
+            "audit request size and digest: %r" % writes[:3])
+    r.check(all(e.get("message") for e in entries if e.get("code", 0) != 0),
+            "failed calls without a message")
+    times = [int(e["at"]) for e in entries]
+    r.check(times == sorted(times), "audit not in time order")
+
+    denied = r.json_lines(["audit", "--code", "PERMISSION_DENIED", "--limit", "0"])
+    r.check(all(e.get("code") == 7 for e in denied), "--code: %r" % denied)
+    r.check(any(e["principal"] == "reader" and e["role"] == "reader"
+                and e["rpc"] == "kg.v1.IngestService/Assert" and e.get("message")
+                for e in denied), "the reader's denied write is not audited: %r" % denied)
+    merges = r.json_lines(["audit", "--rpc", "IngestService/Merge", "--limit", "0"])
+    r.check(merges != [] and all(e["rpc"] == "kg.v1.IngestService/Merge" for e in merges)
+            and {"e2e", "writer"} <= {e["principal"] for e in merges}, "--rpc: %r" % merges)
+    at = merges[0]["at"]
+    window = r.json_lines(["audit", "--from", at, "--to", at, "--limit", "0"])
+    r.check([e["at"] for e in window] == [at], "--from/--to %s: %r" % (at, window))
+
+    # Pages of one entry give the same listing; --limit stops it.
+    asserts = r.json_lines(["audit", "--rpc", "IngestService/Assert", "--limit", "0"])
+    paged = r.json_lines(["audit", "--rpc", "IngestService/Assert", "--limit", "0",
+                          "--page-size", "1"])
+    r.check(len(asserts) >= 3 and paged == asserts, "paged audit: %r vs %r" % (paged, asserts))
+    out = r.expect(["audit", "--rpc", "IngestService/Assert", "--limit", "1"], 0)
+    r.check(len(out.stdout.splitlines()) == 2 and "more results" in out.stderr,
+            "audit --limit 1: %r %r" % (out.stdout, out.stderr))
+
+    # The table names a delegated call "alice via gw".
+    lines = r.expect(["audit", "--principal", "alice"], 0).stdout.splitlines()
+    r.check(lines[:1] != [] and lines[0].split() == ["TIME", "PRINCIPAL", "ROLE", "AUTH", "RPC",
+                                                     "PEER", "BYTES", "CODE"],
+            "audit table header: %r" % lines[:1])
+    r.check(any("alice via gw" in l and "IngestService/Assert" in l and l.endswith("OK")
+                for l in lines[1:]), "audit table: %r" % lines)
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kg", required=True)
@@ -134,6 +313,35 @@ def main():
     r.expect(["retract", "5"], 2, stderr_has="--reason")
     r.expect(["stats", "--timeout", "-1"], 2, stderr_has="--timeout")
     r.expect(["traverse", "--help"], 0)
+    r.expect(["purge", "--reason", "x"], 2, stderr_has="--document")
+    r.expect(["purge", "--document", "d", "--statement", "1", "--evidence", "e", "--reason", "x"],
+             2, stderr_has="--document")
+    r.expect(["purge", "--statement", "1", "--reason", "x"], 2, stderr_has="--evidence")
+    r.expect(["purge", "--document", "d"], 2, stderr_has="--reason")
+    r.expect(["audit", "--code", "NOPE"], 2, stderr_has="--code")
+    r.expect(["audit", "--from", "yesterday"], 2, stderr_has="--from")
+    r.expect(["stats", "--token-file", "/nonexistent/token"], 2, stderr_has="--token-file")
+    r.expect(["stats"], 2, stderr_has="$KG_TOKEN", env={"KG_TOKEN": "two words"})
+
+    # kg token new needs no server: 127.0.0.1:1 is never dialled.
+    made = r.json_lines(["token", "new", "alice@example.org", "writer"])[0]
+    r.check(sorted(made) == ["line", "principal", "role", "token"], "token new fields: %r" % made)
+    r.check(re.fullmatch(r"[A-Za-z0-9_-]{43}", made["token"]) is not None,
+            "token is not 32 bytes of base64url: %r" % made["token"])
+    r.check(made["line"] == "alice@example.org writer "
+            + hashlib.sha256(made["token"].encode()).hexdigest(), "token file line: %r" % made)
+    again = r.json_lines(["token", "new", "alice@example.org", "writer"])[0]
+    r.check(again["token"] != made["token"], "kg token new made the same token twice")
+    out = r.expect(["token", "new", "svc/ingest:1", "gateway"], 0)
+    words = [l.split() for l in out.stdout.splitlines()]
+    r.check(len(words) == 2 and words[0][0] == "token" and words[0][1:2] != []
+            and words[1][:3] == ["line", "svc/ingest:1", "gateway"]
+            and words[1][3] == hashlib.sha256(words[0][1].encode()).hexdigest(),
+            "kg token new table: %r" % out.stdout)
+    r.expect(["token", "new", "bad name", "reader"], 2, stderr_has="PRINCIPAL")
+    r.expect(["token", "new", "alice", "root"], 2, stderr_has="ROLE")
+    r.expect(["token", "old", "alice", "reader"], 2, stderr_has="new PRINCIPAL ROLE")
+    r.expect(["token", "new", "alice"], 2)
 
     # A server that is down: exit 4 with one clear line, within the timeout.
     with tempfile.TemporaryDirectory() as tmp:
@@ -147,9 +355,10 @@ def main():
     r.expect(["--timeout", "1", "stats"], 4, stderr_has="cannot reach kgd", addr=down_addr,
              timeout_flag=False)
 
-    with Kgd(args.kgd) as kgd:
+    with Kgd(args.kgd, args.kg, roles=ROLES) as kgd:
         r.addr = kgd.addr
-        imported = json.loads(load_demo(args.kg, kgd.addr, args.root))
+        r.token = kgd.tokens["e2e"]
+        imported = json.loads(load_demo(args.kg, kgd.addr, args.root, r.token))
         r.check(imported.get("messagesApplied") == "13", "import applied %r" % imported)
         r.golden("stats", ["stats"])
         r.golden("health", ["health"])
@@ -275,10 +484,12 @@ def main():
             # Export, then import into a second kgd: the same statements.
             exported = os.path.join(tmp, "export.jsonl")
             r.expect(["export", "--out", exported], 0)
-            with Kgd(args.kgd) as second:
-                out = r.expect(["import", exported], 0, addr=second.addr)
+            with Kgd(args.kgd, args.kg, roles={"e2e": "admin"}) as second:
+                out = r.expect(["import", exported], 0, addr=second.addr,
+                               token=second.tokens["e2e"])
                 a = r.kg_run("match", "--limit", "0", "--json")
-                b = r.kg_run("match", "--limit", "0", "--json", addr=second.addr)
+                b = r.kg_run("match", "--limit", "0", "--json", addr=second.addr,
+                             token=second.tokens["e2e"])
 
                 def triples(text):
                     rows = []
@@ -290,11 +501,21 @@ def main():
                 r.check(triples(a.stdout) == triples(b.stdout) and a.stdout,
                         "export round trip differs")
 
-            backup = os.path.join(tmp, "backup")
-            r.golden("backup", ["backup", backup])
-            r.check(os.path.isdir(backup), "backup directory missing")
-            r.expect(["backup", backup], 3)  # exists already
+            auth_checks(r, kgd, tmp, write, evidence, air)
 
+            # Backups go under --backup_dir, named relative to it.
+            out = r.golden("backup", ["backup", "nightly/1"])
+            backup = os.path.join(kgd.backup_dir, "nightly", "1")
+            r.check(os.path.isdir(backup), "backup directory missing")
+            r.check(json.loads(out.stdout).get("directory") == backup,
+                    "backup wrote %r, want %r" % (out.stdout, backup))
+            r.expect(["backup", "nightly/1"], 3)  # exists already
+            r.expect(["backup", os.path.join(tmp, "elsewhere")], 3)
+            r.expect(["backup", "../escape"], 3)
+
+            purge_checks(r, write, evidence, air, opposes)
+
+        audit_checks(r)
         r.golden("stats_after", ["stats"])
 
     print("%d checks, %d failure(s)%s" % (r.checks, len(r.failures),

@@ -1,12 +1,13 @@
 #!/usr/bin/python3
 """End-to-end test of the Python and Node.js example clients against a real kgd.
 
-Starts kgd (port 0, temp data dir), loads the demo graph with `kg import`, and
-runs examples/python/client.py (stubs generated into a temp dir with protoc and
-grpc_python_plugin) or examples/node/client.js (after `npm install` into
-examples/node/node_modules), each with --json; asserts on what they report:
-the entity found for "nusra", the traversal from it, and an explained
-statement whose excerpts quote the article.
+Starts kgd (port 0, temp data dir, token auth), loads the demo graph with
+`kg import` as an admin, and runs examples/python/client.py (stubs generated
+into a temp dir with protoc and grpc_python_plugin) or examples/node/client.js
+(after `npm install` into examples/node/node_modules), each with --json and a
+reader's token in $KG_TOKEN; asserts on what they report: the entity found for
+"nusra", the traversal from it, and an explained statement whose excerpts
+quote the article. Without KG_TOKEN the client fails with UNAUTHENTICATED.
 
 Usage: clients_test.py --lang python|node --kg KG --kgd KGD --root REPO
 """
@@ -49,9 +50,11 @@ def main():
                                cwd=node_dir, check=True, timeout=GUARD_S)
             client = ["node", os.path.join(node_dir, "client.js")]
 
-        with Kgd(args.kgd) as kgd:
-            load_demo(args.kg, kgd.addr, args.root)
+        with Kgd(args.kgd, args.kg, roles={"e2e": "admin", "example": "reader"}) as kgd:
+            load_demo(args.kg, kgd.addr, args.root, kgd.tokens["e2e"])
             failures = []
+            no_token = {k: v for k, v in os.environ.items() if k != "KG_TOKEN"}
+            reader = dict(no_token, KG_TOKEN=kgd.tokens["example"])
 
             def check(ok, what):
                 if not ok:
@@ -59,7 +62,7 @@ def main():
                     print("FAIL", what)
 
             out = subprocess.run(client + ["--addr", kgd.addr, "--query", "nusra", "--json"],
-                                 capture_output=True, text=True, timeout=GUARD_S)
+                                 capture_output=True, text=True, timeout=GUARD_S, env=reader)
             print(out.stdout, end="")
             check(out.returncode == 0, "client exit %d: %s" % (out.returncode, out.stderr))
             if out.returncode == 0:
@@ -78,13 +81,18 @@ def main():
                           "excerpts quote the article: %r" % e["excerpts"])
                     check(0 < e["confidence"] <= 1, "confidence %r" % e["confidence"])
 
-            # Nothing matches: exit 1; kgd down: exit 2 with the address.
+            # Nothing matches: exit 1; no token: exit 2 naming UNAUTHENTICATED;
+            # kgd down: exit 2 with the address.
             out = subprocess.run(client + ["--addr", kgd.addr, "--query", "zzzz"],
-                                 capture_output=True, text=True, timeout=GUARD_S)
+                                 capture_output=True, text=True, timeout=GUARD_S, env=reader)
             check(out.returncode == 1, "no-match exit %d" % out.returncode)
+            out = subprocess.run(client + ["--addr", kgd.addr], capture_output=True, text=True,
+                                 timeout=GUARD_S, env=no_token)
+            check(out.returncode == 2 and "UNAUTHENTICATED" in out.stderr,
+                  "no token: exit %d, %r" % (out.returncode, out.stderr))
             addr = kgd.addr
         out = subprocess.run(client + ["--addr", addr, "--timeout", "5"], capture_output=True,
-                             text=True, timeout=GUARD_S)
+                             text=True, timeout=GUARD_S, env=reader)
         check(out.returncode == 2 and addr in out.stderr, "server down: exit %d, %r"
               % (out.returncode, out.stderr))
     print("%s client: %d failure(s)" % (args.lang, len(failures)))
