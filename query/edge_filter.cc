@@ -16,51 +16,17 @@ absl::Status CheckRange(const std::string& field, int64_t value, int64_t lo, int
   return absl::OkStatus();
 }
 
-bool IsDate(std::string_view d) {
-  auto digits = [&](size_t from, size_t n) {
-    for (size_t i = from; i < from + n; ++i) {
-      if (d[i] < '0' || d[i] > '9') return false;
-    }
-    return true;
-  };
-  if (d.size() != 4 && d.size() != 7 && d.size() != 10) return false;
-  if (!digits(0, 4)) return false;
-  if (d.size() >= 7 && (d[4] != '-' || !digits(5, 2))) return false;
-  if (d.size() == 10 && (d[7] != '-' || !digits(8, 2))) return false;
-  return true;
-}
+absl::Status ValidateFilter(const Filter& f) { return CheckFilter(f, "filter"); }
 
-absl::Status ValidateFilter(const Filter& f) {
-  if (!(f.min_confidence >= 0 && f.min_confidence <= 1)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("filter.min_confidence: must be in [0, 1], got ", f.min_confidence));
-  }
-  if (f.min_sources < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("filter.min_sources: must be >= 0, got ", f.min_sources));
-  }
-  if (f.min_reliability < 'A' || f.min_reliability > 'F') {
-    return absl::InvalidArgumentError("filter.min_reliability: must be A..F");
-  }
-  KG_RETURN_IF_ERROR(CheckRange("filter.max_credibility", f.max_credibility, 1, 6));
-  if (!f.valid_from.empty() && !IsDate(f.valid_from)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("filter.valid_from: must be YYYY[-MM[-DD]], got '", f.valid_from, "'"));
-  }
-  if (!f.valid_to.empty() && !IsDate(f.valid_to)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("filter.valid_to: must be YYYY[-MM[-DD]], got '", f.valid_to, "'"));
-  }
-  return absl::OkStatus();
-}
-
-absl::StatusOr<TermId> ResolveEntity(View& view, const std::string& field, const std::string& id) {
+absl::StatusOr<TermId> ResolveEntity(View& view, const std::string& field, const std::string& id,
+                                     TxTime as_of) {
   if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
-  absl::StatusOr<TermId> term = view.LookupEntity(id);
-  if (absl::IsNotFound(term.status())) {
+  absl::Status exists = view.GetEntity(id, as_of).status();
+  if (absl::IsNotFound(exists)) {
     return absl::NotFoundError(absl::StrCat(field, ": entity '", id, "' not found"));
   }
-  return term;
+  KG_RETURN_IF_ERROR(exists);
+  return view.LookupEntity(id);
 }
 
 absl::StatusOr<EdgePolicy> EdgePolicy::Make(View& view, const Schema* schema, Direction direction,

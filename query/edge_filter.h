@@ -18,21 +18,26 @@
 #include "storage/schema.h"
 #include "storage/store.h"
 #include "storage/types.h"
+#include "storage/validation.h"
 
 namespace kg::query_internal {
 
 // INVALID_ARGUMENT naming the field when the filter's fields are out of
-// range ("filter.min_confidence: must be in [0, 1], got 1.5").
+// range ("filter.min_confidence: must be in [0, 1], got 1.5"): storage's
+// CheckFilter, the one filter checker.
 absl::Status ValidateFilter(const Filter& filter);
 
 // INVALID_ARGUMENT "<field>: must be <lo>..<hi>, got <v>" unless lo <= v <= hi.
 absl::Status CheckRange(const std::string& field, int64_t value, int64_t lo, int64_t hi);
 
-// True for YYYY, YYYY-MM or YYYY-MM-DD.
-bool IsDate(std::string_view date);
+// True for a real date YYYY, YYYY-MM or YYYY-MM-DD: storage's IsValidDate,
+// the one date checker.
+inline bool IsDate(std::string_view date) { return IsValidDate(date); }
 
-// Resolves `id` to its term; NOT_FOUND "<field>: entity '<id>' not found".
-absl::StatusOr<TermId> ResolveEntity(View& view, const std::string& field, const std::string& id);
+// Resolves `id` to its term; NOT_FOUND "<field>: entity '<id>' not found"
+// when no such entity existed as of `as_of` (as View::GetEntity says).
+absl::StatusOr<TermId> ResolveEntity(View& view, const std::string& field, const std::string& id,
+                                     TxTime as_of);
 
 // Which edges a query may follow: a direction, and the predicate lists
 // resolved to term ids. Unknown predicate names are rejected when a schema is

@@ -16,8 +16,10 @@ struct QueryLimits {
   int32_t max_depth = 6;
   // Most seeds one traversal or subgraph may start from.
   int32_t max_seeds = 100;
-  // Caps on a traversal's visited nodes and returned edges: the defaults
-  // apply when a request says 0, the maxima bound what it may ask for.
+  // Caps on a traversal's or subgraph's nodes reached (seeds excluded, so
+  // max_nodes = N yields up to N nodes besides the seeds) and edges: the
+  // defaults apply when a request says 0, the maxima bound what it may ask
+  // for.
   int32_t default_max_nodes = 10000;
   int32_t max_nodes = 100000;
   int32_t default_max_edges = 50000;

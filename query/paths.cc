@@ -154,8 +154,10 @@ absl::StatusOr<FindPathsResult> PathFinder::Find(View& view, const FindPathsRequ
   KG_RETURN_IF_ERROR(query_internal::CheckRange("max_depth", max_depth, 1, limits_.max_depth));
   KG_RETURN_IF_ERROR(query_internal::CheckRange("k", k, 1, limits_.max_paths));
   KG_RETURN_IF_ERROR(query_internal::ValidateFilter(request.filter));
-  KG_ASSIGN_OR_RETURN(TermId from, query_internal::ResolveEntity(view, "from", request.from));
-  KG_ASSIGN_OR_RETURN(TermId to, query_internal::ResolveEntity(view, "to", request.to));
+  KG_ASSIGN_OR_RETURN(
+      TermId from, query_internal::ResolveEntity(view, "from", request.from, request.filter.as_of));
+  KG_ASSIGN_OR_RETURN(TermId to,
+                      query_internal::ResolveEntity(view, "to", request.to, request.filter.as_of));
   KG_ASSIGN_OR_RETURN(EdgePolicy policy,
                       EdgePolicy::Make(view, &schema_, request.direction, request.predicates_allow,
                                        request.predicates_deny));

@@ -1,65 +1,32 @@
 #include "query/provenance.h"
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "query/edge_filter.h"
 #include "storage/corroboration.h"
+#include "storage/page_token.h"
 #include "storage/status_macros.h"
 
 namespace kg {
 namespace {
 
-// Page token of ListDisputes:
-//   "d1|" as_of "|" phase "|" offset "|" inner
-// as_of pins the transaction time of the whole listing; phase says which
-// underlying Match is being paged (for an entity: 0 = as subject, 1 = as
-// object; for the whole graph: the index of the predicate in schema order);
-// inner is that Match's page token for the page being consumed, and offset
-// the number of its statements already consumed. inner comes last because it
-// is opaque and may hold any byte.
-constexpr std::string_view kTokenVersion = "d1";
-
+// The position of a ListDisputes page (storage/page_token.h fields): phase
+// says which underlying Match is being paged (for an entity: 0 = as
+// subject, 1 = as object; for the whole graph: the index of the predicate
+// in schema order); inner is that Match's page token for the page being
+// consumed, and offset the number of its statements already consumed.
 struct DisputeCursor {
-  TxTime as_of = kLatest;
   int64_t phase = 0;
   int64_t offset = 0;
   std::string inner;
 };
 
-std::string EncodeCursor(const DisputeCursor& c) {
-  return absl::StrCat(std::string(kTokenVersion), "|", c.as_of, "|", c.phase, "|", c.offset, "|",
-                      c.inner);
-}
-
-// Parses a non-negative decimal int64 that fills `text` exactly.
-bool ParseInt(std::string_view text, int64_t* out) {
-  const char* end = text.data() + text.size();
-  auto [ptr, ec] = std::from_chars(text.data(), end, *out);
-  return ec == std::errc() && ptr == end && *out >= 0;
-}
-
-absl::StatusOr<DisputeCursor> DecodeCursor(std::string_view token) {
-  // Split off the first four fields; the rest is the inner token.
-  std::string_view parts[4];
-  for (std::string_view& part : parts) {
-    const size_t bar = token.find('|');
-    if (bar == std::string_view::npos) {
-      return absl::InvalidArgumentError("page_token: not a token of this listing");
-    }
-    part = token.substr(0, bar);
-    token.remove_prefix(bar + 1);
-  }
-  DisputeCursor c;
-  if (parts[0] != kTokenVersion || !ParseInt(parts[1], &c.as_of) || !ParseInt(parts[2], &c.phase) ||
-      !ParseInt(parts[3], &c.offset)) {
-    return absl::InvalidArgumentError("page_token: not a token of this listing");
-  }
-  c.inner = std::string(token);
-  return c;
+std::vector<std::string> PositionOf(const DisputeCursor& c) {
+  return {absl::StrCat(c.phase), absl::StrCat(c.offset), c.inner};
 }
 
 // Live as of `as_of`: a retraction after that moment has not happened yet.
@@ -192,21 +159,26 @@ absl::StatusOr<Page<Dispute>> Provenance::ListDisputes(std::string_view entity,
   }
   if (page_size == 0) page_size = options_.default_page_size;
 
+  // The token pins the listing to one transaction time so that later pages
+  // answer as of the same moment even while writes go on.
+  PageListing listing("ListDisputes");
+  listing.Add(entity).Add(filter);
+  KG_ASSIGN_OR_RETURN(PageCursor at,
+                      StartPage(page_token, listing, filter.as_of, view_.snapshot_time(), 3));
   DisputeCursor cursor;
-  if (page_token.empty()) {
-    // Pin the listing to one transaction time so that later pages answer
-    // as of the same moment even while writes go on.
-    cursor.as_of = std::min(filter.as_of, view_.snapshot_time());
-  } else {
-    KG_ASSIGN_OR_RETURN(cursor, DecodeCursor(page_token));
+  if (!page_token.empty()) {
+    KG_ASSIGN_OR_RETURN(cursor.phase, at.Int(0));
+    KG_ASSIGN_OR_RETURN(cursor.offset, at.Int(1));
+    cursor.inner = std::move(at.fields[2]);
   }
   Filter pinned = filter;
-  pinned.as_of = cursor.as_of;
+  pinned.as_of = at.as_of;
 
   // The underlying scans, one per phase.
   std::vector<Pattern> phases;
   if (!entity.empty()) {
-    KG_RETURN_IF_ERROR(view_.GetEntity(entity, pinned.as_of).status());
+    KG_RETURN_IF_ERROR(
+        query_internal::ResolveEntity(view_, "entity", std::string(entity), pinned.as_of).status());
     Pattern as_subject;
     as_subject.subject = std::string(entity);
     Pattern as_object;
@@ -220,7 +192,7 @@ absl::StatusOr<Page<Dispute>> Provenance::ListDisputes(std::string_view entity,
     }
   }
   if (cursor.phase > static_cast<int64_t>(phases.size())) {
-    return absl::InvalidArgumentError("page_token: not a token of this listing");
+    return absl::InvalidArgumentError("page_token: malformed");
   }
 
   Page<Dispute> out;
@@ -229,20 +201,20 @@ absl::StatusOr<Page<Dispute>> Provenance::ListDisputes(std::string_view entity,
   while (cursor.phase < static_cast<int64_t>(phases.size())) {
     if (static_cast<int32_t>(out.items.size()) >= page_size ||
         scanned >= options_.max_statements_scanned) {
-      out.next_page_token = EncodeCursor(cursor);
+      out.next_page_token = EncodePageToken(listing, pinned.as_of, PositionOf(cursor));
       return out;
     }
     const Pattern& pattern = phases[cursor.phase];
     KG_ASSIGN_OR_RETURN(Page<Statement> page,
                         view_.Match(pattern, pinned, inner_limit, cursor.inner));
     if (cursor.offset > static_cast<int64_t>(page.items.size())) {
-      return absl::InvalidArgumentError("page_token: not a token of this listing");
+      return absl::InvalidArgumentError("page_token: malformed");
     }
     for (size_t i = cursor.offset; i < page.items.size(); ++i) {
       if (static_cast<int32_t>(out.items.size()) >= page_size ||
           scanned >= options_.max_statements_scanned) {
         cursor.offset = static_cast<int64_t>(i);
-        out.next_page_token = EncodeCursor(cursor);
+        out.next_page_token = EncodePageToken(listing, pinned.as_of, PositionOf(cursor));
         return out;
       }
       ++scanned;

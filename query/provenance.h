@@ -117,9 +117,10 @@ class Provenance final {
   // index order). page_size 0 = default. The page token pins the read's
   // transaction time. A page may hold fewer than page_size disputes (even
   // none) with a non-empty token when the scan bound was reached; an empty
-  // token means the listing is complete. INVALID_ARGUMENT for a bad token or
-  // negative page_size, RESOURCE_EXHAUSTED above max_page_size, NOT_FOUND
-  // for an unknown entity.
+  // token means the listing is complete. INVALID_ARGUMENT for a bad token (or
+  // one of another listing, entity or filter) or negative page_size,
+  // RESOURCE_EXHAUSTED above max_page_size, NOT_FOUND "entity: entity 'x' not
+  // found" for an entity that did not exist as of filter.as_of.
   absl::StatusOr<Page<Dispute>> ListDisputes(std::string_view entity, const Filter& filter,
                                              int32_t page_size, std::string_view page_token);
 

@@ -42,16 +42,14 @@ absl::StatusOr<SubgraphResult> SubgraphBuilder::Build(
 
   // Phase 1: the nodes, breadth-first.
   for (size_t i = 0; i < request.seeds.size(); ++i) {
-    KG_ASSIGN_OR_RETURN(TermId term, query_internal::ResolveEntity(
-                                         view, absl::StrCat("seeds[", i, "]"), request.seeds[i]));
-    if (members.contains(term)) continue;
-    if (static_cast<int64_t>(members.size()) >= max_nodes) {
-      result.truncated = true;
-      break;
-    }
-    members.insert(term);
+    KG_ASSIGN_OR_RETURN(TermId term,
+                        query_internal::ResolveEntity(view, absl::StrCat("seeds[", i, "]"),
+                                                      request.seeds[i], request.filter.as_of));
+    if (!members.insert(term).second) continue;
     order.push_back(term);
   }
+  // max_nodes caps the nodes reached past the seeds.
+  const int64_t seeds = static_cast<int64_t>(order.size());
   size_t level_begin = 0;
   for (int32_t depth = 1; depth <= max_depth && !result.truncated; ++depth) {
     const size_t level_end = order.size();
@@ -72,7 +70,7 @@ absl::StatusOr<SubgraphResult> SubgraphBuilder::Build(
               return false;
             }
             if (!*admit) return true;
-            if (static_cast<int64_t>(members.size()) >= max_nodes) {
+            if (static_cast<int64_t>(members.size()) - seeds >= max_nodes) {
               result.truncated = true;
               return false;
             }

@@ -1,7 +1,9 @@
 // The subgraph around seed entities: every node within max_depth hops (as a
 // Traverser would reach it) and every edge between two such nodes that
-// passes the predicate lists and the filter. Capped on nodes and edges; the
-// result says truncated when a cap cut it. For pictures and export.
+// passes the predicate lists and the filter. Capped on nodes (those reached,
+// seeds excluded: every seed is included, then at most max_nodes more) and
+// on edges; the result says truncated when a cap cut it. For pictures and
+// export.
 //
 // Example:
 //   kg::SubgraphBuilder builder(store->schema());
@@ -35,7 +37,7 @@ struct SubgraphRequest {
   std::vector<std::string> predicates_allow;
   std::vector<std::string> predicates_deny;
   std::vector<std::string> kinds;  // kinds of nodes to include; empty = any
-  int32_t max_nodes = 0;           // 0 = limits.default_max_nodes
+  int32_t max_nodes = 0;           // nodes reached, seeds excluded; 0 = default
   int32_t max_edges = 0;           // 0 = limits.default_max_edges
   Filter filter;
 };

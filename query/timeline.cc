@@ -6,11 +6,9 @@
 #include <unordered_set>
 #include <utility>
 
-#include "absl/strings/escaping.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_split.h"
 #include "query/edge_filter.h"
+#include "storage/page_token.h"
 #include "storage/status_macros.h"
 
 namespace kg {
@@ -33,27 +31,41 @@ struct Key {
   }
 };
 
-// Page token grammar (before web-safe base64): "t1" US undated US date US
-// incident US statement, US = '\x1f'.
-std::string EncodeToken(const Key& k) {
-  return absl::WebSafeBase64Escape(absl::StrCat("t1\x1f", k.undated ? "1" : "0", "\x1f", k.date,
-                                                "\x1f", k.incident, "\x1f", k.statement));
+// The listing a page token belongs to, and the position it holds: the sort
+// key of the last entry returned, as four fields.
+PageListing ListingOf(const TimelineRequest& r) {
+  PageListing listing("Timeline");
+  listing.Add(r.actor).Add(r.place).Add(r.date_from).Add(r.date_to).Add(r.filter);
+  return listing;
 }
 
-absl::StatusOr<Key> DecodeToken(std::string_view token) {
-  std::string raw;
-  const absl::Status bad = absl::InvalidArgumentError("page_token: malformed");
-  if (!absl::WebSafeBase64Unescape(std::string(token), &raw)) return bad;
-  std::vector<std::string> parts = absl::StrSplit(raw, '\x1f');
+std::vector<std::string> PositionOf(const Key& k) {
+  return {k.undated ? "1" : "0", k.date, k.incident, absl::StrCat(k.statement)};
+}
+
+absl::StatusOr<Key> KeyOf(const PageCursor& cursor) {
   Key k;
-  if (parts.size() != 5 || parts[0] != "t1" || (parts[1] != "0" && parts[1] != "1") ||
-      !absl::SimpleAtoi(parts[4], &k.statement)) {
-    return bad;
+  if (cursor.fields[0] != "0" && cursor.fields[0] != "1") {
+    return absl::InvalidArgumentError("page_token: malformed");
   }
-  k.undated = parts[1] == "1";
-  k.date = std::move(parts[2]);
-  k.incident = std::move(parts[3]);
+  k.undated = cursor.fields[0] == "1";
+  k.date = cursor.fields[1];
+  k.incident = cursor.fields[2];
+  KG_ASSIGN_OR_RETURN(int64_t statement, cursor.Int(3));
+  k.statement = static_cast<StatementId>(statement);
   return k;
+}
+
+// INVALID_ARGUMENT unless `entity` is of kind `base` or one of its
+// sub-kinds. A schema without that kind imposes nothing.
+absl::Status CheckKind(View& view, const Schema& schema, const std::string& field,
+                       const std::string& id, TermId entity, TxTime as_of,
+                       const std::string& base) {
+  if (!schema.IsKnownKind(base)) return absl::OkStatus();
+  KG_ASSIGN_OR_RETURN(std::string kind, view.KindOf(entity, as_of));
+  if (schema.IsKindOf(kind, base)) return absl::OkStatus();
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": entity '", id, "' of kind ", kind, " is not a kind of ", base));
 }
 
 // Compares dates of different precision on their common prefix, so that
@@ -72,7 +84,8 @@ struct Hit {
 
 }  // namespace
 
-TimelineBuilder::TimelineBuilder(QueryLimits limits) : limits_(limits) {}
+TimelineBuilder::TimelineBuilder(const Schema& schema, QueryLimits limits)
+    : schema_(schema), limits_(limits) {}
 
 absl::StatusOr<TimelineResult> TimelineBuilder::Build(
     View& view, const TimelineRequest& request, const std::function<bool()>& is_cancelled) const {
@@ -90,12 +103,16 @@ absl::StatusOr<TimelineResult> TimelineBuilder::Build(
         absl::StrCat("date_to: must be YYYY[-MM[-DD]], got '", request.date_to, "'"));
   }
   KG_RETURN_IF_ERROR(query_internal::ValidateFilter(request.filter));
+  const PageListing listing = ListingOf(request);
+  KG_ASSIGN_OR_RETURN(PageCursor cursor, StartPage(request.page_token, listing,
+                                                   request.filter.as_of, view.snapshot_time(), 4));
   std::optional<Key> after;
   if (!request.page_token.empty()) {
-    KG_ASSIGN_OR_RETURN(after, DecodeToken(request.page_token));
+    KG_ASSIGN_OR_RETURN(after, KeyOf(cursor));
   }
   auto cancelled = [&] { return is_cancelled && is_cancelled(); };
-  const Filter& filter = request.filter;
+  Filter filter = request.filter;
+  filter.as_of = cursor.as_of;  // every page reads as of the first one
   TimelineResult result;
   int64_t examined = 0;
   std::vector<Hit> hits;
@@ -120,13 +137,19 @@ absl::StatusOr<TimelineResult> TimelineBuilder::Build(
   };
 
   if (!request.actor.empty()) {
-    KG_ASSIGN_OR_RETURN(TermId actor, query_internal::ResolveEntity(view, "actor", request.actor));
+    KG_ASSIGN_OR_RETURN(TermId actor,
+                        query_internal::ResolveEntity(view, "actor", request.actor, filter.as_of));
+    KG_RETURN_IF_ERROR(
+        CheckKind(view, schema_, "actor", request.actor, actor, filter.as_of, "Actor"));
     for (std::string_view role : kActorRoles) {
       if (cancelled()) return absl::CancelledError("timeline cancelled");
       KG_RETURN_IF_ERROR(collect(actor, role, ""));
     }
   } else {
-    KG_ASSIGN_OR_RETURN(TermId place, query_internal::ResolveEntity(view, "place", request.place));
+    KG_ASSIGN_OR_RETURN(TermId place,
+                        query_internal::ResolveEntity(view, "place", request.place, filter.as_of));
+    KG_RETURN_IF_ERROR(
+        CheckKind(view, schema_, "place", request.place, place, filter.as_of, "Location"));
     // The place and its sub-places: walk located_in / part_of edges inward.
     std::vector<TermId> containment;
     for (std::string_view name : kContainment) {
@@ -220,7 +243,9 @@ absl::StatusOr<TimelineResult> TimelineBuilder::Build(
     entry.place = hit.place;
     result.entries.push_back(std::move(entry));
   }
-  if (rows.size() > n) result.next_page_token = EncodeToken(rows[n - 1].key);
+  if (rows.size() > n) {
+    result.next_page_token = EncodePageToken(listing, filter.as_of, PositionOf(rows[n - 1].key));
+  }
   return result;
 }
 

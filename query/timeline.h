@@ -15,9 +15,10 @@
 // "2019-12-31"] and "2019-05-11" in ["2019", "2019"]. An incident appears
 // once per (role, statement).
 //
-// Pages: page_token is opaque; it pins the position after the last entry
-// returned. The timeline is recomputed for each page over the caller's
-// view, so callers wanting stable pages pass the same filter.as_of.
+// Pages: page_token is opaque (storage/page_token.h); it pins the position
+// after the last entry returned and the transaction time of the first page,
+// so pages neither overlap nor skip while writes go on. It is valid only
+// for the same actor or place, dates and filter.
 //
 // Thread safety: immutable; Build may be called concurrently with different
 // views.
@@ -32,6 +33,7 @@
 
 #include "absl/status/statusor.h"
 #include "query/limits.h"
+#include "storage/schema.h"
 #include "storage/store.h"
 #include "storage/types.h"
 
@@ -67,15 +69,20 @@ struct TimelineResult {
 
 class TimelineBuilder final {
  public:
-  explicit TimelineBuilder(QueryLimits limits = {});
+  // `schema` must outlive the builder; it says which kinds are Actors and
+  // Locations.
+  explicit TimelineBuilder(const Schema& schema, QueryLimits limits = {});
 
   // INVALID_ARGUMENT naming the field ("actor: exactly one of actor and
-  // place must be set", "page_token: malformed", "date_from: ..."),
-  // NOT_FOUND "actor: entity 'x' not found".
+  // place must be set", "page_token: malformed", "date_from: ...", "place:
+  // entity 'x' of kind Person is not a kind of Location" for an actor that
+  // is no Actor or a place that is no Location), NOT_FOUND "actor: entity 'x' not
+  // found" when it did not exist as of filter.as_of.
   absl::StatusOr<TimelineResult> Build(View& view, const TimelineRequest& request,
                                        const std::function<bool()>& is_cancelled = {}) const;
 
  private:
+  const Schema& schema_;
   QueryLimits limits_;
 };
 

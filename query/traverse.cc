@@ -67,13 +67,10 @@ absl::StatusOr<TraverseSummary> Traverser::Run(
   };
 
   for (size_t i = 0; i < request.seeds.size(); ++i) {
-    KG_ASSIGN_OR_RETURN(TermId term, query_internal::ResolveEntity(
-                                         view, absl::StrCat("seeds[", i, "]"), request.seeds[i]));
+    KG_ASSIGN_OR_RETURN(TermId term,
+                        query_internal::ResolveEntity(view, absl::StrCat("seeds[", i, "]"),
+                                                      request.seeds[i], request.filter.as_of));
     if (!visited.insert(term).second) continue;
-    if (static_cast<int64_t>(visited.size()) > max_nodes) {
-      summary.truncated = true;
-      return summary;
-    }
     TraversalStep step;
     step.node = request.seeds[i];
     KG_ASSIGN_OR_RETURN(bool go_on, emit(step, term));
@@ -81,6 +78,7 @@ absl::StatusOr<TraverseSummary> Traverser::Run(
     frontier.push_back({term, request.seeds[i]});
   }
 
+  int64_t reached = 0;  // nodes entered past the seeds: what max_nodes caps
   int64_t edges_followed = 0;
   for (int32_t depth = 1; depth <= max_depth && !frontier.empty(); ++depth) {
     std::vector<Node> next;
@@ -102,12 +100,13 @@ absl::StatusOr<TraverseSummary> Traverser::Run(
               return false;
             }
             if (!*admit) return true;
-            if (static_cast<int64_t>(visited.size()) >= max_nodes || edges_followed >= max_edges) {
+            if (reached >= max_nodes || edges_followed >= max_edges) {
               summary.truncated = true;
               stop = true;
               return false;
             }
             visited.insert(s.neighbour);
+            ++reached;
             ++edges_followed;
             TraversalStep step;
             absl::StatusOr<Value> id = view.Resolve(s.neighbour);

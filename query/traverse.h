@@ -7,8 +7,9 @@
 // Each node is reported once, at its smallest depth, with the edge it was
 // first reached by, in breadth-first order (seeds first, depth 0).
 //
-// Work is bounded: at most max_nodes nodes are reported and at most max_edges
-// edges are followed into new nodes; when a cap stops the traversal early,
+// Work is bounded: at most max_nodes nodes are reached (seeds excluded: every
+// seed is reported, then at most max_nodes more) and at most max_edges edges
+// are followed into new nodes; when a cap stops the traversal early,
 // the summary says truncated. The view's cancellation check (and the
 // `is_cancelled` passed here) is polled between nodes; cancellation returns
 // CANCELLED.
@@ -50,7 +51,7 @@ struct TraverseRequest {
   std::vector<std::string> predicates_allow;  // empty = any
   std::vector<std::string> predicates_deny;
   std::vector<std::string> kinds;  // kinds of nodes to enter; empty = any
-  int32_t max_nodes = 0;           // 0 = limits.default_max_nodes
+  int32_t max_nodes = 0;           // nodes reached, seeds excluded; 0 = default
   int32_t max_edges = 0;           // 0 = limits.default_max_edges
   Filter filter;                   // applied to every edge
   // The negation of the proto's omit_labels: when false, steps carry no
@@ -70,7 +71,7 @@ struct TraversalStep {
 };
 
 struct TraverseSummary {
-  int64_t nodes = 0;           // steps emitted
+  int64_t nodes = 0;           // steps emitted, seeds included
   int64_t edges_examined = 0;  // edges the scans produced
   bool truncated = false;      // a cap stopped the traversal early
 };
@@ -81,7 +82,8 @@ class Traverser final {
   explicit Traverser(const Schema& schema, QueryLimits limits = {});
 
   // Validates the request (INVALID_ARGUMENT naming the field; NOT_FOUND
-  // "seeds[i]: entity 'x' not found"), then emits steps in BFS order to
+  // "seeds[i]: entity 'x' not found" for a seed that did not exist as of
+  // filter.as_of), then emits steps in BFS order to
   // `sink`. A sink returning false stops the run with CANCELLED.
   absl::StatusOr<TraverseSummary> Run(View& view, const TraverseRequest& request,
                                       const std::function<bool(const TraversalStep&)>& sink,

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "storage/digest.h"
 #include "storage/rocks_store.h"
+#include "storage/schema_guard.h"
 #include "storage/status_macros.h"
 #include "storage/validation.h"
 
@@ -22,13 +23,22 @@ class KindResolver {
   KindResolver(const WriteBatch& batch, const WriteTxn& txn) : txn_(txn) {
     for (const Entity& e : batch.entities) batch_kinds_[e.id] = e.kind;
   }
-  // The kind of `id`, or NOT_FOUND naming `field`.
+  // The kind of `id`, or NOT_FOUND naming `field`. A merged entity stands
+  // for the entity it was merged into, so it has that one's kind.
   absl::StatusOr<std::string> Kind(std::string_view id, std::string_view field) {
-    auto it = batch_kinds_.find(S(id));
-    if (it != batch_kinds_.end()) return it->second;
     auto cached = store_kinds_.find(S(id));
     if (cached != store_kinds_.end()) return cached->second;
     KG_ASSIGN_OR_RETURN(std::optional<TermId> term, txn_.FindTerm(codec::EntityTerm(id)));
+    if (term) {
+      KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, txn_.LatestEntity(*term));
+      if (v && !v->record.entity.merged_into.empty()) {
+        KG_ASSIGN_OR_RETURN(TermId resolved, txn_.ResolveMerged(*term));
+        KG_ASSIGN_OR_RETURN(v, txn_.LatestEntity(resolved));
+        if (v) return store_kinds_.emplace(S(id), v->record.entity.kind).first->second;
+      }
+    }
+    auto it = batch_kinds_.find(S(id));
+    if (it != batch_kinds_.end()) return it->second;
     if (term) {
       KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, txn_.LatestEntity(*term));
       if (v) return store_kinds_.emplace(S(id), v->record.entity.kind).first->second;
@@ -64,8 +74,17 @@ bool SameContent(codec::EntityRecord a, codec::EntityRecord b) {
 
 absl::Status RocksStore::ValidateStatements(const WriteBatch& batch, WriteTxn& txn) const {
   KindResolver kinds(batch, txn);
+  for (size_t i = 0; i < batch.entities.size(); ++i) {
+    for (const auto& [name, value] : batch.entities[i].attributes) {
+      if (!value.is_entity()) continue;
+      KG_RETURN_IF_ERROR(
+          kinds.Kind(value.lexical, absl::StrCat("entities[", i, "].attributes[", name, "]"))
+              .status());
+    }
+  }
   for (size_t i = 0; i < batch.statements.size(); ++i) {
-    KG_RETURN_IF_ERROR(CheckStatement(batch.statements[i], absl::StrCat("statements[", i, "]")));
+    KG_RETURN_IF_ERROR(
+        CheckStatement(batch.statements[i], schema_, absl::StrCat("statements[", i, "]")));
   }
   for (size_t i = 0; i < batch.statements.size(); ++i) {
     const Statement& st = batch.statements[i];
@@ -86,10 +105,12 @@ absl::Status RocksStore::ValidateStatements(const WriteBatch& batch, WriteTxn& t
                                                           "' is a ", doc_kind, ", not a Document"));
       }
       if (!e.publisher.empty()) {
-        KG_RETURN_IF_ERROR(kinds.Kind(e.publisher, fe + ".publisher").status());
+        KG_ASSIGN_OR_RETURN(std::string kind, kinds.Kind(e.publisher, fe + ".publisher"));
+        KG_RETURN_IF_ERROR(schema_.CheckPublisher(e.publisher, kind, fe + ".publisher"));
       }
       if (!e.claimant.empty()) {
-        KG_RETURN_IF_ERROR(kinds.Kind(e.claimant, fe + ".claimant").status());
+        KG_ASSIGN_OR_RETURN(std::string kind, kinds.Kind(e.claimant, fe + ".claimant"));
+        KG_RETURN_IF_ERROR(schema_.CheckClaimant(e.claimant, kind, fe + ".claimant"));
       }
     }
   }
@@ -119,7 +140,10 @@ absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
 
   WriteResult result;
   result.committed_at = txn.now();
-  for (const Entity& e : batch.entities) {
+  // Entities whose kind this batch changes, checked once everything is staged.
+  std::vector<std::pair<TermId, std::string>> kind_changes;
+  for (size_t i = 0; i < batch.entities.size(); ++i) {
+    const Entity& e = batch.entities[i];
     KG_ASSIGN_OR_RETURN(TermId id, txn.Intern(codec::EntityTerm(e.id)));
     KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> old, txn.LatestEntity(id));
     codec::EntityRecord rec;
@@ -134,12 +158,18 @@ absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
       ++result.entities_unchanged;
       continue;
     }
+    if (old && old->record.entity.kind != e.kind) {
+      kind_changes.emplace_back(id,
+                                absl::StrCat("entities[", i, "].kind: changing '", e.id, "' from ",
+                                             old->record.entity.kind, " to ", e.kind));
+    }
     KG_RETURN_IF_ERROR(txn.PutEntity(id, e.id, old ? &old->record : nullptr, std::move(rec)));
     ++result.entities_written;
   }
 
   std::set<StatementId> dirty;
-  for (const Statement& st : batch.statements) {
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    const Statement& st = batch.statements[i];
     KG_ASSIGN_OR_RETURN(TermId s, txn.Intern(codec::EntityTerm(st.subject)));
     KG_ASSIGN_OR_RETURN(TermId p, txn.Intern(codec::PredicateTerm(st.predicate)));
     KG_ASSIGN_OR_RETURN(TermId o, txn.Intern(codec::ValueTerm(st.object)));
@@ -178,16 +208,49 @@ absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
     }
     result.statement_ids.push_back(sid);
     std::vector<std::string>& ids = result.evidence_ids.emplace_back();
-    for (const Evidence& in : st.evidence) {
+    for (size_t j = 0; j < st.evidence.size(); ++j) {
+      const Evidence& in = st.evidence[j];
       std::string digest = EvidenceDigest(st.subject, st.predicate, st.object, in);
       ids.push_back(absl::BytesToHexString(digest));
       std::string key = codec::EvidenceKey(sid, digest);
       KG_ASSIGN_OR_RETURN(std::optional<std::string> stored,
                           txn.GetOfStatement(sid, codec::kEv, key));
       if (stored) {
-        // Stored once already (possibly retracted since: re-sending does not
-        // revive it; a client asserts it anew with different fields).
-        ++result.evidence_unchanged;
+        KG_ASSIGN_OR_RETURN(Evidence have, DecodeEvidenceEntry(key, *stored));
+        KG_ASSIGN_OR_RETURN(EvidenceResend resend,
+                            ClassifyResend(have, in, txn.now(),
+                                           absl::StrCat("statements[", i, "].evidence[", j, "]")));
+        switch (resend) {
+          case EvidenceResend::kUnchanged:
+            ++result.evidence_unchanged;
+            break;
+          case EvidenceResend::kRetracted:
+            // A retry does not undo a retraction; it is reported, not applied.
+            ++result.evidence_retracted;
+            result.retracted_evidence_ids.push_back(ids.back());
+            break;
+          case EvidenceResend::kRevised: {
+            HistoryEvent revised;
+            revised.type = HistoryEvent::Type::kEvidenceRevised;
+            revised.statement = sid;
+            revised.evidence_id = ids.back();
+            revised.revised_from = have.grade();
+            revised.revised_to = in.grade();
+            have.revisions.push_back({txn.now(), context.principal, have.grade(), in.grade()});
+            have.set_grade(in.grade());
+            have.id.clear();
+            txn.Put(codec::kEv, key, codec::EncodeEvidence(have));
+            // Keys under the new date; those under the old one stay for
+            // reads before now.
+            for (std::string& prov : ProvKeysOf(sid, digest, have)) {
+              txn.Put(codec::kProv, std::move(prov), "");
+            }
+            txn.Log('S', sid, std::move(revised));
+            ++result.evidence_revised;
+            dirty.insert(sid);
+            break;
+          }
+        }
         continue;
       }
       Evidence e = in;
@@ -211,6 +274,13 @@ absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
     }
   }
   for (StatementId sid : dirty) KG_RETURN_IF_ERROR(txn.RefreshSummary(sid));
+  SchemaGuard guard(schema_, txn);
+  for (const auto& [term, what] : kind_changes) KG_RETURN_IF_ERROR(guard.CheckAt(term, what));
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    if (!dirty.contains(result.statement_ids[i])) continue;
+    KG_RETURN_IF_ERROR(
+        guard.CheckAcyclic(result.statement_ids[i], absl::StrCat("statements[", i, "]")));
+  }
   if (result.entities_written == 0 && dirty.empty() && result.statements_created == 0) {
     result.committed_at = counters_.last_tx;  // nothing new: nothing written
     return result;

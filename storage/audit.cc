@@ -41,10 +41,13 @@ absl::StatusOr<Page<AuditRecord>> RocksView::ListAudit(const AuditQuery& query, 
   limit = ClampLimit(limit);
   TxTime eff;
   std::string resume;
-  KG_RETURN_IF_ERROR(StartPage(page_token, kLatest, &eff, &resume));
+  PageListing listing("ListAudit");
+  listing.Add(query.principal).Add(query.rpc).Add(query.code.has_value());
+  listing.Add(query.code.value_or(0)).Add(query.from).Add(query.to);
+  KG_RETURN_IF_ERROR(BeginPage(page_token, listing, kLatest, &eff, &resume));
   TxTime resume_at;
   if (!page_token.empty() && !codec::DecodeAuditKey(resume, &resume_at)) {
-    return absl::InvalidArgumentError("page_token: not a ListAudit token");
+    return absl::InvalidArgumentError("page_token: malformed");
   }
   // Records appended after the first page's snapshot stay out of later pages.
   const TxTime high = std::min(query.to, eff);
@@ -60,14 +63,14 @@ absl::StatusOr<Page<AuditRecord>> RocksView::ListAudit(const AuditQuery& query, 
     }
     if (at > high) break;
     if (examined == kAuditScanBudget) {
-      page.next_page_token = codec::EncodePageToken(eff, it->key().ToStringView());
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});
       break;
     }
     ++examined;
     KG_ASSIGN_OR_RETURN(AuditRecord r, codec::DecodeAudit(it->value().ToStringView()));
     if (!Matches(query, r)) continue;
     if (static_cast<int32_t>(page.items.size()) == limit) {
-      page.next_page_token = codec::EncodePageToken(eff, it->key().ToStringView());
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});
       break;
     }
     r.at = at;

@@ -264,8 +264,18 @@ absl::Status BulkLoaderImpl::Validate(const WriteBatch& batch) const {
     }
     batch_kinds.emplace(e.id, e.kind);
   }
+  for (size_t i = 0; i < batch.entities.size(); ++i) {
+    for (const auto& [name, value] : batch.entities[i].attributes) {
+      if (value.is_entity() && !Kind(batch_kinds, value.lexical, "").ok()) {
+        return Kind(batch_kinds, value.lexical,
+                    absl::StrCat("entities[", i, "].attributes[", name, "]"))
+            .status();
+      }
+    }
+  }
   for (size_t i = 0; i < batch.statements.size(); ++i) {
-    KG_RETURN_IF_ERROR(CheckStatement(batch.statements[i], absl::StrCat("statements[", i, "]")));
+    KG_RETURN_IF_ERROR(
+        CheckStatement(batch.statements[i], schema_, absl::StrCat("statements[", i, "]")));
   }
   for (size_t i = 0; i < batch.statements.size(); ++i) {
     const Statement& st = batch.statements[i];
@@ -295,11 +305,19 @@ absl::Status BulkLoaderImpl::Validate(const WriteBatch& batch) const {
                                                           "' is a ", A(*doc_kind),
                                                           ", not a Document"));
       }
-      if (!e.publisher.empty() && !Kind(batch_kinds, e.publisher, "").ok()) {
-        return Kind(batch_kinds, e.publisher, fe(".publisher")).status();
+      if (!e.publisher.empty()) {
+        absl::StatusOr<std::string_view> kind = Kind(batch_kinds, e.publisher, "");
+        if (!kind.ok()) return Kind(batch_kinds, e.publisher, fe(".publisher")).status();
+        if (!schema_.MayPublish(*kind)) {
+          return schema_.CheckPublisher(e.publisher, *kind, fe(".publisher"));
+        }
       }
-      if (!e.claimant.empty() && !Kind(batch_kinds, e.claimant, "").ok()) {
-        return Kind(batch_kinds, e.claimant, fe(".claimant")).status();
+      if (!e.claimant.empty()) {
+        absl::StatusOr<std::string_view> kind = Kind(batch_kinds, e.claimant, "");
+        if (!kind.ok()) return Kind(batch_kinds, e.claimant, fe(".claimant")).status();
+        if (!schema_.MayClaim(*kind)) {
+          return schema_.CheckClaimant(e.claimant, *kind, fe(".claimant"));
+        }
       }
     }
   }
@@ -474,7 +492,7 @@ absl::Status BulkLoaderImpl::RefreshLate(rocksdb::WriteBatch* wb) {
   for (StatementId sid : sids) {
     KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader.StatementAt(sid));
     if (!rec) return absl::InternalError(absl::StrCat("bulk load: statement ", sid, " vanished"));
-    KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader.EvidenceOf(sid));
+    KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader.EvidenceOf(sid, kLatest));
     std::vector<const Evidence*> live;
     for (const Evidence& e : evidence) live.push_back(&e);
     Corroboration c = Corroborate(live);

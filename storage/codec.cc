@@ -5,7 +5,6 @@
 #include <bit>
 #include <cstring>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 
 namespace kg::codec {
@@ -228,6 +227,12 @@ int IndexCf(IndexOrder order) {
       return kOsp;
   }
   return kSpo;
+}
+
+std::string IndexPrefix(TermId first, TermId second) {
+  std::string k;
+  PutFixed64(&k, first), PutFixed64(&k, second);
+  return k;
 }
 
 std::string IndexKey(IndexOrder order, const Triple& t, StatementId sid) {
@@ -526,7 +531,29 @@ absl::StatusOr<IndexValue> DecodeIndexValue(std::string_view in) {
   return v;
 }
 
+namespace {
+
+void PutGrade(std::string* out, const EvidenceGrade& g) {
+  PutDouble(out, g.confidence);
+  out->push_back(g.reliability);
+  PutFixed64(out, static_cast<uint64_t>(static_cast<int64_t>(g.credibility)));
+  PutString(out, g.reported_on);
+}
+
+bool GetGrade(Decoder& d, EvidenceGrade* g) {
+  uint8_t reliability;
+  if (!d.Double(&g->confidence) || !d.Byte(&reliability) || !GetInt32(d, &g->credibility) ||
+      !d.String(&g->reported_on))
+    return false;
+  g->reliability = static_cast<char>(reliability);
+  return true;
+}
+
+}  // namespace
+
 std::string EncodeEvidence(const Evidence& e) {
+  // The grade fields hold the values as first ingested; revisions follow.
+  const EvidenceGrade first = e.revisions.empty() ? e.grade() : e.revisions.front().before;
   std::string out(1, static_cast<char>(kRecordV1));
   PutString(&out, e.document);
   PutString(&out, e.publisher);
@@ -536,16 +563,26 @@ std::string EncodeEvidence(const Evidence& e) {
   PutFixed64(&out, static_cast<uint64_t>(static_cast<int64_t>(e.span_begin)));
   PutFixed64(&out, static_cast<uint64_t>(static_cast<int64_t>(e.span_end)));
   out.push_back(static_cast<char>(e.stance));
-  PutDouble(&out, e.confidence);
-  out.push_back(e.reliability);
-  PutFixed64(&out, static_cast<uint64_t>(static_cast<int64_t>(e.credibility)));
+  PutDouble(&out, first.confidence);
+  out.push_back(first.reliability);
+  PutFixed64(&out, static_cast<uint64_t>(static_cast<int64_t>(first.credibility)));
   PutString(&out, e.extractor);
-  PutString(&out, e.reported_on);
+  PutString(&out, first.reported_on);
   PutFixed64(&out, static_cast<uint64_t>(e.ingested_at));
   PutString(&out, e.ingested_by);
   PutFixed64(&out, static_cast<uint64_t>(e.retracted_at));
   PutString(&out, e.retracted_by);
   PutString(&out, e.retraction_reason);
+  // Optional trailing field: a record never revised keeps the layout it had
+  // before revisions existed.
+  if (!e.revisions.empty()) {
+    PutVarint(&out, e.revisions.size());
+    for (const EvidenceRevision& r : e.revisions) {
+      PutFixed64(&out, static_cast<uint64_t>(r.at));
+      PutString(&out, r.by);
+      PutGrade(&out, r.after);
+    }
+  }
   return out;
 }
 
@@ -559,10 +596,24 @@ absl::StatusOr<Evidence> DecodeEvidence(std::string_view in) {
       !d.Byte(&stance) || stance > 2 || !d.Double(&e.confidence) || !d.Byte(&reliability) ||
       !GetInt32(d, &e.credibility) || !d.String(&e.extractor) || !d.String(&e.reported_on) ||
       !GetTx(d, &e.ingested_at) || !d.String(&e.ingested_by) || !GetTx(d, &e.retracted_at) ||
-      !d.String(&e.retracted_by) || !d.String(&e.retraction_reason) || !d.done())
+      !d.String(&e.retracted_by) || !d.String(&e.retraction_reason))
     return Corrupt("evidence");
   e.stance = static_cast<Stance>(stance);
   e.reliability = static_cast<char>(reliability);
+  if (!d.done()) {
+    uint64_t n;
+    if (!d.Varint(&n) || n == 0 || n > in.size()) return Corrupt("evidence");
+    for (uint64_t i = 0; i < n; ++i) {
+      EvidenceRevision r;
+      r.before = e.grade();
+      if (!GetTx(d, &r.at) || !d.String(&r.by) || !GetGrade(d, &r.after)) {
+        return Corrupt("evidence");
+      }
+      e.set_grade(r.after);
+      e.revisions.push_back(std::move(r));
+    }
+    if (!d.done()) return Corrupt("evidence");
+  }
   return e;
 }
 
@@ -590,9 +641,14 @@ std::string EncodeHistory(const HistoryEvent& e) {
   PutString(&out, e.evidence_id);
   PutString(&out, e.other_entity);
   PutString(&out, e.reason);
-  // Optional trailing field: records without it (all but purges) keep the
-  // layout they had before it existed.
-  if (e.count != 0) PutVarint(&out, static_cast<uint32_t>(e.count));
+  // Optional trailing fields: records without them (all but purges and
+  // revisions) keep the layout they had before they existed.
+  const bool revised = e.type == HistoryEvent::Type::kEvidenceRevised;
+  if (e.count != 0 || revised) PutVarint(&out, static_cast<uint32_t>(e.count));
+  if (revised) {
+    PutGrade(&out, e.revised_from);
+    PutGrade(&out, e.revised_to);
+  }
   return out;
 }
 
@@ -601,13 +657,17 @@ absl::StatusOr<HistoryEvent> DecodeHistory(std::string_view in) {
   HistoryEvent e;
   uint8_t version, type;
   if (!d.Byte(&version) || version != kRecordV1 || !d.Byte(&type) ||
-      type > static_cast<uint8_t>(HistoryEvent::Type::kPurged) || !d.String(&e.principal) ||
-      !d.String(&e.entity) || !d.Fixed64(&e.statement) || !d.String(&e.evidence_id) ||
-      !d.String(&e.other_entity) || !d.String(&e.reason))
+      type > static_cast<uint8_t>(HistoryEvent::Type::kEvidenceRevised) ||
+      !d.String(&e.principal) || !d.String(&e.entity) || !d.Fixed64(&e.statement) ||
+      !d.String(&e.evidence_id) || !d.String(&e.other_entity) || !d.String(&e.reason))
     return Corrupt("history");
-  uint64_t count = 0;
-  if (!d.done() && (!d.Varint(&count) || count > INT32_MAX || !d.done())) return Corrupt("history");
   e.type = static_cast<HistoryEvent::Type>(type);
+  uint64_t count = 0;
+  if (!d.done() && (!d.Varint(&count) || count > INT32_MAX)) return Corrupt("history");
+  if (e.type == HistoryEvent::Type::kEvidenceRevised &&
+      (!GetGrade(d, &e.revised_from) || !GetGrade(d, &e.revised_to)))
+    return Corrupt("history");
+  if (!d.done()) return Corrupt("history");
   e.count = static_cast<int32_t>(count);
   return e;
 }
@@ -639,26 +699,6 @@ absl::StatusOr<AuditRecord> DecodeAudit(std::string_view in) {
     return Corrupt("audit");
   r.request_bytes = static_cast<int64_t>(bytes);
   return r;
-}
-
-// ---- page tokens ----
-
-std::string EncodePageToken(TxTime as_of, std::string_view resume_key) {
-  std::string raw(1, '\x01');
-  PutFixed64(&raw, static_cast<uint64_t>(as_of));
-  raw.append(resume_key);
-  return absl::WebSafeBase64Escape(raw);
-}
-
-absl::Status DecodePageToken(std::string_view token, TxTime* as_of, std::string* resume_key) {
-  std::string raw;
-  if (!absl::WebSafeBase64Unescape(absl::string_view(token.data(), token.size()), &raw) ||
-      raw.size() < 9 || raw[0] != '\x01') {
-    return absl::InvalidArgumentError("page_token: malformed");
-  }
-  *as_of = static_cast<TxTime>(DecodeFixed64(raw.data() + 1));
-  resume_key->assign(raw.substr(9));
-  return absl::OkStatus();
 }
 
 }  // namespace kg::codec

@@ -131,6 +131,9 @@ struct Triple {
   TermId o = 0;
 };
 std::string IndexKey(IndexOrder order, const Triple& t, StatementId sid);
+// The prefix of the keys of any order whose first two terms are `first` and
+// `second` (in spo: a subject's edges of one predicate).
+std::string IndexPrefix(TermId first, TermId second);
 // Parses a 32-byte index key of `order`.
 bool DecodeIndexKey(IndexOrder order, std::string_view key, Triple* t, StatementId* sid);
 
@@ -246,13 +249,6 @@ absl::StatusOr<HistoryEvent> DecodeHistory(std::string_view in);
 // An audit record without its time (which is in the key).
 std::string EncodeAudit(const AuditRecord& r);
 absl::StatusOr<AuditRecord> DecodeAudit(std::string_view in);
-
-// ---- page tokens ----
-
-// Opaque to clients: web-safe base64 of version(1) as_of(8) resume-key.
-std::string EncodePageToken(TxTime as_of, std::string_view resume_key);
-// INVALID_ARGUMENT "page_token: malformed" when it is not one of ours.
-absl::Status DecodePageToken(std::string_view token, TxTime* as_of, std::string* resume_key);
 
 }  // namespace kg::codec
 

@@ -3,6 +3,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "storage/rocks_status.h"
+#include "storage/validation.h"
 
 namespace kg {
 
@@ -88,7 +89,7 @@ absl::StatusOr<Evidence> DecodeEvidenceEntry(std::string_view key, std::string_v
   return e;
 }
 
-absl::StatusOr<std::vector<Evidence>> DbReader::EvidenceOf(StatementId sid) const {
+absl::StatusOr<std::vector<Evidence>> DbReader::EvidenceOf(StatementId sid, TxTime as_of) const {
   std::vector<Evidence> out;
   std::string prefix = codec::EvidencePrefix(sid);
   BorrowedIterator it = Borrow(codec::kEv);
@@ -96,7 +97,7 @@ absl::StatusOr<std::vector<Evidence>> DbReader::EvidenceOf(StatementId sid) cons
     absl::StatusOr<Evidence> e =
         DecodeEvidenceEntry(it->key().ToStringView(), it->value().ToStringView());
     if (!e.ok()) return e.status();
-    out.push_back(std::move(*e));
+    out.push_back(EvidenceAsOf(std::move(*e), as_of));
   }
   if (!it->status().ok()) return FromRocks(it->status(), "read evidence");
   return out;

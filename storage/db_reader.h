@@ -82,8 +82,8 @@ class DbReader {
   absl::StatusOr<std::optional<EntityVersion>> EntityAt(TermId id, TxTime as_of) const;
   absl::StatusOr<std::optional<codec::StatementRecord>> StatementAt(StatementId sid) const;
   // Every evidence record of the statement, retracted ones included, with
-  // their hex ids, in id order.
-  absl::StatusOr<std::vector<Evidence>> EvidenceOf(StatementId sid) const;
+  // their hex ids, in id order, each as it stood at `as_of` (EvidenceAsOf).
+  absl::StatusOr<std::vector<Evidence>> EvidenceOf(StatementId sid, TxTime as_of) const;
   absl::StatusOr<std::optional<codec::IndexValue>> IndexAt(codec::IndexOrder order,
                                                            const codec::Triple& t,
                                                            StatementId sid) const;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "storage/rocks_store.h"
+#include "storage/schema_guard.h"
 #include "storage/status_macros.h"
 #include "storage/validation.h"
 
@@ -12,8 +13,9 @@ namespace {
 
 std::string S(std::string_view v) { return std::string(v); }
 
-// A merge or split re-points at most this many statements in one batch.
-constexpr size_t kMaxRepoint = 200000;
+// A merge or split re-points at most this many statements in one batch (the
+// same bound as the schema checks of the re-pointed statements).
+constexpr size_t kMaxRepoint = kMaxGuardWork;
 
 struct Loaded {
   TermId term = 0;
@@ -91,6 +93,10 @@ absl::StatusOr<TxTime> RocksStore::Merge(std::string_view from, std::string_view
   KG_RETURN_IF_ERROR(txn.PutEntity(f.term, from, &f.version.record, std::move(from_rec)));
   KG_RETURN_IF_ERROR(txn.PutEntity(t.term, into, &t.version.record, std::move(into_rec)));
   KG_RETURN_IF_ERROR(RepointAll(txn, sids));
+  SchemaGuard guard(schema_, txn);
+  KG_RETURN_IF_ERROR(guard.CheckStatements(
+      sids, absl::StrCat("into: merging '", S(from), "' (", f.version.record.entity.kind,
+                         ") into '", S(into), "' (", t.version.record.entity.kind, ")")));
   HistoryEvent h;
   h.type = HistoryEvent::Type::kMerged;
   h.entity = S(from);
@@ -131,6 +137,12 @@ absl::StatusOr<TxTime> RocksStore::Split(std::string_view merged, const WriteCon
   KG_RETURN_IF_ERROR(txn.PutEntity(f.term, merged, &f.version.record, std::move(from_rec)));
   KG_RETURN_IF_ERROR(txn.PutEntity(t.term, target_id, &t.version.record, std::move(target_rec)));
   KG_RETURN_IF_ERROR(RepointAll(txn, sids));
+  // Split restores positions the schema once accepted, but `merged` may have
+  // changed kind while it stood for another entity.
+  SchemaGuard guard(schema_, txn);
+  KG_RETURN_IF_ERROR(guard.CheckStatements(
+      sids, absl::StrCat("merged: splitting '", S(merged), "' (", f.version.record.entity.kind,
+                         ") out of '", target_id, "'")));
   HistoryEvent h;
   h.type = HistoryEvent::Type::kSplit;
   h.entity = S(merged);

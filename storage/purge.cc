@@ -126,7 +126,8 @@ absl::StatusOr<PurgeResult> RocksStore::Purge(const PurgeTarget& target, std::st
     for (const Evidence& e : evidence) {
       const std::string digest = absl::HexStringToBytes(e.id);
       txn.Delete(codec::kEv, codec::EvidenceKey(sid, digest));
-      for (std::string& key : ProvKeysOf(sid, digest, e)) txn.Delete(codec::kProv, std::move(key));
+      for (std::string& key : AllProvKeysOf(sid, digest, e))
+        txn.Delete(codec::kProv, std::move(key));
       ids.insert(e.id);
     }
     result.evidence_purged += static_cast<int32_t>(evidence.size());

@@ -65,6 +65,9 @@ absl::StatusOr<TxTime> RocksStore::Retract(StatementId statement, std::string_vi
     return absl::FailedPreconditionError(
         absl::StrCat("statement: ", statement, " has no live evidence to retract"));
   }
+  // No schema check: retracting (even the last live evidence, which takes
+  // the statement out of the graph) cannot leave a statement outside the
+  // schema (see storage/schema_guard.h).
   KG_RETURN_IF_ERROR(txn.RefreshSummary(statement));
   KG_RETURN_IF_ERROR(Commit(txn));
   return txn.now();

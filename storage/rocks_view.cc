@@ -62,14 +62,11 @@ absl::Status RocksView::Tick() {
   return absl::OkStatus();
 }
 
-absl::Status RocksView::StartPage(std::string_view token, TxTime as_of, TxTime* eff,
-                                  std::string* resume) const {
-  resume->clear();
-  *eff = Effective(as_of);
-  if (token.empty()) return absl::OkStatus();
-  TxTime pinned;
-  KG_RETURN_IF_ERROR(codec::DecodePageToken(token, &pinned, resume));
-  *eff = Effective(pinned);
+absl::Status RocksView::BeginPage(std::string_view token, const PageListing& listing, TxTime as_of,
+                                  TxTime* eff, std::string* resume) const {
+  KG_ASSIGN_OR_RETURN(PageCursor cursor, StartPage(token, listing, as_of, snapshot_time_, 1));
+  *eff = cursor.as_of;
+  *resume = cursor.fields.empty() ? std::string() : std::move(cursor.fields[0]);
   return absl::OkStatus();
 }
 
@@ -83,6 +80,20 @@ absl::StatusOr<TermId> RocksView::FollowMerges(TermId id, TxTime as_of) const {
     id = *next;
   }
   return id;
+}
+
+absl::StatusOr<TermId> RocksView::EntityAsOf(std::string_view field, std::string_view id,
+                                             TxTime as_of) const {
+  KG_ASSIGN_OR_RETURN(std::optional<TermId> term, reader_.FindEntity(id));
+  std::optional<EntityVersion> v;
+  if (term) {
+    KG_ASSIGN_OR_RETURN(v, reader_.EntityAt(*term, as_of));
+  }
+  if (!v) {
+    return absl::NotFoundError(
+        absl::StrCat(S(field), field.empty() ? "" : ": ", "entity '", S(id), "' not found"));
+  }
+  return *term;
 }
 
 absl::StatusOr<Entity> RocksView::GetEntity(std::string_view id, TxTime as_of) {
@@ -101,9 +112,11 @@ absl::StatusOr<Page<Entity>> RocksView::SearchEntities(std::string_view prefix,
                                                        TxTime as_of, int32_t limit,
                                                        std::string_view page_token) {
   limit = ClampLimit(limit);
+  PageListing listing("SearchEntities");
+  listing.Add(prefix).Add(kinds).Add(as_of);
   TxTime eff;
   std::string resume;
-  KG_RETURN_IF_ERROR(StartPage(page_token, as_of, &eff, &resume));
+  KG_RETURN_IF_ERROR(BeginPage(page_token, listing, as_of, &eff, &resume));
   const std::string norm = NormalizeText(prefix);
   const Schema& schema = *reader_.handles().schema;
   Page<Entity> page;
@@ -134,7 +147,7 @@ absl::StatusOr<Page<Entity>> RocksView::SearchEntities(std::string_view prefix,
     }
     if (!first) continue;
     if (static_cast<int32_t>(page.items.size()) == limit) {
-      page.next_page_token = codec::EncodePageToken(eff, it->key().ToStringView());
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});
       break;
     }
     KG_ASSIGN_OR_RETURN(v->record.entity.id, reader_.EntityId(term));
@@ -158,7 +171,7 @@ absl::StatusOr<std::optional<Statement>> RocksView::Evaluate(StatementId sid,
   if (apply_minimums && !ValidTimeOverlaps(filter, rec->valid_from, rec->valid_to)) {
     return std::nullopt;
   }
-  KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(sid));
+  KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(sid, as_of));
   Statement st;
   std::vector<const Evidence*> selected;
   for (Evidence& e : evidence) {
@@ -184,27 +197,30 @@ absl::StatusOr<std::optional<Statement>> RocksView::Evaluate(StatementId sid,
 absl::StatusOr<Page<Statement>> RocksView::Match(const Pattern& pattern, const Filter& filter,
                                                  int32_t limit, std::string_view page_token) {
   limit = ClampLimit(limit);
+  PageListing listing("Match");
+  listing.Add(pattern.subject).Add(pattern.predicate);
+  listing.Add(pattern.object ? codec::ValueTerm(*pattern.object) : std::string()).Add(filter);
   TxTime eff;
   std::string resume;
-  KG_RETURN_IF_ERROR(StartPage(page_token, filter.as_of, &eff, &resume));
+  KG_RETURN_IF_ERROR(BeginPage(page_token, listing, filter.as_of, &eff, &resume));
   Page<Statement> page;
-  // Bound positions as terms; an unknown term matches nothing.
+  // Bound positions as terms. An entity unknown as of eff is NOT_FOUND; a
+  // predicate or literal never stored matches nothing.
   std::optional<TermId> s, p, o;
   if (!pattern.subject.empty()) {
-    KG_ASSIGN_OR_RETURN(s, reader_.FindEntity(pattern.subject));
-    if (!s) return page;
-    KG_ASSIGN_OR_RETURN(*s, FollowMerges(*s, eff));
+    KG_ASSIGN_OR_RETURN(TermId term, EntityAsOf("subject", pattern.subject, eff));
+    KG_ASSIGN_OR_RETURN(s, FollowMerges(term, eff));
   }
   if (!pattern.predicate.empty()) {
     KG_ASSIGN_OR_RETURN(p, reader_.FindTerm(codec::PredicateTerm(pattern.predicate)));
     if (!p) return page;
   }
-  if (pattern.object) {
+  if (pattern.object && pattern.object->is_entity()) {
+    KG_ASSIGN_OR_RETURN(TermId term, EntityAsOf("object", pattern.object->lexical, eff));
+    KG_ASSIGN_OR_RETURN(o, FollowMerges(term, eff));
+  } else if (pattern.object) {
     KG_ASSIGN_OR_RETURN(o, reader_.FindTerm(codec::ValueTerm(*pattern.object)));
     if (!o) return page;
-    if (pattern.object->is_entity()) {
-      KG_ASSIGN_OR_RETURN(*o, FollowMerges(*o, eff));
-    }
   }
   // The index whose key starts with every bound position.
   IndexOrder order = IndexOrder::kSpo;
@@ -241,7 +257,7 @@ absl::StatusOr<Page<Statement>> RocksView::Match(const Pattern& pattern, const F
     KG_ASSIGN_OR_RETURN(std::optional<Statement> st, Evaluate(sid, t, f, eff, true));
     if (!st) continue;
     if (static_cast<int32_t>(page.items.size()) == limit) {
-      page.next_page_token = codec::EncodePageToken(eff, it->key().ToStringView());
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});
       break;
     }
     page.items.push_back(std::move(*st));
@@ -254,7 +270,7 @@ absl::StatusOr<Statement> RocksView::GetStatement(StatementId id, const Filter& 
                                                   bool include_retracted) {
   const TxTime eff = Effective(filter.as_of);
   KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(id));
-  KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(id));
+  KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(id, eff));
   bool existed = std::any_of(evidence.begin(), evidence.end(),
                              [&](const Evidence& e) { return e.ingested_at <= eff; });
   if (!rec || !existed) return absl::NotFoundError(absl::StrCat("statement ", id, " not found"));
@@ -353,7 +369,7 @@ absl::Status RocksView::ScanEdges(TermId node, Direction direction, std::optiona
         if (!SummaryPasses(v, f)) continue;
       } else {
         if (!ValidTimeOverlaps(f, v.valid_from, v.valid_to)) continue;
-        KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(sid));
+        KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(sid, eff));
         std::vector<const Evidence*> selected;
         for (const Evidence& e : evidence) {
           if (SelectsEvidence(f, eff, e)) selected.push_back(&e);

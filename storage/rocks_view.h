@@ -9,6 +9,7 @@
 #include <string>
 
 #include "storage/db_reader.h"
+#include "storage/page_token.h"
 #include "storage/store.h"
 
 namespace kg {
@@ -54,9 +55,10 @@ class RocksView final : public View {
   TxTime Effective(TxTime as_of) const { return std::min(as_of, snapshot_time_); }
   // CANCELLED every so often once is_cancelled fires.
   absl::Status Tick();
-  // Resolves the page token (or the effective as_of when empty).
-  absl::Status StartPage(std::string_view token, TxTime as_of, TxTime* eff,
-                         std::string* resume) const;
+  // The read time of a page of `listing` (the token's pin, else the
+  // effective as_of) and its resume key (empty on the first page).
+  absl::Status BeginPage(std::string_view token, const PageListing& listing, TxTime as_of,
+                         TxTime* eff, std::string* resume) const;
   // Follows merged_into as of `as_of` from an entity term.
   absl::StatusOr<TermId> FollowMerges(TermId id, TxTime as_of) const;
   // The statement `sid` as seen at `t` (endpoint ids from `at`), with the
@@ -67,8 +69,13 @@ class RocksView final : public View {
                                                     const Filter& filter, TxTime as_of,
                                                     bool apply_minimums,
                                                     const codec::StatementRecord* known = nullptr);
-  absl::StatusOr<Page<HistoryEvent>> History(char tag, uint64_t target, TxTime as_of, int32_t limit,
-                                             std::string_view page_token);
+  // The term of entity `id` when it exists as of `as_of`; else NOT_FOUND
+  // "<field>: entity 'id' not found" (without "<field>: " when empty).
+  absl::StatusOr<TermId> EntityAsOf(std::string_view field, std::string_view id,
+                                    TxTime as_of) const;
+  // One page of the log of `target` up to `eff`, from `resume` on.
+  absl::StatusOr<Page<HistoryEvent>> History(char tag, uint64_t target, const PageListing& listing,
+                                             TxTime eff, std::string_view resume, int32_t limit);
 
   const rocksdb::Snapshot* snapshot_;
   DbReader reader_;

@@ -3,12 +3,13 @@
 //
 // Grammar (tokens are separated by optional blanks; '#' to end of line is a
 // comment):
-//   line      := [kind_decl | pred_decl]
+//   line      := [kind_decl | pred_decl | role_decl]
 //   kind_decl := "kind" KIND [":" KIND]
 //   pred_decl := "predicate" PRED ":" alts "->" alts {FLAG}
+//   role_decl := ("publishers" | "claimants") ":" alts     (kinds only, once each)
 //   alts      := TERM {"|" TERM}
 //   TERM      := KIND | "Any" | "string" | "integer" | "decimal" | "date" | "boolean"
-//   FLAG      := "functional" | "same_base"
+//   FLAG      := "functional" | "same_base" | "acyclic"
 
 #include "storage/schema.h"
 
@@ -36,7 +37,9 @@ constexpr std::string_view kDefaultSchemaText =
 #
 #   kind <Name>                       a base kind
 #   kind <Name> : <Parent>            a sub-kind; the parent must be declared above
-#   predicate <name> : <domain> -> <range> [functional] [same_base]
+#   predicate <name> : <domain> -> <range> [functional] [same_base] [acyclic]
+#   publishers : <kinds>              kinds an evidence's publisher may have
+#   claimants : <kinds>               kinds an evidence's claimant entity may have
 #
 # Kind names start with an upper-case letter ([A-Z][A-Za-z0-9_]*); predicate
 # names are lower case ([a-z][a-z0-9_]*). A domain is one or more kinds joined
@@ -49,6 +52,9 @@ constexpr std::string_view kDefaultSchemaText =
 #               disputed), e.g. two perpetrators named for one incident.
 #   same_base   subject and object must share their base kind (a Location is
 #               part of a Location, an Actor of an Actor).
+#   acyclic     the predicate's statements never lead from an entity back to
+#               itself (no self-loop, no cycle): nothing lies inside itself.
+# Without a publishers (claimants) line any kind may publish (be a claimant).
 
 # ---- Actors: who does what to whom ------------------------------------------
 kind Actor
@@ -88,6 +94,12 @@ kind Casualties : Incident      # "killed more than 100 civilians"
 # ---- Documents: where a claim was published ---------------------------------
 kind Document                   # a report or article (attributes url, title, publisher, date)
 
+# ---- Sources: who may publish evidence and who may be its claimant -------------
+# Outlets, but also governments, groups, organisations and people publish
+# statements of their own; places, incidents and documents never do.
+publishers : Actor
+claimants : Actor
+
 # ---- Relations between actors -----------------------------------------------
 predicate supplies : Actor -> Actor            # sends arms, fighters or materiel
 predicate backs : Actor -> Actor               # political or military backing
@@ -100,9 +112,9 @@ predicate member_of : Actor -> Actor           # a person of a group, a group of
 
 # ---- Containment --------------------------------------------------------------
 # A sub-unit of an actor, a sub-place of a place, a phase of an incident.
-predicate part_of : Actor | Location | Incident -> Actor | Location | Incident same_base
+predicate part_of : Actor | Location | Incident -> Actor | Location | Incident same_base acyclic
 # Where a place lies, or where an actor is based.
-predicate located_in : Location | Actor -> Location
+predicate located_in : Location | Actor -> Location acyclic
 
 # ---- Incidents ------------------------------------------------------------------
 predicate occurred_in : Incident -> Location functional
@@ -233,7 +245,10 @@ class SchemaParser {
     if (t.empty()) return absl::OkStatus();
     if (t[0] == "kind") return Kind(t);
     if (t[0] == "predicate") return Predicate(t);
-    return absl::InvalidArgumentError(Cat("expected 'kind' or 'predicate', got '", t[0], "'"));
+    if (t[0] == "publishers") return Role(t, &schema_->publisher_kinds_);
+    if (t[0] == "claimants") return Role(t, &schema_->claimant_kinds_);
+    return absl::InvalidArgumentError(
+        Cat("expected 'kind', 'predicate', 'publishers' or 'claimants', got '", t[0], "'"));
   }
 
  private:
@@ -266,6 +281,19 @@ class SchemaParser {
     }
     schema_->kinds_.emplace(std::string(name), std::move(info));
     schema_->kind_order_.emplace_back(name);
+    return absl::OkStatus();
+  }
+
+  absl::Status Role(const std::vector<std::string_view>& t, std::vector<std::string>* kinds) {
+    if (t.size() < 3 || t[1] != ":") {
+      return absl::InvalidArgumentError(Cat("expected '", t[0], " : <kinds>'"));
+    }
+    if (!kinds->empty()) return absl::InvalidArgumentError(Cat("'", t[0], "' declared twice"));
+    size_t pos = 2;
+    KG_RETURN_IF_ERROR(Alternatives(t, &pos, t[0], kinds, nullptr));
+    if (pos != t.size()) {
+      return absl::InvalidArgumentError(Cat("unexpected '", t[pos], "' after the ", t[0]));
+    }
     return absl::OkStatus();
   }
 
@@ -310,7 +338,8 @@ class SchemaParser {
   absl::Status Predicate(const std::vector<std::string_view>& t) {
     if (t.size() < 5 || t[2] != ":") {
       return absl::InvalidArgumentError(
-          "expected 'predicate <name> : <domain> -> <range> [functional] [same_base]'");
+          "expected 'predicate <name> : <domain> -> <range> [functional] [same_base] "
+          "[acyclic]'");
     }
     PredicateSpec spec;
     spec.name = std::string(t[1]);
@@ -332,9 +361,10 @@ class SchemaParser {
       bool* flag = nullptr;
       if (t[pos] == "functional") flag = &spec.functional;
       if (t[pos] == "same_base") flag = &spec.same_base;
+      if (t[pos] == "acyclic") flag = &spec.acyclic;
       if (flag == nullptr) {
         return absl::InvalidArgumentError(
-            Cat("unknown flag '", t[pos], "' (expected 'functional' or 'same_base')"));
+            Cat("unknown flag '", t[pos], "' (expected 'functional', 'same_base' or 'acyclic')"));
       }
       if (*flag) {
         return absl::InvalidArgumentError(Cat("flag '", t[pos], "' given twice"));
@@ -343,6 +373,9 @@ class SchemaParser {
     }
     if (spec.same_base && spec.range_kinds.empty()) {
       return absl::InvalidArgumentError("'same_base' needs kinds in the range");
+    }
+    if (spec.acyclic && spec.range_kinds.empty()) {
+      return absl::InvalidArgumentError("'acyclic' needs kinds in the range");
     }
     schema_->predicate_order_.push_back(spec.name);
     std::string name = spec.name;
@@ -442,8 +475,8 @@ absl::Status Schema::CheckStatement(std::string_view predicate, std::string_view
                                     std::string_view field) const {
   const PredicateSpec* spec = FindPredicate(predicate);
   if (spec == nullptr) {
-    return absl::FailedPreconditionError(
-        Cat(field, ": predicate '", predicate, "' is not in the schema"));
+    return absl::InvalidArgumentError(
+        Cat(field, ".predicate: '", predicate, "' is not in the schema"));
   }
   if (!MatchesAny(subject_kind, spec->domain)) {
     return absl::FailedPreconditionError(Cat(
@@ -485,6 +518,30 @@ absl::Status Schema::CheckStatement(std::string_view predicate, std::string_view
   return absl::OkStatus();
 }
 
+bool Schema::MayPublish(std::string_view kind) const {
+  return publisher_kinds_.empty() || MatchesAny(kind, publisher_kinds_);
+}
+
+bool Schema::MayClaim(std::string_view kind) const {
+  return claimant_kinds_.empty() || MatchesAny(kind, claimant_kinds_);
+}
+
+absl::Status Schema::CheckPublisher(std::string_view id, std::string_view kind,
+                                    std::string_view field) const {
+  if (MayPublish(kind)) return absl::OkStatus();
+  return absl::FailedPreconditionError(Cat(field, ": '", id, "' is a ", kind,
+                                           "; publishers must be of kind ",
+                                           KindList(publisher_kinds_)));
+}
+
+absl::Status Schema::CheckClaimant(std::string_view id, std::string_view kind,
+                                   std::string_view field) const {
+  if (MayClaim(kind)) return absl::OkStatus();
+  return absl::FailedPreconditionError(Cat(field, ": '", id, "' is a ", kind,
+                                           "; claimants must be of kind ",
+                                           KindList(claimant_kinds_)));
+}
+
 std::vector<std::string> Schema::PredicateNames() const { return predicate_order_; }
 
 std::vector<std::string> Schema::KindNames() const { return kind_order_; }
@@ -505,7 +562,14 @@ std::string Schema::ToText() const {
               absl::StrJoin(range, " | "));
     if (spec.functional) out += " functional";
     if (spec.same_base) out += " same_base";
+    if (spec.acyclic) out += " acyclic";
     out += '\n';
+  }
+  if (!publisher_kinds_.empty()) {
+    AppendAll(&out, "publishers : ", absl::StrJoin(publisher_kinds_, " | "), "\n");
+  }
+  if (!claimant_kinds_.empty()) {
+    AppendAll(&out, "claimants : ", absl::StrJoin(claimant_kinds_, " | "), "\n");
   }
   return out;
 }

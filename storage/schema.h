@@ -14,13 +14,18 @@
 //   predicate deaths : Incident -> integer
 //   predicate description : Any -> string
 //   predicate part_of : Actor | Location | Incident -> Actor | Location | Incident same_base
+//   acyclic publishers : Actor               # kinds an evidence's publisher may have claimants :
+//   Actor                # kinds an evidence's claimant entity may have
 //
 // A kind in a domain or range includes all its sub-kinds ("Village" is a
 // "Location"). Kind names start with an upper-case letter; the literal types
 // are string, integer, decimal, date and boolean; "Any" stands for every kind.
 // Flags: "functional" (a subject has at most one object; a second one is a
 // conflicting claim), "same_base" (subject and object must share their base
-// kind, e.g. a Location is part of a Location, never of an Actor).
+// kind, e.g. a Location is part of a Location, never of an Actor), "acyclic"
+// (the predicate's entity edges never form a cycle or a self-loop: nothing is
+// located in itself). Without a "publishers" or "claimants" line, any kind
+// may publish or be a claimant.
 //
 // Example:
 //   KG_ASSIGN_OR_RETURN(kg::Schema schema, kg::Schema::LoadFile(path));
@@ -64,6 +69,9 @@ struct PredicateSpec {
   bool functional = false;
   // Subject and object must have the same base kind.
   bool same_base = false;
+  // No chain of live statements of this predicate leads from an entity back
+  // to itself (self-loops included).
+  bool acyclic = false;
 };
 
 class Schema {
@@ -98,10 +106,26 @@ class Schema {
   // FAILED_PRECONDITION naming `field` and the reason, e.g.
   //   "statements[2]: predicate 'supplies' expects a subject of kind Actor, got Village"
   //   "statements[2]: predicate 'deaths' expects an object of type integer, got string"
-  //   "statements[2]: predicate 'frobs' is not in the schema"
+  // and INVALID_ARGUMENT "statements[2].predicate: 'frobs' is not in the
+  // schema" for an unknown predicate (a malformed request, not a conflict).
   absl::Status CheckStatement(std::string_view predicate, std::string_view subject_kind,
                               const Value& object, std::string_view object_kind,
                               std::string_view field) const;
+
+  // Whether an entity of `kind` may be an evidence's publisher / claimant
+  // (true for every kind when the schema has no such line).
+  bool MayPublish(std::string_view kind) const;
+  bool MayClaim(std::string_view kind) const;
+  // OK when entity `id` of `kind` may publish (be a claimant); otherwise
+  // FAILED_PRECONDITION "<field>: 'loc/idlib' is a Region; publishers must
+  // be of kind Actor".
+  absl::Status CheckPublisher(std::string_view id, std::string_view kind,
+                              std::string_view field) const;
+  absl::Status CheckClaimant(std::string_view id, std::string_view kind,
+                             std::string_view field) const;
+  // The declared kinds, in declaration order; empty when not declared.
+  const std::vector<std::string>& publisher_kinds() const { return publisher_kinds_; }
+  const std::vector<std::string>& claimant_kinds() const { return claimant_kinds_; }
 
   // In declaration order.
   std::vector<std::string> PredicateNames() const;
@@ -125,6 +149,8 @@ class Schema {
   std::vector<std::string> kind_order_;
   std::map<std::string, PredicateSpec, std::less<>> predicates_;
   std::vector<std::string> predicate_order_;
+  std::vector<std::string> publisher_kinds_;
+  std::vector<std::string> claimant_kinds_;
 };
 
 // "string", "integer", ... ; "entity" for kEntity.

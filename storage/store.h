@@ -79,7 +79,16 @@ struct WriteResult {
   int32_t entities_unchanged = 0;
   int32_t statements_created = 0;  // triples seen for the first time
   int32_t evidence_added = 0;
-  int32_t evidence_unchanged = 0;  // re-sent evidence, stored once already
+  // Re-sent evidence (same id) with the values already stored.
+  int32_t evidence_unchanged = 0;
+  // Re-sent evidence with another confidence, grading or reported_on: a new
+  // version of the record from committed_at on (reads as of earlier times
+  // see the old values).
+  int32_t evidence_revised = 0;
+  // Re-sent evidence that is retracted: nothing changes (a retry does not
+  // undo a retraction); its ids, in input order.
+  int32_t evidence_retracted = 0;
+  std::vector<std::string> retracted_evidence_ids;
   // For each input statement, in order: its id and its evidence ids.
   std::vector<StatementId> statement_ids;
   std::vector<std::vector<std::string>> evidence_ids;
@@ -109,9 +118,10 @@ struct Pattern {
 template <typename T>
 struct Page {
   std::vector<T> items;
-  // Opaque; empty when there is nothing more. Passing it back continues
-  // the same read as of the same transaction time, so pages never overlap or
-  // skip even while writes go on.
+  // Opaque; empty when there is nothing more. Passing it back with the same
+  // query continues the same read as of the same transaction time, so pages
+  // never overlap or skip even while writes go on. A token passed to another
+  // listing or query is INVALID_ARGUMENT (storage/page_token.h).
   std::string next_page_token;
 };
 
@@ -124,19 +134,22 @@ struct HistoryEvent {
     kStatementCreated = 1,
     kEvidenceAdded = 2,
     kEvidenceRetracted = 3,
-    kMerged = 4,  // entity merged into other_entity
-    kSplit = 5,   // entity split out of other_entity again
-    kPurged = 6,  // evidence physically removed: count records, reason
+    kMerged = 4,           // entity merged into other_entity
+    kSplit = 5,            // entity split out of other_entity again
+    kPurged = 6,           // evidence physically removed: count records, reason
+    kEvidenceRevised = 7,  // evidence corrected: revised_from -> revised_to
   };
   TxTime at = 0;
   std::string principal;
   Type type = Type::kEntityUpserted;
-  std::string entity;         // set for entity events and merge/split
-  StatementId statement = 0;  // set for statement and evidence events
-  std::string evidence_id;    // set for evidence events
-  std::string other_entity;   // set for merge/split
-  std::string reason;         // set for retractions and purges
-  int32_t count = 0;          // set for purges: evidence records removed
+  std::string entity;          // set for entity events and merge/split
+  StatementId statement = 0;   // set for statement and evidence events
+  std::string evidence_id;     // set for evidence events
+  std::string other_entity;    // set for merge/split
+  std::string reason;          // set for retractions and purges
+  int32_t count = 0;           // set for purges: evidence records removed
+  EvidenceGrade revised_from;  // set for revisions: the values replaced
+  EvidenceGrade revised_to;    // set for revisions: the values in force since `at`
 };
 
 // What Purge removes: every evidence record citing `document`, or the one
@@ -203,9 +216,16 @@ class Store {
   virtual ~Store() = default;
 
   // Validates the whole batch, then writes it atomically. A bad record fails
-  // the batch with INVALID_ARGUMENT, NOT_FOUND (unknown reference) or
-  // FAILED_PRECONDITION (schema domain/range violation); the message names
-  // the record ("statements[3].evidence[0].confidence") and the reason.
+  // the batch with INVALID_ARGUMENT (malformed, or a predicate not in the
+  // schema), NOT_FOUND (unknown reference, entity-valued attributes
+  // included) or FAILED_PRECONDITION (schema violation: domain/range, a
+  // publisher or claimant kind, a cycle of an acyclic predicate, or a kind
+  // change that would leave live statements outside the schema, naming one
+  // and the count); the message names the record
+  // ("statements[3].evidence[0].confidence") and the reason. Re-sent
+  // evidence with other confidence, grading or reported_on is revised from
+  // this write's time on (see WriteResult); RESOURCE_EXHAUSTED when the
+  // schema checks would examine more than 200,000 statements and edges.
   virtual absl::StatusOr<WriteResult> Apply(const WriteBatch& batch,
                                             const WriteContext& context) = 0;
 
@@ -221,11 +241,15 @@ class Store {
   // Merges entity `from` into `into`: from's statements are re-pointed to
   // into, from's label and aliases become into's aliases, and from resolves
   // to into. Reads as of an earlier time still see them apart.
+  // FAILED_PRECONDITION when a re-pointed live statement would not fit
+  // into's kind or would close a cycle of an acyclic predicate (the message
+  // names one and the count); RESOURCE_EXHAUSTED beyond 200,000 statements.
   virtual absl::StatusOr<TxTime> Merge(std::string_view from, std::string_view into,
                                        const WriteContext& context) = 0;
 
   // Undoes the merge of `merged` exactly: its statements, names and record
-  // return to what they were before the merge.
+  // return to what they were before the merge. FAILED_PRECONDITION when a
+  // returned statement no longer fits the kind `merged` has now.
   virtual absl::StatusOr<TxTime> Split(std::string_view merged, const WriteContext& context) = 0;
 
   // Physically removes evidence (PurgeTarget) with its provenance index
@@ -292,7 +316,9 @@ class View {
                                                       std::string_view page_token) = 0;
 
   // Statements matching the pattern that pass the filter, with the evidence
-  // the filter selects and their corroboration.
+  // the filter selects and their corroboration. NOT_FOUND ("subject: entity
+  // 'x' not found") when a bound entity did not exist as of filter.as_of; a
+  // predicate or literal never stored matches nothing.
   virtual absl::StatusOr<Page<Statement>> Match(const Pattern& pattern, const Filter& filter,
                                                 int32_t limit, std::string_view page_token) = 0;
 
@@ -306,8 +332,13 @@ class View {
   // claimant (entity id, or an anonymous claimant's description), whose
   // reported_on lies in [date_from, date_to] (empty = open). Each statement
   // carries only that source's evidence; its corroboration (and the filter's
-  // minimums) are over all the evidence the filter selects. Ordered by
-  // reported_on, then statement id.
+  // minimums) are over all the evidence the filter selects. Each statement
+  // comes once per listing, with all of that source's selected evidence in
+  // the range, ordered by the earliest reported_on among that evidence
+  // (unknown dates first when no bound is given), then statement id.
+  // NOT_FOUND ("publisher: entity 'x' not found") for a publisher, document
+  // or claimant id that is no entity as of filter.as_of; a claimant the
+  // store does not know is an anonymous description (OK, maybe empty).
   virtual absl::StatusOr<Page<Statement>> ClaimsBy(SourceRole role, std::string_view source,
                                                    std::string_view date_from,
                                                    std::string_view date_to, const Filter& filter,
@@ -315,6 +346,7 @@ class View {
 
   // Every recorded event of an entity (its record, merges and splits, and
   // its statements' creation) or of a statement, in time order, up to as_of.
+  // NOT_FOUND when the entity or statement did not exist as of as_of.
   virtual absl::StatusOr<Page<HistoryEvent>> EntityHistory(std::string_view id, TxTime as_of,
                                                            int32_t limit,
                                                            std::string_view page_token) = 0;

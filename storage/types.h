@@ -30,6 +30,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace kg {
@@ -109,6 +110,29 @@ enum class Stance : uint8_t {
   kClaims = 2,   // the source reports it as someone's claim ("reportedly")
 };
 
+// The part of an evidence record a correction may change: re-sending the
+// same evidence (same id) with other values revises it (see Evidence).
+struct EvidenceGrade {
+  double confidence = 1.0;
+  char reliability = 'F';
+  int32_t credibility = 6;
+  std::string reported_on;
+  friend bool operator==(const EvidenceGrade& a, const EvidenceGrade& b) {
+    return a.confidence == b.confidence && a.reliability == b.reliability &&
+           a.credibility == b.credibility && a.reported_on == b.reported_on;
+  }
+  friend bool operator!=(const EvidenceGrade& a, const EvidenceGrade& b) { return !(a == b); }
+};
+
+// One correction of an evidence record: from transaction time `at` on, the
+// record holds `after` instead of `before`.
+struct EvidenceRevision {
+  TxTime at = 0;
+  std::string by;  // the principal of the correcting write
+  EvidenceGrade before;
+  EvidenceGrade after;
+};
+
 // One source's claim about one statement.
 struct Evidence {
   // Set by the store: a digest of (statement, document, publisher, claimant,
@@ -141,6 +165,17 @@ struct Evidence {
   TxTime retracted_at = 0;  // 0 while not retracted
   std::string retracted_by;
   std::string retraction_reason;
+  // Corrections of confidence, grading and reported_on made up to the read's
+  // time, oldest first; the fields above hold the values in force then.
+  std::vector<EvidenceRevision> revisions;
+
+  EvidenceGrade grade() const { return {confidence, reliability, credibility, reported_on}; }
+  void set_grade(EvidenceGrade g) {
+    confidence = g.confidence;
+    reliability = g.reliability;
+    credibility = g.credibility;
+    reported_on = std::move(g.reported_on);
+  }
 };
 
 // The derived view of a statement over the evidence a filter selects.

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <vector>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "storage/status_macros.h"
 
 namespace kg {
@@ -58,7 +60,8 @@ bool IsValidDate(std::string_view d) {
 
 absl::Status CheckDate(std::string_view date, std::string_view field) {
   if (date.empty() || IsValidDate(date)) return absl::OkStatus();
-  return Invalid(field, absl::StrCat("not a date (YYYY[-MM[-DD]]): '", S(date), "'"));
+  return Invalid(field,
+                 absl::StrCat("must be a date YYYY, YYYY-MM or YYYY-MM-DD, got '", S(date), "'"));
 }
 
 std::string DateLow(std::string_view d) {
@@ -107,7 +110,8 @@ absl::Status CheckLiteral(const Value& v, std::string_view field) {
     }
     case ValueType::kDate:
       if (!IsValidDate(v.lexical)) {
-        return Invalid(field, absl::StrCat("not a date (YYYY[-MM[-DD]]): '", v.lexical, "'"));
+        return Invalid(field, absl::StrCat("must be a date YYYY, YYYY-MM or YYYY-MM-DD, got '",
+                                           v.lexical, "'"));
       }
       return absl::OkStatus();
     case ValueType::kBoolean:
@@ -146,6 +150,12 @@ absl::Status CheckEntity(const Entity& e, const Schema& schema, std::string_view
   return absl::OkStatus();
 }
 
+int64_t CodePoints(std::string_view text) {
+  // Every code point has exactly one byte that is not a continuation byte.
+  return std::count_if(text.begin(), text.end(),
+                       [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; });
+}
+
 absl::Status CheckEvidence(const Evidence& e, std::string_view field) {
   auto f = [&](std::string_view name) { return absl::StrCat(S(field), ".", S(name)); };
   if (e.document.empty()) return Invalid(f("document"), "required");
@@ -171,17 +181,30 @@ absl::Status CheckEvidence(const Evidence& e, std::string_view field) {
     return Invalid(f("span_begin"), absl::StrCat("span must be both -1 or 0 <= begin <= end, got [",
                                                  e.span_begin, ", ", e.span_end, ")"));
   }
+  if (!unknown) {
+    const int64_t length = int64_t{e.span_end} - e.span_begin;
+    const int64_t excerpt = CodePoints(e.excerpt);
+    if (length != excerpt) {
+      return Invalid(f("span_end"),
+                     absl::StrCat("span [", e.span_begin, ", ", e.span_end, ") is ", length,
+                                  " code points long, the excerpt ", excerpt));
+    }
+  }
   if (static_cast<uint8_t>(e.stance) > static_cast<uint8_t>(Stance::kClaims)) {
     return Invalid(f("stance"), absl::StrCat("unknown stance ", static_cast<int>(e.stance)));
   }
   return CheckDate(e.reported_on, f("reported_on"));
 }
 
-absl::Status CheckStatement(const Statement& st, std::string_view field) {
+absl::Status CheckStatement(const Statement& st, const Schema& schema, std::string_view field) {
   const std::string f(field);
   KG_RETURN_IF_ERROR(CheckEntityId(st.subject, f + ".subject"));
   if (st.predicate.empty()) {
     return absl::InvalidArgumentError(f + ".predicate: must not be empty");
+  }
+  if (schema.FindPredicate(st.predicate) == nullptr) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(f, ".predicate: '", st.predicate, "' is not in the schema"));
   }
   KG_RETURN_IF_ERROR(CheckLiteral(st.object, f + ".object"));
   KG_RETURN_IF_ERROR(CheckDate(st.valid_from, f + ".valid_from"));
@@ -200,6 +223,64 @@ absl::Status CheckStatement(const Statement& st, std::string_view field) {
   return absl::OkStatus();
 }
 
+absl::Status CheckFilter(const Filter& f, std::string_view field) {
+  auto name = [&](std::string_view n) { return absl::StrCat(S(field), ".", S(n)); };
+  if (f.as_of < 0) return Invalid(name("as_of"), absl::StrCat("must be >= 0, got ", f.as_of));
+  if (!(f.min_confidence >= 0 && f.min_confidence <= 1)) {
+    return Invalid(name("min_confidence"),
+                   absl::StrCat("must be in [0, 1], got ", f.min_confidence));
+  }
+  if (f.min_sources < 0) {
+    return Invalid(name("min_sources"), absl::StrCat("must be >= 0, got ", f.min_sources));
+  }
+  if (f.min_reliability < 'A' || f.min_reliability > 'F') {
+    return Invalid(name("min_reliability"),
+                   absl::StrCat("must be A-F, got '", std::string(1, f.min_reliability), "'"));
+  }
+  if (f.max_credibility < 1 || f.max_credibility > 6) {
+    return Invalid(name("max_credibility"), absl::StrCat("must be 1-6, got ", f.max_credibility));
+  }
+  KG_RETURN_IF_ERROR(CheckDate(f.valid_from, name("valid_from")));
+  KG_RETURN_IF_ERROR(CheckDate(f.valid_to, name("valid_to")));
+  if (!f.valid_from.empty() && !f.valid_to.empty() &&
+      DateLow(f.valid_from) > DateHigh(f.valid_to)) {
+    return Invalid(name("valid_from"), absl::StrCat("must not be after valid_to, got '",
+                                                    f.valid_from, "' > '", f.valid_to, "'"));
+  }
+  return absl::OkStatus();
+}
+
+std::string DescribeGradeChange(const EvidenceGrade& from, const EvidenceGrade& to) {
+  std::vector<std::string> parts;
+  if (from.confidence != to.confidence) {
+    parts.push_back(absl::StrCat("confidence ", from.confidence, " -> ", to.confidence));
+  }
+  if (from.reliability != to.reliability || from.credibility != to.credibility) {
+    parts.push_back(absl::StrCat("grading ", std::string(1, from.reliability), from.credibility,
+                                 " -> ", std::string(1, to.reliability), to.credibility));
+  }
+  if (from.reported_on != to.reported_on) {
+    auto date = [](const std::string& d) { return d.empty() ? std::string("(none)") : d; };
+    parts.push_back(
+        absl::StrCat("reported_on ", date(from.reported_on), " -> ", date(to.reported_on)));
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
+absl::StatusOr<EvidenceResend> ClassifyResend(const Evidence& stored, const Evidence& again,
+                                              TxTime now, std::string_view field) {
+  if (stored.retracted_at != 0) return EvidenceResend::kRetracted;
+  if (stored.grade() == again.grade()) return EvidenceResend::kUnchanged;
+  const TxTime written = stored.revisions.empty() ? stored.ingested_at : stored.revisions.back().at;
+  if (written == now) {
+    return Invalid(field, absl::StrCat("evidence ", stored.id,
+                                       " is sent twice in one write with different values (",
+                                       DescribeGradeChange(stored.grade(), again.grade()),
+                                       "); a correction is a later write"));
+  }
+  return EvidenceResend::kRevised;
+}
+
 bool SelectsEvidence(const Filter& f, TxTime as_of, const Evidence& e) {
   if (e.ingested_at > as_of) return false;
   if (e.retracted_at != 0 && e.retracted_at <= as_of) return false;
@@ -213,6 +294,12 @@ bool SelectsEvidence(const Filter& f, TxTime as_of, const Evidence& e) {
 }
 
 Evidence EvidenceAsOf(Evidence e, TxTime as_of) {
+  auto later = std::find_if(e.revisions.begin(), e.revisions.end(),
+                            [&](const EvidenceRevision& r) { return r.at > as_of; });
+  if (later != e.revisions.end()) {
+    e.set_grade(later->before);
+    e.revisions.erase(later, e.revisions.end());
+  }
   if (e.retracted_at > as_of) {
     e.retracted_at = 0;
     e.retracted_by.clear();

@@ -1,7 +1,9 @@
 // Provenance, history and statistics reads of a RocksView.
 
+#include <algorithm>
 #include <map>
 #include <set>
+#include <utility>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
@@ -10,6 +12,7 @@
 #include "storage/rocks_view.h"
 #include "storage/status_macros.h"
 #include "storage/validation.h"
+#include "storage/write_txn.h"
 
 namespace kg {
 namespace {
@@ -20,6 +23,12 @@ bool StartsWith(const rocksdb::Slice& s, std::string_view prefix) {
 
 }  // namespace
 
+// Each statement is listed once, at its first entry in the scan: the prov
+// entry of its earliest selected evidence from this source in range. An
+// entry is that first one exactly when it is the smallest prov key (for
+// this source and range) of the statement's selected evidence, which one
+// read of the statement's evidence decides. No state crosses entries, so a
+// page's memory is its results and a token is just the next entry's key.
 absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string_view source,
                                                     std::string_view date_from,
                                                     std::string_view date_to, const Filter& filter,
@@ -28,9 +37,11 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
   KG_RETURN_IF_ERROR(CheckDate(date_from, "date_from"));
   KG_RETURN_IF_ERROR(CheckDate(date_to, "date_to"));
   if (source.empty()) return absl::InvalidArgumentError("source: must not be empty");
+  PageListing listing("ClaimsBy");
+  listing.Add(static_cast<int64_t>(role)).Add(source).Add(date_from).Add(date_to).Add(filter);
   TxTime eff;
   std::string resume;
-  KG_RETURN_IF_ERROR(StartPage(page_token, filter.as_of, &eff, &resume));
+  KG_RETURN_IF_ERROR(BeginPage(page_token, listing, filter.as_of, &eff, &resume));
   Filter f = filter;
   f.as_of = eff;
 
@@ -38,13 +49,18 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
   std::string key_source(source);
   switch (role) {
     case SourceRole::kPublisher:
+      KG_RETURN_IF_ERROR(EntityAsOf("publisher", source, eff).status());
       break;
     case SourceRole::kDocument:
+      KG_RETURN_IF_ERROR(EntityAsOf("document", source, eff).status());
       prov_role = codec::ProvRole::kDocument;
       break;
     case SourceRole::kClaimant: {
+      // An id the store knows names a claimant entity; anything else is an
+      // anonymous claimant's description, which cannot be unknown.
       KG_ASSIGN_OR_RETURN(std::optional<TermId> entity, reader_.FindEntity(source));
       if (entity) {
+        KG_RETURN_IF_ERROR(EntityAsOf("claimant", source, eff).status());
         prov_role = codec::ProvRole::kClaimant;
       } else {
         prov_role = codec::ProvRole::kClaimantDescription;
@@ -57,77 +73,69 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
   const bool dated = !date_from.empty() || !date_to.empty();
   const std::string low = date_from.empty() ? "" : DateLow(date_from);
   const std::string high = date_to.empty() ? "" : DateHigh(date_to);
-
-  Page<Statement> page;
-  // Consecutive entries of one statement form one result.
-  StatementId group = 0;
-  std::vector<Evidence> group_evidence;
-  auto flush = [&]() -> absl::Status {
-    if (group == 0 || group_evidence.empty()) return absl::OkStatus();
-    KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(group));
-    if (!rec) return absl::DataLossError(absl::StrCat("prov names unknown statement ", group));
-    KG_ASSIGN_OR_RETURN(std::optional<Statement> st,
-                        Evaluate(group, rec->TripleAt(eff), f, eff, true, &*rec));
-    if (st) {
-      st->evidence = std::move(group_evidence);
-      page.items.push_back(std::move(*st));
-    }
-    group_evidence.clear();
-    return absl::OkStatus();
+  auto in_range = [&](std::string_view date) {
+    return !(dated && date[0] == '\0') && date >= low && (high.empty() || date <= high);
   };
 
+  Page<Statement> page;
   DbReader::BorrowedIterator it = reader_.Borrow(codec::kProv);
-  std::string start = prefix + (low.empty() ? "" : low);
-  for (it->Seek(std::max(resume, start)); it->Valid() && StartsWith(it->key(), prefix);
+  for (it->Seek(std::max(resume, prefix + low)); it->Valid() && StartsWith(it->key(), prefix);
        it->Next()) {
     KG_RETURN_IF_ERROR(Tick());
+    const std::string_view key = it->key().ToStringView();
     std::string_view date;
     StatementId sid;
     std::string digest;
-    if (!codec::DecodeProvKeyTail(it->key().ToStringView().substr(prefix.size()), &date, &sid,
-                                  &digest)) {
+    if (!codec::DecodeProvKeyTail(key.substr(prefix.size()), &date, &sid, &digest)) {
       return absl::DataLossError("corrupt provenance key");
     }
-    if (dated && date[0] == '\0') continue;
     if (!high.empty() && date > std::string_view(high)) break;
-    KG_ASSIGN_OR_RETURN(std::optional<std::string> raw,
-                        reader_.Get(codec::kEv, codec::EvidenceKey(sid, digest)));
-    if (!raw) return absl::DataLossError("provenance names unknown evidence");
-    KG_ASSIGN_OR_RETURN(Evidence e, DecodeEvidenceEntry(codec::EvidenceKey(sid, digest), *raw));
-    // Unselected entries (e.g. ingested after as_of) must not split a group:
-    // otherwise the answer as of a past time depends on later writes.
-    if (!SelectsEvidence(f, eff, e)) continue;
-    if (sid != group) {
-      KG_RETURN_IF_ERROR(flush());
-      if (static_cast<int32_t>(page.items.size()) == limit) {
-        page.next_page_token = codec::EncodePageToken(eff, it->key().ToStringView());
-        break;
+    if (!in_range(date)) continue;
+    // The statement's selected evidence from this source in range, by key.
+    KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(sid, eff));
+    std::vector<std::pair<std::string, const Evidence*>> mine;
+    for (const Evidence& e : evidence) {
+      // Unselected evidence (e.g. ingested after as_of) places nothing, so
+      // that the answer as of a past time does not depend on later writes.
+      if (!SelectsEvidence(f, eff, e)) continue;
+      for (std::string& k : ProvKeysOf(sid, absl::HexStringToBytes(e.id), e)) {
+        if (k.compare(0, prefix.size(), prefix) != 0) continue;
+        if (in_range(std::string_view(k).substr(prefix.size(), 10))) mine.emplace_back(k, &e);
       }
-      group = sid;
     }
-    group_evidence.push_back(EvidenceAsOf(std::move(e), eff));
+    std::sort(mine.begin(), mine.end());
+    if (mine.empty() || mine.front().first != key) continue;  // listed elsewhere, or not here
+    if (static_cast<int32_t>(page.items.size()) == limit) {
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(key)});
+      break;
+    }
+    KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(sid));
+    if (!rec) return absl::DataLossError(absl::StrCat("prov names unknown statement ", sid));
+    KG_ASSIGN_OR_RETURN(std::optional<Statement> st,
+                        Evaluate(sid, rec->TripleAt(eff), f, eff, true, &*rec));
+    if (!st) continue;
+    st->evidence.clear();
+    for (const auto& [k, e] : mine) st->evidence.push_back(*e);
+    page.items.push_back(std::move(*st));
   }
   KG_RETURN_IF_ERROR(FromRocks(it->status(), "claims"));
-  if (page.next_page_token.empty()) KG_RETURN_IF_ERROR(flush());
   return page;
 }
 
-absl::StatusOr<Page<HistoryEvent>> RocksView::History(char tag, uint64_t target, TxTime as_of,
-                                                      int32_t limit, std::string_view page_token) {
+absl::StatusOr<Page<HistoryEvent>> RocksView::History(char tag, uint64_t target,
+                                                      const PageListing& listing, TxTime eff,
+                                                      std::string_view resume, int32_t limit) {
   limit = ClampLimit(limit);
-  TxTime eff;
-  std::string resume;
-  KG_RETURN_IF_ERROR(StartPage(page_token, as_of, &eff, &resume));
   const std::string prefix = codec::LogPrefix(tag, target);
   Page<HistoryEvent> page;
   std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kLog);
-  for (it->Seek(std::max(resume, prefix)); it->Valid() && StartsWith(it->key(), prefix);
-       it->Next()) {
+  for (it->Seek(std::max(std::string(resume), prefix));
+       it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
     KG_RETURN_IF_ERROR(Tick());
     TxTime at = codec::LogKeyTx(it->key().ToStringView());
     if (at > eff) break;
     if (static_cast<int32_t>(page.items.size()) == limit) {
-      page.next_page_token = codec::EncodePageToken(eff, it->key().ToStringView());
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});
       break;
     }
     KG_ASSIGN_OR_RETURN(HistoryEvent e, codec::DecodeHistory(it->value().ToStringView()));
@@ -141,16 +149,31 @@ absl::StatusOr<Page<HistoryEvent>> RocksView::History(char tag, uint64_t target,
 absl::StatusOr<Page<HistoryEvent>> RocksView::EntityHistory(std::string_view id, TxTime as_of,
                                                             int32_t limit,
                                                             std::string_view page_token) {
-  KG_ASSIGN_OR_RETURN(TermId term, LookupEntity(id));
-  return History('E', term, as_of, limit, page_token);
+  PageListing listing("EntityHistory");
+  listing.Add(id).Add(as_of);
+  TxTime eff;
+  std::string resume;
+  KG_RETURN_IF_ERROR(BeginPage(page_token, listing, as_of, &eff, &resume));
+  KG_ASSIGN_OR_RETURN(TermId term, EntityAsOf("", id, eff));
+  return History('E', term, listing, eff, resume, limit);
 }
 
 absl::StatusOr<Page<HistoryEvent>> RocksView::StatementHistory(StatementId id, TxTime as_of,
                                                                int32_t limit,
                                                                std::string_view page_token) {
+  PageListing listing("StatementHistory");
+  listing.Add(static_cast<int64_t>(id)).Add(as_of);
+  TxTime eff;
+  std::string resume;
+  KG_RETURN_IF_ERROR(BeginPage(page_token, listing, as_of, &eff, &resume));
+  // Unknown as GetStatement says: no record, or no evidence ingested by eff.
   KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(id));
-  if (!rec) return absl::NotFoundError(absl::StrCat("statement ", id, " not found"));
-  return History('S', id, as_of, limit, page_token);
+  KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(id, eff));
+  if (!rec || std::none_of(evidence.begin(), evidence.end(),
+                           [&](const Evidence& e) { return e.ingested_at <= eff; })) {
+    return absl::NotFoundError(absl::StrCat("statement ", id, " not found"));
+  }
+  return History('S', id, listing, eff, resume, limit);
 }
 
 // Counts by full scans of ent and ev: fine for tens of millions of records

@@ -38,21 +38,38 @@ std::vector<std::string> SearchNames(const codec::EntityRecord& record) {
   return {names.begin(), names.end()};
 }
 
-std::vector<std::string> ProvKeysOf(StatementId sid, std::string_view digest, const Evidence& e) {
+namespace {
+
+void AppendProvKeys(StatementId sid, std::string_view digest, const Evidence& e,
+                    std::string_view date, std::vector<std::string>* keys) {
   using codec::ProvRole;
-  std::vector<std::string> keys;
   if (!e.publisher.empty()) {
-    keys.push_back(codec::ProvKey(ProvRole::kPublisher, e.publisher, e.reported_on, sid, digest));
+    keys->push_back(codec::ProvKey(ProvRole::kPublisher, e.publisher, date, sid, digest));
   }
-  keys.push_back(codec::ProvKey(ProvRole::kDocument, e.document, e.reported_on, sid, digest));
+  keys->push_back(codec::ProvKey(ProvRole::kDocument, e.document, date, sid, digest));
   if (!e.claimant.empty()) {
-    keys.push_back(codec::ProvKey(ProvRole::kClaimant, e.claimant, e.reported_on, sid, digest));
+    keys->push_back(codec::ProvKey(ProvRole::kClaimant, e.claimant, date, sid, digest));
   }
   std::string described = NormalizeText(e.claimant_description);
   if (!described.empty()) {
-    keys.push_back(
-        codec::ProvKey(ProvRole::kClaimantDescription, described, e.reported_on, sid, digest));
+    keys->push_back(codec::ProvKey(ProvRole::kClaimantDescription, described, date, sid, digest));
   }
+}
+
+}  // namespace
+
+std::vector<std::string> ProvKeysOf(StatementId sid, std::string_view digest, const Evidence& e) {
+  std::vector<std::string> keys;
+  AppendProvKeys(sid, digest, e, e.reported_on, &keys);
+  return keys;
+}
+
+std::vector<std::string> AllProvKeysOf(StatementId sid, std::string_view digest,
+                                       const Evidence& e) {
+  std::set<std::string> dates = {e.reported_on};
+  for (const EvidenceRevision& r : e.revisions) dates.insert(r.before.reported_on);
+  std::vector<std::string> keys;
+  for (const std::string& date : dates) AppendProvKeys(sid, digest, e, date, &keys);
   return keys;
 }
 
@@ -142,6 +159,13 @@ absl::StatusOr<TermId> WriteTxn::Intern(std::string_view term) {
   Put(codec::kDict, std::string(term), codec::Fixed64(id));
   Put(codec::kRdict, codec::Fixed64(id), std::string(term));
   return id;
+}
+
+absl::StatusOr<Value> WriteTxn::TermValue(TermId id) const {
+  KG_ASSIGN_OR_RETURN(std::optional<std::string> term, Get(codec::kRdict, codec::Fixed64(id)));
+  if (!term) return absl::DataLossError(absl::StrCat("unknown term ", id));
+  bool is_predicate = false;
+  return codec::DecodeTerm(*term, &is_predicate);
 }
 
 absl::StatusOr<std::optional<EntityVersion>> WriteTxn::LatestEntity(TermId id) const {
@@ -257,6 +281,17 @@ absl::StatusOr<std::vector<Evidence>> WriteTxn::EvidenceOf(StatementId sid) cons
       }));
   KG_RETURN_IF_ERROR(status);
   return out;
+}
+
+absl::StatusOr<std::optional<codec::IndexValue>> WriteTxn::CurrentSummary(
+    StatementId sid, const codec::StatementRecord& record) const {
+  KG_ASSIGN_OR_RETURN(
+      std::optional<std::string> raw,
+      GetOfStatement(sid, codec::kSpo,
+                     codec::IndexKey(IndexOrder::kSpo, record.TripleAt(kLatest), sid)));
+  if (!raw) return std::nullopt;
+  KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(*raw));
+  return v;
 }
 
 absl::Status WriteTxn::RefreshSummary(StatementId sid) {

@@ -63,6 +63,9 @@ class WriteTxn {
   absl::StatusOr<std::optional<TermId>> FindTerm(std::string_view term) const;
   // The id of `term`, assigning the next one when new.
   absl::StatusOr<TermId> Intern(std::string_view term);
+  // Term `id` as a Value (a predicate as a String value), terms assigned by
+  // this write included.
+  absl::StatusOr<Value> TermValue(TermId id) const;
 
   // ---- entities ----
   absl::StatusOr<std::optional<EntityVersion>> LatestEntity(TermId id) const;
@@ -80,6 +83,10 @@ class WriteTxn {
   absl::StatusOr<std::optional<codec::StatementRecord>> GetStatement(StatementId sid) const;
   void PutStatement(StatementId sid, const codec::StatementRecord& record);
   absl::StatusOr<std::vector<Evidence>> EvidenceOf(StatementId sid) const;
+  // The summary in the statement's index entry at its current position
+  // (nullopt when it has none).
+  absl::StatusOr<std::optional<codec::IndexValue>> CurrentSummary(
+      StatementId sid, const codec::StatementRecord& record) const;
   // Recomputes the live-evidence summary and writes it into the statement's
   // index entries at its current position (opening them when new).
   absl::Status RefreshSummary(StatementId sid);
@@ -134,8 +141,13 @@ class WriteTxn {
 std::vector<std::string> SearchNames(const codec::EntityRecord& record);
 
 // The prov keys of evidence `e` (id `digest`) of statement `sid`: one per
-// source it names (publisher, document, claimant, claimant description).
+// source it names (publisher, document, claimant, claimant description),
+// under its reported_on.
 std::vector<std::string> ProvKeysOf(StatementId sid, std::string_view digest, const Evidence& e);
+// ProvKeysOf under every reported_on the record has had: a correction of
+// reported_on adds keys under the new date and keeps the old ones for reads
+// before it (which match a key against the date in force at their time).
+std::vector<std::string> AllProvKeysOf(StatementId sid, std::string_view digest, const Evidence& e);
 
 // Sets the summary fields of an index entry of statement `rec` whose live
 // evidence (`live_evidence` records) corroborates as `c`, changed at `now`;

@@ -408,9 +408,17 @@ TEST_F(ProvenanceTest, ListDisputesRejectsBadRequests) {
   EXPECT_TRUE(absl::IsInvalidArgument(Disputes("", {}, -1).status()));
   EXPECT_TRUE(absl::IsResourceExhausted(Disputes("", {}, 1001).status()));
   EXPECT_TRUE(absl::IsInvalidArgument(Disputes("", {}, 1, "garbage").status()));
-  EXPECT_TRUE(absl::IsInvalidArgument(Disputes("", {}, 1, "d1|5|99999|0|").status()));
-  EXPECT_TRUE(absl::IsInvalidArgument(Disputes("", {}, 1, "d1|5|-1|0|").status()));
   EXPECT_TRUE(absl::IsNotFound(Disputes("actor/nobody").status()));
+  // A token is valid only for its own entity and filter.
+  ASSERT_OK_AND_ASSIGN(Page<Dispute> first, Disputes("", {}, 1));
+  ASSERT_FALSE(first.next_page_token.empty());
+  EXPECT_OK(Disputes("", {}, 2, first.next_page_token).status());
+  Filter strict;
+  strict.min_confidence = 0.5;
+  for (const absl::Status& s : {Disputes("actor/nusra", {}, 1, first.next_page_token).status(),
+                                Disputes("", strict, 1, first.next_page_token).status()}) {
+    EXPECT_EQ(s.message(), "page_token: belongs to another listing or query");
+  }
 }
 
 }  // namespace

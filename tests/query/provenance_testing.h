@@ -195,6 +195,8 @@ inline const char* HistoryTypeName(HistoryEvent::Type t) {
       return "split";
     case HistoryEvent::Type::kPurged:
       return "purged";
+    case HistoryEvent::Type::kEvidenceRevised:
+      return "revised";
   }
   return "?";
 }

@@ -87,11 +87,16 @@ TEST_F(SubgraphTest, CapsSetTruncated) {
   ASSERT_OK_AND_ASSIGN(SubgraphResult edges, Build(r));
   EXPECT_EQ(edges.edges.size(), 2u);
   EXPECT_TRUE(edges.truncated);
+  // max_nodes counts the nodes reached: the seed comes on top.
   r.max_edges = 0;
-  r.max_nodes = 2;
+  r.max_nodes = 1;
   ASSERT_OK_AND_ASSIGN(SubgraphResult nodes, Build(r));
   EXPECT_EQ(nodes.nodes.size(), 2u);
   EXPECT_TRUE(nodes.truncated);
+  r.max_nodes = 2;
+  ASSERT_OK_AND_ASSIGN(SubgraphResult all, Build(r));
+  EXPECT_EQ(all.nodes.size(), 3u);
+  EXPECT_FALSE(all.truncated);
 }
 
 TEST_F(SubgraphTest, Errors) {

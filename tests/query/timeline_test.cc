@@ -15,7 +15,7 @@ using ::kg::testing::GraphFixture;
 class TimelineTest : public GraphFixture {
  protected:
   absl::StatusOr<TimelineResult> Build(const TimelineRequest& request) {
-    TimelineBuilder builder;
+    TimelineBuilder builder(store_->schema());
     std::unique_ptr<View> view = store_->NewView();
     return builder.Build(*view, request);
   }
@@ -97,6 +97,37 @@ TEST_F(TimelineTest, Pages) {
   EXPECT_EQ(pages, 4);
   ASSERT_OK_AND_ASSIGN(TimelineResult whole, Build({.place = "loc/syria"}));
   EXPECT_EQ(all, Render(whole.entries));
+}
+
+TEST_F(TimelineTest, TokensBelongToTheirListing) {
+  ASSERT_OK_AND_ASSIGN(TimelineResult first, Build({.place = "loc/syria", .page_size = 1}));
+  ASSERT_FALSE(first.next_page_token.empty());
+  for (const TimelineRequest& other :
+       {TimelineRequest{.place = "loc/idlib"}, TimelineRequest{.actor = "group/hts"},
+        TimelineRequest{.place = "loc/syria", .date_from = "2019"}}) {
+    TimelineRequest r = other;
+    r.page_token = first.next_page_token;
+    EXPECT_EQ(Build(r).status().message(), "page_token: belongs to another listing or query");
+  }
+  // A page size of its own is the same listing.
+  EXPECT_OK(
+      Build({.place = "loc/syria", .page_size = 2, .page_token = first.next_page_token}).status());
+}
+
+TEST_F(TimelineTest, WrongKindsAndUnknownAsOf) {
+  absl::StatusOr<TimelineResult> r = Build({.place = "person/ali"});
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(r.status().message(),
+            "place: entity 'person/ali' of kind Person is not a kind of Location");
+  r = Build({.actor = "loc/idlib"});
+  EXPECT_EQ(r.status().message(),
+            "actor: entity 'loc/idlib' of kind Region is not a kind of Actor");
+  // Sub-kinds are kinds: a Village is a Location, a Person an Actor.
+  EXPECT_OK(Build({.place = "loc/kafranbel"}).status());
+  EXPECT_OK(Build({.actor = "person/ali"}).status());
+  TimelineRequest before{.actor = "group/hts"};
+  before.filter.as_of = 1;
+  EXPECT_EQ(Build(before).status().code(), absl::StatusCode::kNotFound);
 }
 
 TEST_F(TimelineTest, Filters) {

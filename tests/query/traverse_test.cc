@@ -268,10 +268,11 @@ TEST_F(TraverseTest, AsOfBeforeAndAfterRetraction) {
 
 TEST_F(TraverseTest, CapsSetTruncated) {
   TraverseRequest r{.seeds = {"group/hts"}, .max_depth = 1, .direction = Direction::kIn};
+  // max_nodes counts the nodes reached: the seed comes on top.
   r.max_nodes = 3;
   Run nodes = Traverse(r);
   ASSERT_OK(nodes.status);
-  EXPECT_EQ(nodes.steps.size(), 3u);
+  EXPECT_EQ(nodes.steps.size(), 4u);
   EXPECT_TRUE(nodes.summary.truncated);
 
   r.max_nodes = 0;
@@ -283,7 +284,7 @@ TEST_F(TraverseTest, CapsSetTruncated) {
 
   // A cap equal to what there is does not truncate.
   r.max_edges = 0;
-  r.max_nodes = 8;
+  r.max_nodes = 7;
   Run exact = Traverse(r);
   ASSERT_OK(exact.status);
   EXPECT_EQ(exact.steps.size(), 8u);
@@ -294,6 +295,24 @@ TEST_F(TraverseTest, CapsSetTruncated) {
   Run examined = Traverse({.seeds = {"group/hts"}, .direction = Direction::kIn}, tight);
   ASSERT_OK(examined.status);
   EXPECT_TRUE(examined.summary.truncated);
+}
+
+TEST_F(TraverseTest, MaxNodesExcludesEverySeed) {
+  TraverseRequest r{.seeds = {"group/hts", "actor/turkey"}, .max_depth = 1, .max_nodes = 1};
+  r.direction = Direction::kIn;
+  Run run = Traverse(r);
+  ASSERT_OK(run.status);
+  ASSERT_EQ(run.steps.size(), 3u);
+  EXPECT_EQ(run.steps[2].depth, 1);
+  EXPECT_TRUE(run.summary.truncated);
+  // The limit itself is a valid request and yields that many reached nodes.
+  QueryLimits limits;
+  limits.max_nodes = 7;
+  r.seeds = {"group/hts"};
+  r.max_nodes = 7;
+  Run at_limit = Traverse(r, limits);
+  ASSERT_OK(at_limit.status);
+  EXPECT_EQ(at_limit.steps.size(), 8u);
 }
 
 TEST_F(TraverseTest, ErrorsNameTheField) {

@@ -204,11 +204,16 @@ TEST_F(AuditTest, BadTokensAndCancellation) {
   absl::Status s = view->ListAudit({}, 0, "garbage!").status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(s.message().substr(0, 11), "page_token:");
-  // A token of another read is not one of ListAudit's.
+  // A token of another read, or of another audit query, is not this one's.
   ASSERT_OK_AND_ASSIGN(Page<Entity> e, view->SearchEntities("", {}, kLatest, 1, ""));
   ASSERT_FALSE(e.next_page_token.empty());
   s = view->ListAudit({}, 0, e.next_page_token).status();
-  EXPECT_EQ(s.ToString(), "INVALID_ARGUMENT: page_token: not a ListAudit token");
+  EXPECT_EQ(s.ToString(), "INVALID_ARGUMENT: page_token: belongs to another listing or query");
+  ASSERT_OK_AND_ASSIGN(Page<AuditRecord> a, view->ListAudit({}, 1, ""));
+  ASSERT_FALSE(a.next_page_token.empty());
+  EXPECT_OK(view->ListAudit({}, 1, a.next_page_token).status());
+  s = view->ListAudit({.principal = "alice"}, 1, a.next_page_token).status();
+  EXPECT_EQ(s.ToString(), "INVALID_ARGUMENT: page_token: belongs to another listing or query");
 
   std::unique_ptr<View> cancelled = store_->NewView([] { return true; });
   EXPECT_EQ(cancelled->ListAudit({}, 0, "").status().code(), absl::StatusCode::kCancelled);

@@ -33,6 +33,8 @@ const char* TypeName(HistoryEvent::Type t) {
       return "split";
     case HistoryEvent::Type::kPurged:
       return "purged";
+    case HistoryEvent::Type::kEvidenceRevised:
+      return "revised";
   }
   return "?";
 }

@@ -58,8 +58,9 @@ predicate in : Place -> Place same_base
 }
 
 TEST(SchemaTest, ParseErrorsNameTheLine) {
-  EXPECT_EQ(ParseError("kind Actor\n\nthing X\n"),
-            "schema line 3: expected 'kind' or 'predicate', got 'thing'");
+  EXPECT_EQ(
+      ParseError("kind Actor\n\nthing X\n"),
+      "schema line 3: expected 'kind', 'predicate', 'publishers' or 'claimants', got 'thing'");
   EXPECT_EQ(ParseError("kind Actor\nkind Actor\n"), "schema line 2: kind 'Actor' declared twice");
   EXPECT_EQ(ParseError("kind Town : Place\n"),
             "schema line 1: parent kind 'Place' of 'Town' is not declared (declare parents first)");
@@ -74,8 +75,9 @@ TEST(SchemaTest, ParseErrorsNameTheLine) {
             "schema line 2: the domain cannot be a literal type, got 'integer'");
   EXPECT_EQ(ParseError("kind A\npredicate p : A A\n"),
             "schema line 2: expected '->' after the domain of 'p'");
-  EXPECT_EQ(ParseError("kind A\npredicate p : A -> A sticky\n"),
-            "schema line 2: unknown flag 'sticky' (expected 'functional' or 'same_base')");
+  EXPECT_EQ(
+      ParseError("kind A\npredicate p : A -> A sticky\n"),
+      "schema line 2: unknown flag 'sticky' (expected 'functional', 'same_base' or 'acyclic')");
   EXPECT_EQ(ParseError("kind A\npredicate p : A -> A |\n"), "schema line 2: missing range");
   EXPECT_EQ(ParseError("kind A\npredicate p : A -> A\npredicate p : A -> A\n"),
             "schema line 3: predicate 'p' declared twice");
@@ -209,8 +211,10 @@ TEST(SchemaTest, DefaultSchemaRejectsWithFieldAndReason) {
   expect(CheckEntity("located_in", "Incident", "Town"),
          "statements[0]: predicate 'located_in' expects a subject of kind Location or Actor, got "
          "Incident");
-  expect(CheckEntity("frobs", "State", "State"),
-         "statements[0]: predicate 'frobs' is not in the schema");
+  absl::Status unknown = CheckEntity("frobs", "State", "State");
+  EXPECT_EQ(unknown.code(), absl::StatusCode::kInvalidArgument) << unknown;
+  EXPECT_EQ(std::string(unknown.message()),
+            "statements[0].predicate: 'frobs' is not in the schema");
   expect(CheckEntity("supplies", "Spaceship", "State"),
          "statements[0]: predicate 'supplies' expects a subject of kind Actor, got Spaceship");
   expect(CheckEntity("supplies", "", "State"),

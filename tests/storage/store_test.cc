@@ -173,9 +173,14 @@ TEST_F(ApplyTest, EveryPatternShape) {
             "inc/strike-1 deaths 12 (1 ev)");
   EXPECT_EQ(MatchText({.subject = "actor/turkey", .predicate = "supplies", .object = opp}),
             "actor/turkey supplies actor/opposition (1 ev)");
-  // Unknown terms and non-matching combinations are empty, not errors.
-  EXPECT_EQ(MatchText({.subject = "actor/nobody"}), "");
+  // Non-matching combinations and literals never stored are empty; an
+  // unknown entity is NOT_FOUND, as in every other read.
   EXPECT_EQ(MatchText({.subject = "actor/turkey", .predicate = "opposes"}), "");
+  EXPECT_EQ(MatchText({.predicate = "deaths", .object = Value{ValueType::kInteger, "99"}}), "");
+  EXPECT_EQ(MatchText({.subject = "actor/nobody"}),
+            "NOT_FOUND: subject: entity 'actor/nobody' not found");
+  EXPECT_EQ(MatchText({.object = Value::Entity("actor/nobody")}),
+            "NOT_FOUND: object: entity 'actor/nobody' not found");
 }
 
 TEST_F(ApplyTest, FiltersSelectEvidence) {
@@ -301,7 +306,8 @@ TEST_F(ApplyTest, ErrorsNameRecordFieldAndReason) {
        "[5, 2)"},
       {"date", [](WriteBatch& b) { b.statements[0].evidence[0].reported_on = "2019-02-30"; },
        absl::StatusCode::kInvalidArgument,
-       "statements[0].evidence[0].reported_on: not a date (YYYY[-MM[-DD]]): '2019-02-30'"},
+       "statements[0].evidence[0].reported_on: must be a date YYYY, YYYY-MM or YYYY-MM-DD, got "
+       "'2019-02-30'"},
       {"no evidence", [](WriteBatch& b) { b.statements[0].evidence.clear(); },
        absl::StatusCode::kInvalidArgument,
        "statements[0].evidence: at least one evidence record required"},
@@ -368,10 +374,12 @@ TEST_F(ApplyTest, ResendIsIdempotent) {
   EXPECT_EQ(second.statement_ids, first.statement_ids);
   EXPECT_EQ(second.evidence_ids, first.evidence_ids);
   EXPECT_EQ(second.committed_at, first.committed_at);  // nothing was written
-  // Retracted evidence re-sent stays retracted and is still "unchanged".
+  // Retracted evidence re-sent stays retracted and is reported as such.
   ASSERT_OK(store_->Retract(first.statement_ids[0], "", "wrong", {}));
   WriteResult third = MustApply(b);
-  EXPECT_EQ(third.evidence_unchanged, 1);
+  EXPECT_EQ(third.evidence_unchanged, 0);
+  EXPECT_EQ(third.evidence_retracted, 1);
+  EXPECT_EQ(third.retracted_evidence_ids, first.evidence_ids[0]);
   EXPECT_EQ(MatchText({}), "");
 }
 
@@ -477,8 +485,9 @@ TEST_F(ApplyTest, ClaimsByPublisherDocumentClaimant) {
   EXPECT_EQ(claims(SourceRole::kDocument, "doc/reuters-1", "", "2019-05-10"), "");
   EXPECT_EQ(claims(SourceRole::kClaimant, "Senior Opposition Sources"),
             "actor/turkey supplies actor/opposition (1 ev)");
-  EXPECT_EQ(claims(SourceRole::kPublisher, "outlet/tass", "2019-13"),
-            "INVALID_ARGUMENT: date_from: not a date (YYYY[-MM[-DD]]): '2019-13'");
+  EXPECT_EQ(
+      claims(SourceRole::kPublisher, "outlet/tass", "2019-13"),
+      "INVALID_ARGUMENT: date_from: must be a date YYYY, YYYY-MM or YYYY-MM-DD, got '2019-13'");
   ASSERT_OK_AND_ASSIGN(Page<Statement> paged,
                        view->ClaimsBy(SourceRole::kPublisher, "outlet/tass", "", "", {}, 2, ""));
   EXPECT_EQ(paged.items.size(), 2u);
@@ -487,6 +496,108 @@ TEST_F(ApplyTest, ClaimsByPublisherDocumentClaimant) {
                                                             "", "", {}, 2, paged.next_page_token));
   EXPECT_EQ(Render(rest.items), "actor/russia opposes actor/hts (1 ev)");
   EXPECT_TRUE(rest.next_page_token.empty());
+}
+
+TEST_F(ApplyTest, ClaimsByListsEachStatementOnce) {
+  // TASS reports russia opposes hts twice (May 1 and June 1) and turkey
+  // supplies opposition once in between (May 15).
+  WriteBatch b;
+  b.statements.push_back(
+      MakeStatement("actor/russia", "opposes", Value::Entity("actor/hts"),
+                    {MakeEvidence("doc/tass-1", "outlet/tass", 0.5, "first", "2019-05-01"),
+                     MakeEvidence("doc/tass-1", "outlet/tass", 0.6, "second", "2019-06-01")}));
+  b.statements.push_back(
+      MakeStatement("actor/turkey", "supplies", Value::Entity("actor/opposition"),
+                    {MakeEvidence("doc/tass-1", "outlet/tass", 0.5, "middle", "2019-05-15")}));
+  MustApply(b);
+  std::unique_ptr<View> view = store_->NewView();
+  // Every page of one listing, one statement per line.
+  auto all = [&](std::string from, std::string to, int32_t limit) {
+    std::string out, token;
+    for (int pages = 0; pages < 10; ++pages) {
+      absl::StatusOr<Page<Statement>> p =
+          view->ClaimsBy(SourceRole::kPublisher, "outlet/tass", from, to, {}, limit, token);
+      if (!p.ok()) return p.status().ToString();
+      for (const Statement& s : p->items) out += Render({s}) + "\n";
+      token = p->next_page_token;
+      if (token.empty()) break;
+    }
+    return out;
+  };
+  // By the earliest reported_on in range, then statement id; both of its
+  // dated records travel with the statement.
+  const std::string both =
+      "actor/russia opposes actor/hts (2 ev)\n"
+      "actor/turkey supplies actor/opposition (1 ev)\n";
+  EXPECT_EQ(all("", "", 0), both);
+  EXPECT_EQ(all("", "", 1), both);
+  EXPECT_EQ(all("2019-05", "2019-06", 1), both);
+  EXPECT_EQ(all("2019-05-10", "", 1),
+            "actor/turkey supplies actor/opposition (1 ev)\n"
+            "actor/russia opposes actor/hts (1 ev)\n");
+  EXPECT_EQ(all("", "2019-05-10", 1), "actor/russia opposes actor/hts (1 ev)\n");
+}
+
+TEST_F(ApplyTest, ClaimsByUnknownSourceIsNotFound) {
+  AddStatements();
+  std::unique_ptr<View> view = store_->NewView();
+  auto claims = [&](SourceRole role, std::string source, TxTime as_of = kLatest) {
+    absl::StatusOr<Page<Statement>> p =
+        view->ClaimsBy(role, source, "", "", {.as_of = as_of}, 0, "");
+    return p.ok() ? Render(p->items) : p.status().ToString();
+  };
+  EXPECT_EQ(claims(SourceRole::kPublisher, "outlet/nobody"),
+            "NOT_FOUND: publisher: entity 'outlet/nobody' not found");
+  EXPECT_EQ(claims(SourceRole::kPublisher, "outlet/tass", 1),
+            "NOT_FOUND: publisher: entity 'outlet/tass' not found");
+  EXPECT_EQ(claims(SourceRole::kDocument, "doc/nobody"),
+            "NOT_FOUND: document: entity 'doc/nobody' not found");
+  // An entity that claims nothing, and a description nobody gave: empty.
+  EXPECT_EQ(claims(SourceRole::kClaimant, "actor/turkey"), "");
+  EXPECT_EQ(claims(SourceRole::kClaimant, "a passer-by"), "");
+}
+
+TEST_F(ApplyTest, PageTokensBelongToTheirListing) {
+  AddStatements();
+  std::unique_ptr<View> view = store_->NewView();
+  ASSERT_OK_AND_ASSIGN(Page<Statement> claims,
+                       view->ClaimsBy(SourceRole::kPublisher, "outlet/tass", "", "", {}, 1, ""));
+  ASSERT_FALSE(claims.next_page_token.empty());
+  const std::string token = claims.next_page_token;
+  const std::string other = "INVALID_ARGUMENT: page_token: belongs to another listing or query";
+  EXPECT_EQ(view->Match({}, {}, 1, token).status().ToString(), other);
+  EXPECT_EQ(view->SearchEntities("", {}, kLatest, 1, token).status().ToString(), other);
+  EXPECT_EQ(view->EntityHistory("outlet/tass", kLatest, 1, token).status().ToString(), other);
+  EXPECT_EQ(view->ClaimsBy(SourceRole::kDocument, "outlet/tass", "", "", {}, 1, token)
+                .status()
+                .ToString(),
+            other);
+  EXPECT_EQ(view->ClaimsBy(SourceRole::kPublisher, "outlet/tass", "2019", "", {}, 1, token)
+                .status()
+                .ToString(),
+            other);
+  EXPECT_EQ(
+      view->ClaimsBy(SourceRole::kPublisher, "outlet/tass", "", "", {.min_sources = 1}, 1, token)
+          .status()
+          .ToString(),
+      other);
+  EXPECT_OK(view->ClaimsBy(SourceRole::kPublisher, "outlet/tass", "", "", {}, 5, token).status());
+
+  ASSERT_OK_AND_ASSIGN(Page<Statement> match, view->Match({.subject = "inc/strike-1"}, {}, 1, ""));
+  ASSERT_FALSE(match.next_page_token.empty());
+  EXPECT_EQ(
+      view->Match({.subject = "actor/turkey"}, {}, 1, match.next_page_token).status().ToString(),
+      other);
+  EXPECT_OK(view->Match({.subject = "inc/strike-1"}, {}, 1, match.next_page_token).status());
+}
+
+TEST_F(ApplyTest, HistoryOfWhatDidNotExistYetIsNotFound) {
+  AddStatements();
+  std::unique_ptr<View> view = store_->NewView();
+  EXPECT_EQ(view->EntityHistory("inc/strike-1", 1, 0, "").status().code(),
+            absl::StatusCode::kNotFound);
+  EXPECT_EQ(view->StatementHistory(ids_[0], 1, 0, "").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_OK(view->StatementHistory(ids_[0], kLatest, 0, "").status());
 }
 
 TEST_F(ApplyTest, StatsAndEntityHistory) {
