@@ -567,6 +567,22 @@ std::string EventTypeText(v1::HistoryEvent::Type type) {
   return name;
 }
 
+// "confidence 0.8 -> 0.95; grading F6 -> B2; reported_on 2019-05 -> 2019-06".
+std::string RevisionText(const v1::EvidenceGrade& from, const v1::EvidenceGrade& to) {
+  std::vector<std::string> parts;
+  if (from.confidence() != to.confidence()) {
+    parts.push_back(absl::StrCat("confidence ", from.confidence(), " -> ", to.confidence()));
+  }
+  if (from.reliability() != to.reliability() || from.credibility() != to.credibility()) {
+    parts.push_back(absl::StrCat("grading ", from.reliability(), from.credibility(), " -> ",
+                                 to.reliability(), to.credibility()));
+  }
+  if (from.reported_on() != to.reported_on()) {
+    parts.push_back(absl::StrCat("reported_on ", from.reported_on(), " -> ", to.reported_on()));
+  }
+  return absl::StrJoin(parts, "; ");
+}
+
 int RunHistory(Env& env) {
   v1::HistoryRequest req;
   const std::string& target = env.args->positional[0];
@@ -600,7 +616,10 @@ int RunHistory(Env& env) {
     t.AddRow({TimeText(e.at()), e.principal(), EventTypeText(e.type()), e.entity(),
               e.statement_id() == 0 ? "" : absl::StrCat(e.statement_id()),
               Clip(e.evidence_id(), 16), e.other_entity(),
-              e.count() == 0 ? "" : absl::StrCat(e.count()), e.reason()});
+              e.count() == 0 ? "" : absl::StrCat(e.count()),
+              e.type() == v1::HistoryEvent::EVIDENCE_REVISED
+                  ? RevisionText(e.revised_from(), e.revised_to())
+                  : e.reason()});
   }
   t.Print(*env.out);
   NoteMore(env, more);

@@ -21,6 +21,7 @@
 #include "client/format.h"
 #include "client/paging.h"
 #include "google/protobuf/util/json_util.h"
+#include "google/rpc/status.pb.h"
 
 namespace kg::cli {
 namespace {
@@ -77,6 +78,13 @@ int PrintWrite(const Env& env, const v1::WriteResponse& r) {
       "%d evidence added (%d unchanged)\n",
       TimeText(r.committed_at()), r.entities_written(), r.entities_unchanged(),
       r.statements_created(), r.evidence_added(), r.evidence_unchanged());
+  if (r.evidence_revised() > 0) {
+    *env.out << r.evidence_revised() << " evidence revised (corrections; see kg history)\n";
+  }
+  if (r.evidence_retracted() > 0) {
+    *env.out << r.evidence_retracted() << " re-sent evidence retracted already, left retracted: "
+             << absl::StrJoin(r.retracted_evidence_ids(), " ") << "\n";
+  }
   if (r.statements_size() > 0) {
     std::vector<std::string> ids;
     for (const v1::StatementRef& s : r.statements()) ids.push_back(absl::StrCat(s.id()));
@@ -191,7 +199,23 @@ int RunImport(Env& env) {
   v1::BulkIngestResponse resp;
   grpc::Status s = env.client->BulkIngest(next, deadline, &resp);
   progress.Update(static_cast<int64_t>(line_of_message.size()), bytes, /*final=*/true);
-  if (!s.ok()) return env.Fail(s);
+  if (!s.ok()) {
+    // A bad message ends the call; what was committed before it is in the
+    // status details.
+    google::rpc::Status details;
+    if (!details.ParseFromString(s.error_details()) || details.details_size() == 0 ||
+        !details.details(0).UnpackTo(&resp) || !resp.has_failed_index()) {
+      return env.Fail(s);
+    }
+    const int64_t idx = resp.failed_index();
+    const int64_t line =
+        idx >= 0 && idx < static_cast<int64_t>(line_of_message.size()) ? line_of_message[idx] : -1;
+    *env.err << "kg import: " << name << ":" << line << ": " << s.error_message() << " ("
+             << StatusCodeName(s.error_code()) << "); the " << resp.messages_applied()
+             << " message(s) before it are applied (" << resp.statements_created()
+             << " statements created, " << resp.evidence_added() << " evidence added)\n";
+    return ExitCodeFor(s.error_code());
+  }
   if (env.json()) {
     *env.out << ToJson(resp) << "\n";
   } else {
@@ -200,15 +224,6 @@ int RunImport(Env& env) {
         "added (%d unchanged)\n",
         resp.messages_applied(), resp.entities_written(), resp.statements_created(),
         resp.evidence_added(), resp.evidence_unchanged());
-  }
-  if (resp.has_failed_index()) {
-    int64_t idx = resp.failed_index();
-    int64_t line =
-        idx >= 0 && idx < static_cast<int64_t>(line_of_message.size()) ? line_of_message[idx] : -1;
-    *env.err << "kg import: " << name << ":" << line << ": " << resp.error_message() << " ("
-             << grpc::StatusCode(resp.error_code()) << "); the " << resp.messages_applied()
-             << " message(s) before it are applied\n";
-    return ExitCodeFor(static_cast<grpc::StatusCode>(resp.error_code()));
   }
   if (!bad_line_error.empty()) {
     *env.err << "kg import: " << bad_line_error << "; the " << resp.messages_applied()

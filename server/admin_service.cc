@@ -81,9 +81,13 @@ absl::StatusOr<std::filesystem::path> BackupDirectory(const std::string& root_di
       continue;
     }
     current = std::filesystem::canonical(current, error);
-    if (error || !std::filesystem::is_directory(current) || !IsUnder(current, root)) {
-      return absl::PermissionDeniedError(absl::StrCat(
-          "directory: '", relative, "' leads outside the backup root or through a non-directory"));
+    if (error || !IsUnder(current, root)) {
+      return absl::PermissionDeniedError(
+          absl::StrCat("directory: '", relative, "' leads outside the backup root"));
+    }
+    if (!std::filesystem::is_directory(current, error)) {
+      return absl::FailedPreconditionError(absl::StrCat("directory: '", parts[i].string(), "' of '",
+                                                        relative, "' is not a directory"));
     }
   }
   current /= parts.back();
@@ -114,7 +118,11 @@ grpc::Status AdminService::Backup(grpc::ServerContext* context, const v1::Backup
   return gate_.Run(*context, "kg.v1.AdminService/Backup", request, [&](CallScope&) -> absl::Status {
     KG_ASSIGN_OR_RETURN(std::filesystem::path directory,
                         BackupDirectory(backup_dir_, request->directory()));
-    KG_RETURN_IF_ERROR(store_.Checkpoint(directory.string()));
+    if (absl::Status written = store_.Checkpoint(directory.string()); !written.ok()) {
+      // A disk or permission problem on the server, not the request's fault.
+      return absl::UnavailableError(absl::StrCat("directory: cannot write a backup to '",
+                                                 directory.string(), "': ", written.message()));
+    }
     response->set_directory(directory.string());
     response->set_bytes(DirectoryBytes(directory));
     return absl::OkStatus();

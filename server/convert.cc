@@ -10,6 +10,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "storage/status_macros.h"
+#include "storage/validation.h"
 
 namespace kg::server {
 namespace {
@@ -24,44 +25,16 @@ std::string Sub(absl::string_view field, absl::string_view name) {
 
 std::string Index(absl::string_view field, int i) { return absl::StrCat(field, "[", i, "]"); }
 
-bool AllDigits(absl::string_view s) {
-  if (s.empty()) return false;
-  for (char c : s) {
-    if (!absl::ascii_isdigit(static_cast<unsigned char>(c))) return false;
-  }
-  return true;
-}
-
-bool IsValidDecimal(absl::string_view s) {
-  if (!s.empty() && s[0] == '-') s.remove_prefix(1);
-  const size_t dot = s.find('.');
-  if (dot == absl::string_view::npos) return AllDigits(s);
-  return AllDigits(s.substr(0, dot)) && AllDigits(s.substr(dot + 1));
-}
-
+// The letter as sent; whether it is a grade (A-F) is the store's rule.
 absl::StatusOr<char> ReliabilityFromProto(const std::string& letter, absl::string_view field) {
   if (letter.empty()) return 'F';
-  if (letter.size() != 1 || letter[0] < 'A' || letter[0] > 'F') {
-    return Invalid(field, absl::StrCat("must be one of A-F, got '", letter, "'"));
+  if (letter.size() != 1) {
+    return Invalid(field, absl::StrCat("must be one letter A-F, got '", letter, "'"));
   }
   return letter[0];
 }
 
-absl::StatusOr<int32_t> CredibilityFromProto(int32_t credibility, absl::string_view field) {
-  if (credibility == 0) return 6;
-  if (credibility < 1 || credibility > 6) {
-    return Invalid(field, absl::StrCat("must be in 1-6, got ", credibility));
-  }
-  return credibility;
-}
-
-absl::Status CheckDate(const std::string& date, absl::string_view field) {
-  if (!IsValidDate(date)) {
-    return Invalid(field,
-                   absl::StrCat("must be a date YYYY, YYYY-MM or YYYY-MM-DD, got '", date, "'"));
-  }
-  return absl::OkStatus();
-}
+int32_t CredibilityFromProto(int32_t credibility) { return credibility == 0 ? 6 : credibility; }
 
 absl::StatusOr<TxTime> TxTimeFromProto(int64_t as_of, absl::string_view field) {
   if (as_of < 0) return Invalid(field, absl::StrCat("must be >= 0, got ", as_of));
@@ -69,27 +42,6 @@ absl::StatusOr<TxTime> TxTimeFromProto(int64_t as_of, absl::string_view field) {
 }
 
 }  // namespace
-
-bool IsValidDate(absl::string_view date) {
-  if (date.empty()) return true;
-  if (date.size() != 4 && date.size() != 7 && date.size() != 10) return false;
-  if (!AllDigits(date.substr(0, 4))) return false;
-  if (date.size() >= 7) {
-    int month = 0;
-    if (date[4] != '-' || !AllDigits(date.substr(5, 2)) ||
-        !absl::SimpleAtoi(date.substr(5, 2), &month) || month < 1 || month > 12) {
-      return false;
-    }
-  }
-  if (date.size() == 10) {
-    int day = 0;
-    if (date[7] != '-' || !AllDigits(date.substr(8, 2)) ||
-        !absl::SimpleAtoi(date.substr(8, 2), &day) || day < 1 || day > 31) {
-      return false;
-    }
-  }
-  return true;
-}
 
 absl::StatusOr<Value> ValueFromProto(const v1::Value& value, absl::string_view field) {
   switch (value.kind_case()) {
@@ -101,14 +53,8 @@ absl::StatusOr<Value> ValueFromProto(const v1::Value& value, absl::string_view f
     case v1::Value::kInteger:
       return Value{ValueType::kInteger, absl::StrCat(value.integer())};
     case v1::Value::kDecimal:
-      if (!IsValidDecimal(value.decimal())) {
-        return Invalid(Sub(field, "decimal"),
-                       absl::StrCat("must be [-]digits[.digits], got '", value.decimal(), "'"));
-      }
       return Value{ValueType::kDecimal, value.decimal()};
     case v1::Value::kDate:
-      if (value.date().empty()) return Invalid(Sub(field, "date"), "must not be empty");
-      KG_RETURN_IF_ERROR(CheckDate(value.date(), Sub(field, "date")));
       return Value{ValueType::kDate, value.date()};
     case v1::Value::kBoolean:
       return Value{ValueType::kBoolean, value.boolean() ? "true" : "false"};
@@ -134,14 +80,6 @@ absl::StatusOr<Entity> EntityFromProto(const v1::Entity& entity, absl::string_vi
                    "latitude and longitude must be set together");
   }
   if (entity.has_latitude()) {
-    if (!(entity.latitude() >= -90 && entity.latitude() <= 90)) {
-      return Invalid(Sub(field, "latitude"),
-                     absl::StrCat("must be in [-90, 90], got ", entity.latitude()));
-    }
-    if (!(entity.longitude() >= -180 && entity.longitude() <= 180)) {
-      return Invalid(Sub(field, "longitude"),
-                     absl::StrCat("must be in [-180, 180], got ", entity.longitude()));
-    }
     out.latitude = entity.latitude();
     out.longitude = entity.longitude();
   }
@@ -177,19 +115,11 @@ absl::StatusOr<Evidence> EvidenceFromProto(const v1::Evidence& evidence, absl::s
     default:
       return Invalid(Sub(field, "stance"), absl::StrCat("unknown value ", evidence.stance()));
   }
-  if (evidence.has_confidence()) {
-    const double c = evidence.confidence();
-    if (!(c >= 0 && c <= 1)) {
-      return Invalid(Sub(field, "confidence"), absl::StrCat("must be in [0, 1], got ", c));
-    }
-    out.confidence = c;
-  }
+  if (evidence.has_confidence()) out.confidence = evidence.confidence();
   KG_ASSIGN_OR_RETURN(out.reliability,
                       ReliabilityFromProto(evidence.reliability(), Sub(field, "reliability")));
-  KG_ASSIGN_OR_RETURN(out.credibility,
-                      CredibilityFromProto(evidence.credibility(), Sub(field, "credibility")));
+  out.credibility = CredibilityFromProto(evidence.credibility());
   out.extractor = evidence.extractor();
-  KG_RETURN_IF_ERROR(CheckDate(evidence.reported_on(), Sub(field, "reported_on")));
   out.reported_on = evidence.reported_on();
   return out;
 }
@@ -201,8 +131,6 @@ absl::StatusOr<Statement> StatementFromProto(const v1::Statement& statement,
   out.predicate = statement.predicate();
   if (!statement.has_object()) return Invalid(Sub(field, "object"), "is required");
   KG_ASSIGN_OR_RETURN(out.object, ValueFromProto(statement.object(), Sub(field, "object")));
-  KG_RETURN_IF_ERROR(CheckDate(statement.valid_from(), Sub(field, "valid_from")));
-  KG_RETURN_IF_ERROR(CheckDate(statement.valid_to(), Sub(field, "valid_to")));
   out.valid_from = statement.valid_from();
   out.valid_to = statement.valid_to();
   out.evidence.reserve(statement.evidence_size());
@@ -217,36 +145,16 @@ absl::StatusOr<Statement> StatementFromProto(const v1::Statement& statement,
 absl::StatusOr<Filter> FilterFromProto(const v1::Filter& filter, absl::string_view field) {
   Filter out;
   KG_ASSIGN_OR_RETURN(out.as_of, TxTimeFromProto(filter.as_of(), Sub(field, "as_of")));
-  if (!(filter.min_confidence() >= 0 && filter.min_confidence() <= 1)) {
-    return Invalid(Sub(field, "min_confidence"),
-                   absl::StrCat("must be in [0, 1], got ", filter.min_confidence()));
-  }
   out.min_confidence = filter.min_confidence();
-  if (filter.min_sources() < 0) {
-    return Invalid(Sub(field, "min_sources"),
-                   absl::StrCat("must be >= 0, got ", filter.min_sources()));
-  }
   out.min_sources = filter.min_sources();
   out.publishers_allow.assign(filter.publishers_allow().begin(), filter.publishers_allow().end());
   out.publishers_deny.assign(filter.publishers_deny().begin(), filter.publishers_deny().end());
   KG_ASSIGN_OR_RETURN(out.min_reliability, ReliabilityFromProto(filter.min_reliability(),
                                                                 Sub(field, "min_reliability")));
-  KG_ASSIGN_OR_RETURN(out.max_credibility, CredibilityFromProto(filter.max_credibility(),
-                                                                Sub(field, "max_credibility")));
-  KG_RETURN_IF_ERROR(CheckDate(filter.valid_from(), Sub(field, "valid_from")));
-  KG_RETURN_IF_ERROR(CheckDate(filter.valid_to(), Sub(field, "valid_to")));
-  // Same-form dates compare lexically; mixed precision compares on the
-  // common prefix, which is what "overlap" means for them.
-  if (!filter.valid_from().empty() && !filter.valid_to().empty()) {
-    const size_t n = std::min(filter.valid_from().size(), filter.valid_to().size());
-    if (filter.valid_from().compare(0, n, filter.valid_to(), 0, n) > 0) {
-      return Invalid(Sub(field, "valid_from"),
-                     absl::StrCat("must not be after valid_to, got '", filter.valid_from(), "' > '",
-                                  filter.valid_to(), "'"));
-    }
-  }
+  out.max_credibility = CredibilityFromProto(filter.max_credibility());
   out.valid_from = filter.valid_from();
   out.valid_to = filter.valid_to();
+  KG_RETURN_IF_ERROR(CheckFilter(out, std::string(field)));
   return out;
 }
 
@@ -380,6 +288,13 @@ void EntityToProto(const Entity& entity, v1::Entity* out) {
   out->set_updated_by(entity.updated_by);
 }
 
+void EvidenceGradeToProto(const EvidenceGrade& grade, v1::EvidenceGrade* out) {
+  out->set_confidence(grade.confidence);
+  out->set_reliability(std::string(1, grade.reliability));
+  out->set_credibility(grade.credibility);
+  out->set_reported_on(grade.reported_on);
+}
+
 void EvidenceToProto(const Evidence& evidence, v1::Evidence* out) {
   out->set_id(evidence.id);
   out->set_document(evidence.document);
@@ -410,6 +325,13 @@ void EvidenceToProto(const Evidence& evidence, v1::Evidence* out) {
   out->set_retracted_at(evidence.retracted_at);
   out->set_retracted_by(evidence.retracted_by);
   out->set_retraction_reason(evidence.retraction_reason);
+  for (const EvidenceRevision& r : evidence.revisions) {
+    v1::EvidenceRevision* revision = out->add_revisions();
+    revision->set_at(r.at);
+    revision->set_by(r.by);
+    EvidenceGradeToProto(r.before, revision->mutable_before());
+    EvidenceGradeToProto(r.after, revision->mutable_after());
+  }
 }
 
 void CorroborationToProto(const Corroboration& c, v1::Corroboration* out) {
@@ -445,6 +367,9 @@ void WriteResultToProto(const WriteResult& result, v1::WriteResponse* out) {
   out->set_statements_created(result.statements_created);
   out->set_evidence_added(result.evidence_added);
   out->set_evidence_unchanged(result.evidence_unchanged);
+  out->set_evidence_revised(result.evidence_revised);
+  out->set_evidence_retracted(result.evidence_retracted);
+  for (const std::string& id : result.retracted_evidence_ids) out->add_retracted_evidence_ids(id);
   for (size_t i = 0; i < result.statement_ids.size(); ++i) {
     v1::StatementRef* ref = out->add_statements();
     ref->set_id(result.statement_ids[i]);
@@ -466,6 +391,10 @@ void HistoryEventToProto(const HistoryEvent& event, v1::HistoryEvent* out) {
   out->set_other_entity(event.other_entity);
   out->set_reason(event.reason);
   out->set_count(event.count);
+  if (event.type == HistoryEvent::Type::kEvidenceRevised) {
+    EvidenceGradeToProto(event.revised_from, out->mutable_revised_from());
+    EvidenceGradeToProto(event.revised_to, out->mutable_revised_to());
+  }
 }
 
 void AuditPageToProto(const Page<AuditRecord>& page, v1::ListAuditResponse* out) {

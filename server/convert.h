@@ -1,13 +1,12 @@
 // Conversions between the kg.v1 messages and the storage value types
 // (storage/types.h, storage/store.h), in one place.
 //
-// proto -> kg conversions validate what the storage types cannot represent
-// or what the API defines on top of them (unset = default rules, letter and
-// number ranges, date forms) and fail with INVALID_ARGUMENT naming the field
-// ("statements[3].evidence[0].reliability: must be one of A-F, got 'Z'").
-// `field` is the path of the message being converted; it prefixes every
-// error. Semantic checks against the stored graph (unknown ids, schema) are
-// the store's.
+// proto -> kg conversions are wire shape only: oneofs, enums, fields set
+// together, and unset = default rules. They fail with INVALID_ARGUMENT
+// naming the field; `field` is the path of the message being converted and
+// prefixes every error. Every domain rule (ranges, dates, literals, the
+// schema, references) is the store's, in storage/validation.h; a filter is
+// checked there too (kg::CheckFilter) before it is returned.
 //
 // kg -> proto conversions cannot fail.
 //
@@ -37,9 +36,8 @@ absl::StatusOr<Statement> StatementFromProto(const v1::Statement& statement,
                                              absl::string_view field);
 
 // The common read filter. Unset fields do not filter: as_of 0 = kLatest,
-// min_reliability "" = 'F', max_credibility 0 = 6. Checks min_confidence in
-// [0, 1], min_sources >= 0, reliability A-F, credibility 1-6, dates
-// YYYY[-MM[-DD]] with valid_from <= valid_to.
+// min_reliability "" = 'F', max_credibility 0 = 6. Checked by
+// kg::CheckFilter.
 absl::StatusOr<Filter> FilterFromProto(const v1::Filter& filter, absl::string_view field);
 
 // Only the as_of of a filter (reads that ignore the rest): 0 = kLatest.
@@ -62,14 +60,11 @@ absl::StatusOr<AuditQuery> AuditQueryFromProto(const v1::ListAuditRequest& reque
 absl::StatusOr<Direction> DirectionFromProto(v1::Direction direction, Direction unspecified,
                                              absl::string_view field);
 
-// A date in one of the forms YYYY, YYYY-MM or YYYY-MM-DD (month 1-12, day
-// 1-31), or empty.
-bool IsValidDate(absl::string_view date);
-
 // kg -> proto.
 
 void ValueToProto(const Value& value, v1::Value* out);
 void EntityToProto(const Entity& entity, v1::Entity* out);
+void EvidenceGradeToProto(const EvidenceGrade& grade, v1::EvidenceGrade* out);
 void EvidenceToProto(const Evidence& evidence, v1::Evidence* out);
 void CorroborationToProto(const Corroboration& corroboration, v1::Corroboration* out);
 // With its evidence when `with_evidence`.

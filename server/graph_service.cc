@@ -7,9 +7,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "query/neighbors.h"
 #include "server/call.h"
 #include "server/convert.h"
-#include "server/neighbors.h"
 #include "storage/status_macros.h"
 
 namespace kg::server {
@@ -64,7 +64,7 @@ GraphService::GraphService(Store& store, CallGate& gate, const ServerLimits& lim
       traverser_(store.schema(), QueryLimitsOf(limits)),
       path_finder_(store.schema(), QueryLimitsOf(limits)),
       subgraph_builder_(store.schema(), QueryLimitsOf(limits)),
-      timeline_builder_(QueryLimitsOf(limits)) {}
+      timeline_builder_(store.schema(), QueryLimitsOf(limits)) {}
 
 grpc::Status GraphService::GetEntity(grpc::ServerContext* context,
                                      const v1::GetEntityRequest* request, v1::Entity* response) {

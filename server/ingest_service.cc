@@ -6,6 +6,7 @@
 #include "server/call.h"
 #include "server/convert.h"
 #include "server/document.h"
+#include "server/status.h"
 #include "storage/status_macros.h"
 
 namespace kg::server {
@@ -14,19 +15,6 @@ namespace {
 absl::Status Required(bool present, absl::string_view field) {
   return present ? absl::OkStatus()
                  : absl::InvalidArgumentError(absl::StrCat(field, ": is required"));
-}
-
-// The schema check the store would report as a domain/range conflict is a
-// malformed request when the predicate does not exist at all.
-absl::Status CheckPredicates(const WriteBatch& batch, const Schema& schema) {
-  for (size_t i = 0; i < batch.statements.size(); ++i) {
-    const std::string& predicate = batch.statements[i].predicate;
-    if (schema.FindPredicate(predicate) == nullptr) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("statements[", i, "].predicate: '", predicate, "' is not in the schema"));
-    }
-  }
-  return absl::OkStatus();
 }
 
 }  // namespace
@@ -38,7 +26,6 @@ absl::StatusOr<WriteResult> IngestService::ApplyAssert(const v1::AssertRequest& 
                      "entities + statements", limits_));
   KG_ASSIGN_OR_RETURN(WriteBatch batch,
                       WriteBatchFromProto(request.entities(), request.statements()));
-  KG_RETURN_IF_ERROR(CheckPredicates(batch, store_.schema()));
   return store_.Apply(batch, context);
 }
 
@@ -83,7 +70,6 @@ grpc::Status IngestService::IngestDocument(grpc::ServerContext* context,
         KG_ASSIGN_OR_RETURN(WriteBatch batch,
                             BuildDocumentBatch(std::move(document), std::move(parts.entities),
                                                std::move(parts.statements), store_.schema()));
-        KG_RETURN_IF_ERROR(CheckPredicates(batch, store_.schema()));
         absl::StatusOr<WriteResult> result = store_.Apply(batch, call.caller().write_context());
         KG_RETURN_IF_ERROR(DocumentBatchError(result.status(), request->entities_size()));
         WriteResultToProto(*result, response);
@@ -105,10 +91,13 @@ grpc::Status IngestService::BulkIngest(grpc::ServerContext* context,
           call.AddRequest(message);
           absl::StatusOr<WriteResult> result = ApplyAssert(message, write_context);
           if (!result.ok()) {
+            // The call fails with this message's status; what came before it
+            // stays committed and is reported in the status details.
             response->set_failed_index(index);
-            response->set_error_code(static_cast<int32_t>(result.status().code()));
-            response->set_error_message(std::string(result.status().message()));
-            return absl::OkStatus();
+            absl::Status failed(result.status().code(),
+                                absl::StrCat("messages[", index, "].", result.status().message()));
+            AddStatusDetail(*response, &failed);
+            return failed;
           }
           response->set_messages_applied(response->messages_applied() + 1);
           response->set_entities_written(response->entities_written() + result->entities_written);
@@ -117,6 +106,9 @@ grpc::Status IngestService::BulkIngest(grpc::ServerContext* context,
           response->set_evidence_added(response->evidence_added() + result->evidence_added);
           response->set_evidence_unchanged(response->evidence_unchanged() +
                                            result->evidence_unchanged);
+          response->set_evidence_revised(response->evidence_revised() + result->evidence_revised);
+          response->set_evidence_retracted(response->evidence_retracted() +
+                                           result->evidence_retracted);
         }
         return absl::OkStatus();
       });

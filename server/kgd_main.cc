@@ -15,6 +15,7 @@
 #include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
+#include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "server/server.h"
@@ -141,6 +142,9 @@ bool WritePortFile(const std::string& path, int port) {
 
 int main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
+  absl::FlagsUsageConfig usage;
+  usage.version_string = [] { return std::string("kgd " KGD_VERSION " (" KGD_BUILD_TYPE ")\n"); };
+  absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   const kg::server::ServerOptions options = OptionsFromFlags();
   if (std::string error = CheckLimits(options.limits); !error.empty()) {

@@ -8,6 +8,7 @@
 #include "query/provenance.h"
 #include "server/call.h"
 #include "server/convert.h"
+#include "server/convert_query.h"
 #include "storage/status_macros.h"
 
 namespace kg::server {
@@ -18,14 +19,6 @@ ProvenanceOptions ProvenanceOptionsOf(const ServerLimits& limits) {
   options.default_page_size = limits.default_page_size;
   options.max_page_size = limits.max_page_size;
   return options;
-}
-
-void DocumentInfoToProto(const DocumentInfo& document, v1::DocumentInfo* out) {
-  out->set_id(document.id);
-  out->set_title(document.title);
-  out->set_url(document.url);
-  out->set_date(document.date);
-  out->set_publisher(document.publisher);
 }
 
 }  // namespace
@@ -39,15 +32,10 @@ grpc::Status ProvenanceService::Explain(grpc::ServerContext* context,
           return absl::InvalidArgumentError("statement_id: is required");
         KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), "filter"));
         std::unique_ptr<View> view = NewCallView(store_, context);
-        Provenance provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_));
-        KG_ASSIGN_OR_RETURN(Explanation e, provenance.Explain(request->statement_id(), filter));
-        StatementToProto(e.statement, /*with_evidence=*/true, response->mutable_statement());
-        response->set_disputed(e.disputed);
-        for (const std::string& reason : e.dispute_reasons) response->add_dispute_reasons(reason);
-        for (const Statement& s : e.conflicts) {
-          StatementToProto(s, true, response->add_conflicts()->mutable_statement());
-        }
-        for (const DocumentInfo& d : e.documents) DocumentInfoToProto(d, response->add_documents());
+        KG_ASSIGN_OR_RETURN(Explanation explanation,
+                            Provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_))
+                                .Explain(request->statement_id(), filter));
+        ExplanationToProto(explanation, response);
         return absl::OkStatus();
       });
 }
@@ -57,40 +45,13 @@ grpc::Status ProvenanceService::ListClaims(grpc::ServerContext* context,
                                            v1::StatementsPage* response) {
   return gate_.Run(
       *context, "kg.v1.ProvenanceService/ListClaims", request, [&](CallScope&) -> absl::Status {
-        SourceRole role = SourceRole::kPublisher;
-        std::string source;
-        switch (request->source_case()) {
-          case v1::ListClaimsRequest::kPublisher:
-            role = SourceRole::kPublisher, source = request->publisher();
-            break;
-          case v1::ListClaimsRequest::kDocument:
-            role = SourceRole::kDocument, source = request->document();
-            break;
-          case v1::ListClaimsRequest::kClaimant:
-            role = SourceRole::kClaimant, source = request->claimant();
-            break;
-          case v1::ListClaimsRequest::SOURCE_NOT_SET:
-            break;
-        }
-        if (source.empty()) {
-          return absl::InvalidArgumentError(
-              "source: one of publisher, document or claimant is required");
-        }
-        for (const auto& [field, date] : {std::pair{"date_from", &request->date_from()},
-                                          std::pair{"date_to", &request->date_to()}}) {
-          if (!IsValidDate(*date)) {
-            return absl::InvalidArgumentError(absl::StrCat(
-                field, ": must be a date YYYY, YYYY-MM or YYYY-MM-DD, got '", *date, "'"));
-          }
-        }
-        KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), "filter"));
+        KG_ASSIGN_OR_RETURN(ClaimsQuery q, ClaimsQueryFromProto(*request));
         KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
         KG_ASSIGN_OR_RETURN(Page<Statement> page,
                             NewCallView(store_, context)
-                                ->ClaimsBy(role, source, request->date_from(), request->date_to(),
-                                           filter, limit, request->page_token()));
-        for (const Statement& s : page.items) StatementToProto(s, true, response->add_statements());
-        response->set_next_page_token(page.next_page_token);
+                                ->ClaimsBy(q.role, q.source, q.date_from, q.date_to, q.filter,
+                                           limit, request->page_token()));
+        StatementsToProto(page, response);
         return absl::OkStatus();
       });
 }
@@ -103,18 +64,11 @@ grpc::Status ProvenanceService::ListDisputes(grpc::ServerContext* context,
         KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), "filter"));
         KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
         std::unique_ptr<View> view = NewCallView(store_, context);
-        Provenance provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_));
         KG_ASSIGN_OR_RETURN(
             Page<Dispute> page,
-            provenance.ListDisputes(request->entity(), filter, limit, request->page_token()));
-        for (const Dispute& d : page.items) {
-          v1::Dispute* out = response->add_disputes();
-          for (const std::string& reason : d.reasons) out->add_reasons(reason);
-          StatementToProto(d.statement, true, out->mutable_statement());
-          for (const Statement& s : d.conflicting)
-            StatementToProto(s, true, out->add_conflicting());
-        }
-        response->set_next_page_token(page.next_page_token);
+            Provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_))
+                .ListDisputes(request->entity(), filter, limit, request->page_token()));
+        DisputesToProto(page, response);
         return absl::OkStatus();
       });
 }
@@ -126,21 +80,15 @@ grpc::Status ProvenanceService::History(grpc::ServerContext* context,
       *context, "kg.v1.ProvenanceService/History", request, [&](CallScope&) -> absl::Status {
         KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request->filter(), "filter"));
         KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
+        KG_RETURN_IF_ERROR(CheckHistoryTarget(*request));
         std::unique_ptr<View> view = NewCallView(store_, context);
-        absl::StatusOr<Page<HistoryEvent>> page;
-        if (request->target_case() == v1::HistoryRequest::kStatementId &&
-            request->statement_id() != 0) {
-          page =
-              view->StatementHistory(request->statement_id(), as_of, limit, request->page_token());
-        } else if (request->target_case() == v1::HistoryRequest::kEntity &&
-                   !request->entity().empty()) {
-          page = view->EntityHistory(request->entity(), as_of, limit, request->page_token());
-        } else {
-          return absl::InvalidArgumentError("target: one of statement_id or entity is required");
-        }
+        absl::StatusOr<Page<HistoryEvent>> page =
+            request->target_case() == v1::HistoryRequest::kStatementId
+                ? view->StatementHistory(request->statement_id(), as_of, limit,
+                                         request->page_token())
+                : view->EntityHistory(request->entity(), as_of, limit, request->page_token());
         KG_RETURN_IF_ERROR(page.status());
-        for (const HistoryEvent& e : page->items) HistoryEventToProto(e, response->add_events());
-        response->set_next_page_token(page->next_page_token);
+        HistoryToProto(*page, response);
         return absl::OkStatus();
       });
 }

@@ -134,6 +134,9 @@ absl::StatusOr<std::unique_ptr<KgServer>> KgServer::Start(const ServerOptions& o
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(limits.max_receive_message_bytes);
   builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, limits.max_concurrent_streams);
+  // With SO_REUSEPORT, gRPC 1.51 opens a second listener for port 0 on a
+  // port of its own (never reported); one socket, one port.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
   builder.RegisterService(server->ingest_.get());
   builder.RegisterService(server->graph_.get());
   builder.RegisterService(server->provenance_.get());

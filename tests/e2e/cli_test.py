@@ -479,7 +479,10 @@ def main():
                 f.write(lines[0] + "\n" + json.dumps({"statements": [
                     {"subject": "loc/idlib", "predicate": "supplies",
                      "object": {"entity": "actor/nusra"}, "evidence": [evidence]}]}) + "\n")
-            r.expect(["import", p], 3, stderr_has="bad.jsonl:3:")
+            # The failed message's status names it; the details say what the
+            # messages before it committed.
+            r.expect(["import", p], 3, stderr_has="bad.jsonl:3: messages[1].statements[0]")
+            r.expect(["import", p], 3, stderr_has="the 1 message(s) before it are applied")
 
             # Export, then import into a second kgd: the same statements.
             exported = os.path.join(tmp, "export.jsonl")

@@ -61,6 +61,7 @@ TEST_F(AdminTest, BackupStaysUnderTheBackupRoot) {
   std::filesystem::create_directories(outside);
   std::filesystem::create_directory_symlink(outside,
                                             std::filesystem::path(options_.backup_dir) / "link");
+  WriteFile((std::filesystem::path(options_.backup_dir) / "file").string(), "not a directory");
   struct Case {
     std::string directory;
     grpc::StatusCode code;
@@ -73,6 +74,7 @@ TEST_F(AdminTest, BackupStaysUnderTheBackupRoot) {
            {"./here", grpc::StatusCode::INVALID_ARGUMENT},
            {"link/escape", grpc::StatusCode::PERMISSION_DENIED},
            {"link", grpc::StatusCode::FAILED_PRECONDITION},
+           {"file/below", grpc::StatusCode::FAILED_PRECONDITION},
        }) {
     v1::BackupRequest request;
     request.set_directory(c.directory);

@@ -20,6 +20,21 @@ class GraphTest : public ServerTest {
     ServerTest::SetUp();
     ASSERT_NO_FATAL_FAILURE(SeedGraph());
   }
+
+  // Streams a traversal; the step count, or -1 with *status set on failure.
+  int CountSteps(const v1::TraverseRequest& request, grpc::Status* status, bool* truncated) {
+    auto context = Ctx();
+    std::unique_ptr<grpc::ClientReader<v1::TraverseResponse>> reader =
+        graph_->Traverse(context.get(), request);
+    v1::TraverseResponse message;
+    int count = 0;
+    while (reader->Read(&message)) {
+      count += message.steps_size();
+      if (message.done()) *truncated = message.truncated();
+    }
+    *status = reader->Finish();
+    return status->ok() ? count : -1;
+  }
 };
 
 TEST_F(GraphTest, GetEntity) {
@@ -127,7 +142,7 @@ TEST_F(GraphTest, MatchStatementsPagesAndFilters) {
   by_predicate.mutable_filter()->set_min_reliability("Z");
   status = graph_->MatchStatements(Ctx().get(), by_predicate, &page);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
-  EXPECT_EQ(status.error_message(), "filter.min_reliability: must be one of A-F, got 'Z'");
+  EXPECT_EQ(status.error_message(), "filter.min_reliability: must be A-F, got 'Z'");
   by_predicate.mutable_filter()->clear_min_reliability();
   by_predicate.mutable_filter()->set_min_confidence(1.5);
   status = graph_->MatchStatements(Ctx().get(), by_predicate, &page);
@@ -241,8 +256,134 @@ TEST_F(GraphTest, TraverseStreamsBreadthFirst) {
     if (message.done()) truncated = message.truncated();
   }
   ASSERT_TRUE(reader->Finish().ok());
-  EXPECT_EQ(count, 2);
+  EXPECT_EQ(count, 3);  // the seed and the two nodes max_nodes allows
   EXPECT_TRUE(truncated);
+}
+
+TEST_F(GraphTest, MaxNodesCountsReachedNodesSeedsExcluded) {
+  v1::TraverseRequest request;
+  request.add_seeds("inc/strike-1");
+  request.set_max_depth(3);
+  // The server's upper bound (10,000 by default) is a valid request.
+  request.set_max_nodes(10000);
+  grpc::Status status;
+  bool truncated = true;
+  EXPECT_EQ(CountSteps(request, &status, &truncated), 5) << Describe(status);
+  EXPECT_FALSE(truncated);
+  request.set_max_nodes(4);  // exactly what there is
+  EXPECT_EQ(CountSteps(request, &status, &truncated), 5) << Describe(status);
+  EXPECT_FALSE(truncated);
+  request.set_max_nodes(1);
+  EXPECT_EQ(CountSteps(request, &status, &truncated), 2) << Describe(status);
+  EXPECT_TRUE(truncated);
+  request.set_max_nodes(10001);
+  EXPECT_EQ(CountSteps(request, &status, &truncated), -1);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+
+  v1::SubgraphRequest subgraph;
+  subgraph.add_seeds("inc/strike-1");
+  subgraph.set_max_nodes(1);
+  v1::SubgraphResponse response;
+  status = graph_->Subgraph(Ctx().get(), subgraph, &response);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_EQ(response.nodes_size(), 2);
+  EXPECT_TRUE(response.truncated());
+}
+
+TEST_F(GraphTest, UnknownIdsAreNotFoundInEveryRpc) {
+  for (const auto& [id, as_of] : {std::pair<std::string, int64_t>{"actor/nobody", 0},
+                                  std::pair<std::string, int64_t>{"actor/russia", 1}}) {
+    SCOPED_TRACE(id);
+    v1::Filter filter;
+    if (as_of != 0) filter.set_as_of(as_of);  // before the graph was seeded
+    auto expect_not_found = [&](const grpc::Status& status) {
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(status);
+    };
+    v1::MatchStatementsRequest match;
+    match.set_subject(id);
+    *match.mutable_filter() = filter;
+    v1::StatementsPage page;
+    expect_not_found(graph_->MatchStatements(Ctx().get(), match, &page));
+    v1::NeighborsRequest neighbors;
+    neighbors.set_id(id);
+    *neighbors.mutable_filter() = filter;
+    v1::NeighborsResponse neighbors_response;
+    expect_not_found(graph_->Neighbors(Ctx().get(), neighbors, &neighbors_response));
+    v1::TraverseRequest traverse;
+    traverse.add_seeds(id);
+    *traverse.mutable_filter() = filter;
+    grpc::Status status;
+    bool truncated = false;
+    CountSteps(traverse, &status, &truncated);
+    expect_not_found(status);
+    v1::FindPathsRequest paths;
+    paths.set_from("actor/turkey");
+    paths.set_to(id);
+    *paths.mutable_filter() = filter;
+    v1::FindPathsResponse paths_response;
+    expect_not_found(graph_->FindPaths(Ctx().get(), paths, &paths_response));
+    v1::SubgraphRequest subgraph;
+    subgraph.add_seeds(id);
+    *subgraph.mutable_filter() = filter;
+    v1::SubgraphResponse subgraph_response;
+    expect_not_found(graph_->Subgraph(Ctx().get(), subgraph, &subgraph_response));
+    v1::TimelineRequest timeline;
+    timeline.set_actor(id);
+    *timeline.mutable_filter() = filter;
+    v1::TimelineResponse timeline_response;
+    expect_not_found(graph_->Timeline(Ctx().get(), timeline, &timeline_response));
+  }
+}
+
+TEST_F(GraphTest, TimelineOfTheWrongKindIsInvalid) {
+  v1::TimelineRequest request;
+  request.set_place("actor/turkey");
+  v1::TimelineResponse response;
+  grpc::Status status = graph_->Timeline(Ctx().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+  EXPECT_EQ(status.error_message(),
+            "place: entity 'actor/turkey' of kind State is not a kind of Location");
+  request.set_actor("loc/idlib");
+  status = graph_->Timeline(Ctx().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+}
+
+TEST_F(GraphTest, PageTokenOfAnotherListingIsInvalid) {
+  v1::MatchStatementsRequest match;
+  match.set_subject("inc/strike-1");
+  match.set_page_size(1);
+  v1::StatementsPage page;
+  ASSERT_TRUE(graph_->MatchStatements(Ctx().get(), match, &page).ok());
+  ASSERT_FALSE(page.next_page_token().empty());
+  const std::string token = page.next_page_token();
+  auto expect_other = [](const grpc::Status& status) {
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+    EXPECT_EQ(status.error_message(), "page_token: belongs to another listing or query");
+  };
+  v1::SearchEntitiesRequest search;
+  search.set_query("a");
+  search.set_page_token(token);
+  v1::SearchEntitiesResponse search_response;
+  expect_other(graph_->SearchEntities(Ctx().get(), search, &search_response));
+  v1::NeighborsRequest neighbors;
+  neighbors.set_id("inc/strike-1");
+  neighbors.set_page_token(token);
+  v1::NeighborsResponse neighbors_response;
+  expect_other(graph_->Neighbors(Ctx().get(), neighbors, &neighbors_response));
+  v1::TimelineRequest timeline;
+  timeline.set_actor("actor/russia");
+  timeline.set_page_token(token);
+  v1::TimelineResponse timeline_response;
+  expect_other(graph_->Timeline(Ctx().get(), timeline, &timeline_response));
+  // The same listing with another query.
+  match.set_subject("actor/russia");
+  match.set_page_token(token);
+  expect_other(graph_->MatchStatements(Ctx().get(), match, &page));
+  match.set_subject("inc/strike-1");
+  match.mutable_filter()->set_min_confidence(0.5);
+  expect_other(graph_->MatchStatements(Ctx().get(), match, &page));
+  match.clear_filter();
+  EXPECT_TRUE(graph_->MatchStatements(Ctx().get(), match, &page).ok());
 }
 
 TEST_F(GraphTest, TraverseOmitLabelsKeepsEverythingButLabels) {

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "google/rpc/status.pb.h"
 #include "tests/testing/server_fixture.h"
 
 namespace kg::testing {
@@ -97,7 +98,7 @@ TEST_F(IngestTest, ErrorCodes) {
     grpc::Status status = ingest_->Assert(Ctx().get(), bad_grading, &response);
     EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
     EXPECT_EQ(status.error_message(),
-              "statements[0].evidence[0].reliability: must be one of A-F, got 'Z'");
+              "statements[0].evidence[0].reliability: must be A-F, got 'Z'");
   }
   {
     v1::AssertRequest bad_confidence;
@@ -149,8 +150,7 @@ TEST_F(IngestTest, FailedBatchChangesNothing) {
   match.set_subject("actor/iran");
   v1::StatementsPage page;
   status = graph_->MatchStatements(Ctx().get(), match, &page);
-  ASSERT_TRUE(status.ok()) << Describe(status);
-  EXPECT_EQ(page.statements_size(), 0);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(status);
 
   // The same batch, fixed, goes through whole; sent twice it adds nothing.
   request.mutable_statements()->RemoveLast();
@@ -304,7 +304,7 @@ TEST_F(IngestTest, BulkIngestHundredThousandStatements) {
   ASSERT_TRUE(writer->WritesDone());
   grpc::Status status = writer->Finish();
   ASSERT_TRUE(status.ok()) << Describe(status);
-  EXPECT_FALSE(response.has_failed_index()) << response.error_message();
+  EXPECT_FALSE(response.has_failed_index());
   EXPECT_EQ(response.messages_applied(), kMessages + 1);
   EXPECT_EQ(response.entities_written(), kEntities);
   EXPECT_EQ(response.evidence_added(), kMessages * kPerMessage);
@@ -334,14 +334,28 @@ TEST_F(IngestTest, BulkIngestReportsTheBadMessageByIndex) {
   }
   writer->WritesDone();
   grpc::Status status = writer->Finish();
-  ASSERT_TRUE(status.ok()) << Describe(status);
-  ASSERT_TRUE(response.has_failed_index());
-  EXPECT_EQ(response.failed_index(), 3);
-  EXPECT_EQ(response.messages_applied(), 3);
-  EXPECT_EQ(response.evidence_added(), 3);
-  EXPECT_EQ(response.error_code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
-  EXPECT_NE(response.error_message().find("statements[0]"), std::string::npos)
-      << response.error_message();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+  EXPECT_EQ(status.error_message().rfind("messages[3].statements[0].predicate: ", 0), 0)
+      << status.error_message();
+  // What was committed before the bad message travels in the details.
+  google::rpc::Status details;
+  ASSERT_TRUE(details.ParseFromString(status.error_details()));
+  EXPECT_EQ(details.code(), static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
+  ASSERT_EQ(details.details_size(), 1);
+  v1::BulkIngestResponse committed;
+  ASSERT_TRUE(details.details(0).UnpackTo(&committed));
+  ASSERT_TRUE(committed.has_failed_index());
+  EXPECT_EQ(committed.failed_index(), 3);
+  EXPECT_EQ(committed.messages_applied(), 3);
+  EXPECT_EQ(committed.evidence_added(), 3);
+
+  v1::MatchStatementsRequest match;
+  match.set_subject("actor/turkey");
+  match.set_predicate("supplies");
+  v1::StatementsPage page;
+  ASSERT_TRUE(graph_->MatchStatements(Ctx().get(), match, &page).ok());
+  ASSERT_EQ(page.statements_size(), 1);
+  EXPECT_EQ(page.statements(0).evidence_size(), 1 + 3);  // the seed's and messages 0-2
 }
 
 // The server cannot answer before the deadline (it waits for more messages
@@ -356,6 +370,85 @@ TEST_F(IngestTest, DeadlineExceeded) {
   writer->Write(request);  // may fail once the deadline has passed already
   grpc::Status status = writer->Finish();
   EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << Describe(status);
+}
+
+TEST_F(IngestTest, ACorrectionIsANewVersionOfTheEvidence) {
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+  v1::AssertRequest request;
+  *request.add_statements() = MakeStatement("actor/turkey", "supplies", "group/nusra",
+                                            "doc/reuters-1", "outlet/reuters", 0.8);
+  request.mutable_statements(0)->mutable_evidence(0)->set_confidence(0.95);
+  request.mutable_statements(0)->mutable_evidence(0)->set_reliability("B");
+  request.mutable_statements(0)->mutable_evidence(0)->set_credibility(2);
+  v1::WriteResponse corrected;
+  grpc::Status status = ingest_->Assert(Ctx("alice").get(), request, &corrected);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_EQ(corrected.evidence_revised(), 1);
+  EXPECT_EQ(corrected.evidence_unchanged(), 0);
+  EXPECT_EQ(corrected.evidence_added(), 0);
+
+  // As of before the correction the old values, after it the new ones.
+  for (const auto& [as_of, confidence] :
+       {std::pair{seeded_at_, 0.8}, std::pair{corrected.committed_at(), 0.95}}) {
+    v1::ExplainRequest explain;
+    explain.set_statement_id(supplies_id_);
+    explain.mutable_filter()->set_as_of(as_of);
+    v1::ExplainResponse explained;
+    ASSERT_TRUE(provenance_->Explain(Ctx().get(), explain, &explained).ok());
+    ASSERT_EQ(explained.statement().evidence_size(), 1);
+    EXPECT_EQ(explained.statement().evidence(0).confidence(), confidence) << as_of;
+  }
+
+  v1::HistoryRequest history;
+  history.set_statement_id(supplies_id_);
+  v1::HistoryResponse events;
+  ASSERT_TRUE(provenance_->History(Ctx().get(), history, &events).ok());
+  const v1::HistoryEvent& last = events.events(events.events_size() - 1);
+  EXPECT_EQ(last.type(), v1::HistoryEvent::EVIDENCE_REVISED);
+  EXPECT_EQ(last.principal(), "alice");
+  EXPECT_EQ(last.revised_from().confidence(), 0.8);
+  EXPECT_EQ(last.revised_to().confidence(), 0.95);
+  EXPECT_EQ(last.revised_to().reliability(), "B");
+  EXPECT_EQ(last.revised_to().credibility(), 2);
+
+  // Re-sent after a retraction: reported as retracted, not unchanged.
+  v1::RetractRequest retract;
+  retract.set_statement_id(supplies_id_);
+  retract.set_reason("withdrawn");
+  v1::RetractResponse retracted;
+  ASSERT_TRUE(ingest_->Retract(Ctx().get(), retract, &retracted).ok());
+  v1::WriteResponse again;
+  ASSERT_TRUE(ingest_->Assert(Ctx().get(), request, &again).ok());
+  EXPECT_EQ(again.evidence_retracted(), 1);
+  EXPECT_EQ(again.evidence_unchanged(), 0);
+  ASSERT_EQ(again.retracted_evidence_ids_size(), 1);
+  EXPECT_EQ(again.retracted_evidence_ids(0), corrected.statements(0).evidence_ids(0));
+}
+
+TEST_F(IngestTest, AKindChangeThatBreaksTheSchemaIsRefused) {
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+  v1::UpsertEntitiesRequest request;
+  *request.add_entities() = MakeEntity("actor/turkey", "Town", "Turkey");
+  v1::WriteResponse response;
+  grpc::Status status = ingest_->UpsertEntities(Ctx().get(), request, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(status);
+  EXPECT_NE(status.error_message().find(absl::StrCat("statement ", supplies_id_)),
+            std::string::npos)
+      << status.error_message();
+  v1::GetEntityRequest get;
+  get.set_id("actor/turkey");
+  v1::Entity entity;
+  ASSERT_TRUE(graph_->GetEntity(Ctx().get(), get, &entity).ok());
+  EXPECT_EQ(entity.kind(), "State");
+
+  // A cycle of located_in is refused too.
+  v1::AssertRequest cycle;
+  *cycle.add_statements() = MakeStatement("loc/idlib", "located_in", "loc/khan-sheikhoun",
+                                          "doc/reuters-1", "outlet/reuters");
+  v1::WriteResponse written;
+  status = ingest_->Assert(Ctx().get(), cycle, &written);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << Describe(status);
+  EXPECT_NE(status.error_message().find("cycle"), std::string::npos) << status.error_message();
 }
 
 }  // namespace

@@ -13,12 +13,18 @@
 
 #include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "kg/v1/kg.grpc.pb.h"
@@ -98,6 +104,29 @@ Kgd StartKgd(const TempDir& dir, std::vector<std::string> flags) {
   return kgd;
 }
 
+// Listening TCP sockets of process `pid`: its socket inodes that
+// /proc/net/tcp and tcp6 list in state LISTEN (0A).
+int ListeningSockets(pid_t pid) {
+  std::set<std::string> inodes;
+  std::error_code error;
+  for (const auto& fd :
+       std::filesystem::directory_iterator(absl::StrCat("/proc/", pid, "/fd"), error)) {
+    const std::string target = std::filesystem::read_symlink(fd.path(), error).string();
+    if (absl::StartsWith(target, "socket:[")) inodes.insert(target.substr(8, target.size() - 9));
+  }
+  int listening = 0;
+  for (const char* table : {"/proc/net/tcp", "/proc/net/tcp6"}) {
+    std::ifstream in(table);
+    std::string line;
+    std::getline(in, line);  // the header
+    while (std::getline(in, line)) {
+      std::vector<std::string> fields = absl::StrSplit(line, ' ', absl::SkipEmpty());
+      if (fields.size() > 9 && fields[3] == "0A" && inodes.count(fields[9]) > 0) ++listening;
+    }
+  }
+  return listening;
+}
+
 std::shared_ptr<grpc::Channel> ChannelTo(const Kgd& kgd) {
   return grpc::CreateChannel(absl::StrCat("127.0.0.1:", kgd.port),
                              grpc::InsecureChannelCredentials());
@@ -134,7 +163,18 @@ TEST(KgdBinaryTest, ServesHealthAndExitsCleanlyOnSigterm) {
   grpc::Status status = health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  EXPECT_EQ(ListeningSockets(kgd.pid), 1);  // port 0: one socket, the reported port
   ASSERT_NO_FATAL_FAILURE(StopKgd(kgd));
+}
+
+TEST(KgdBinaryTest, VersionNamesTheReleaseAndBuildType) {
+  FILE* out = popen(absl::StrCat(KGD_BINARY, " --version").c_str(), "r");
+  ASSERT_NE(out, nullptr);
+  char line[256] = {};
+  ASSERT_NE(std::fgets(line, sizeof(line), out), nullptr);
+  EXPECT_EQ(pclose(out), 0);
+  EXPECT_TRUE(absl::StartsWith(line, "kgd 0.")) << line;
+  EXPECT_EQ(std::string(line).find("Debug build"), std::string::npos) << line;
 }
 
 TEST(KgdBinaryTest, SighupReloadsTheCredentials) {

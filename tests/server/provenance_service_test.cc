@@ -66,6 +66,75 @@ TEST_F(ProvenanceTest, ListClaimsByPublisherAndDocument) {
   EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << Describe(status);
 }
 
+TEST_F(ProvenanceTest, ListClaimsOfAnUnknownSourceIsNotFound) {
+  v1::ListClaimsRequest request;
+  v1::StatementsPage page;
+  for (int role = 0; role < 3; ++role) {
+    const std::string id = "outlet/nobody";
+    if (role == 0) request.set_publisher(id);
+    if (role == 1) request.set_document(id);
+    // An id the store has never seen is a description; one it knows but
+    // that did not exist yet is unknown.
+    if (role == 2) request.set_claimant("outlet/tass"), request.mutable_filter()->set_as_of(1);
+    grpc::Status status = provenance_->ListClaims(Ctx().get(), request, &page);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(status);
+  }
+  // Unknown as of the read's time too.
+  request.set_publisher("outlet/tass");
+  request.mutable_filter()->set_as_of(1);
+  grpc::Status status = provenance_->ListClaims(Ctx().get(), request, &page);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::NOT_FOUND) << Describe(status);
+  EXPECT_EQ(status.error_message(), "publisher: entity 'outlet/tass' not found");
+  // A claimant nobody knows is an anonymous description: nothing, not an error.
+  request.clear_filter();
+  request.set_claimant("a passer-by");
+  status = provenance_->ListClaims(Ctx().get(), request, &page);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  EXPECT_EQ(page.statements_size(), 0);
+}
+
+TEST_F(ProvenanceTest, ListClaimsListsEachStatementOnce) {
+  // TASS reports "russia backs syria" a second time, on a later date.
+  v1::AssertRequest assert_request;
+  v1::Statement* later = assert_request.add_statements();
+  *later = MakeStatement("actor/russia", "backs", "gov/syria", "doc/tass-1", "outlet/tass");
+  later->mutable_evidence(0)->set_excerpt("again");
+  later->mutable_evidence(0)->set_reported_on("2019-06-01");
+  v1::WriteResponse written;
+  ASSERT_TRUE(ingest_->Assert(Ctx().get(), assert_request, &written).ok());
+
+  v1::ListClaimsRequest request;
+  request.set_publisher("outlet/tass");
+  request.set_page_size(1);
+  std::vector<uint64_t> ids;
+  std::vector<int> evidence;
+  for (int pages = 0; pages < 10; ++pages) {
+    v1::StatementsPage page;
+    grpc::Status status = provenance_->ListClaims(Ctx().get(), request, &page);
+    ASSERT_TRUE(status.ok()) << Describe(status);
+    for (const v1::Statement& s : page.statements()) {
+      ids.push_back(s.id());
+      evidence.push_back(s.evidence_size());
+    }
+    if (page.next_page_token().empty()) break;
+    request.set_page_token(page.next_page_token());
+  }
+  // Both on 2019-05-11 first, so by statement id; backs carries both dates.
+  EXPECT_EQ(ids, (std::vector<uint64_t>{backs_id_, perpetrated_by_id_}));
+  EXPECT_EQ(evidence, (std::vector<int>{2, 1}));
+
+  // A ListClaims token is no token of ListDisputes.
+  request.clear_page_token();
+  v1::StatementsPage first;
+  ASSERT_TRUE(provenance_->ListClaims(Ctx().get(), request, &first).ok());
+  v1::ListDisputesRequest disputes;
+  disputes.set_page_token(first.next_page_token());
+  v1::ListDisputesResponse disputes_response;
+  grpc::Status status = provenance_->ListDisputes(Ctx().get(), disputes, &disputes_response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT) << Describe(status);
+  EXPECT_EQ(status.error_message(), "page_token: belongs to another listing or query");
+}
+
 TEST_F(ProvenanceTest, ListDisputes) {
   v1::ListDisputesRequest request;
   v1::ListDisputesResponse response;

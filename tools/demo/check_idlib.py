@@ -35,7 +35,7 @@ def load_schema(path):
             name, rest = line[len("predicate "):].split(":", 1)
             domain, rng = rest.split("->")
             rng_words = rng.split()
-            flags = {w for w in rng_words if w in ("functional", "same_base")}
+            flags = {w for w in rng_words if w in ("functional", "same_base", "acyclic")}
             rng = " ".join(w for w in rng_words if w not in flags)
             preds[name.strip()] = ([d.strip() for d in domain.split("|")],
                                    [r.strip() for r in rng.split("|")])
