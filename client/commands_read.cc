@@ -27,7 +27,7 @@ std::vector<FlagSpec> GraphWalkFlags() {
       {"allow", "PREDICATE", "follow only these predicates", true},
       {"deny", "PREDICATE", "never follow these predicates", true},
       {"kind", "KIND", "enter only nodes of these kinds (sub-kinds included)", true},
-      {"max-nodes", "N", "cap on nodes (server default when absent)"},
+      {"max-nodes", "N", "cap on nodes reached, seeds excluded (server default when absent)"},
       {"max-edges", "N", "cap on edges (server default when absent)"},
   };
 }
