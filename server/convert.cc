@@ -379,6 +379,16 @@ void WriteResultToProto(const WriteResult& result, v1::WriteResponse* out) {
   }
 }
 
+void AddToBulkResponse(const WriteResult& result, v1::BulkIngestResponse* out) {
+  out->set_messages_applied(out->messages_applied() + 1);
+  out->set_entities_written(out->entities_written() + result.entities_written);
+  out->set_statements_created(out->statements_created() + result.statements_created);
+  out->set_evidence_added(out->evidence_added() + result.evidence_added);
+  out->set_evidence_unchanged(out->evidence_unchanged() + result.evidence_unchanged);
+  out->set_evidence_revised(out->evidence_revised() + result.evidence_revised);
+  out->set_evidence_retracted(out->evidence_retracted() + result.evidence_retracted);
+}
+
 void HistoryEventToProto(const HistoryEvent& event, v1::HistoryEvent* out) {
   out->set_at(event.at);
   out->set_principal(event.principal);

@@ -70,6 +70,8 @@ void CorroborationToProto(const Corroboration& corroboration, v1::Corroboration*
 // With its evidence when `with_evidence`.
 void StatementToProto(const Statement& statement, bool with_evidence, v1::Statement* out);
 void WriteResultToProto(const WriteResult& result, v1::WriteResponse* out);
+// Adds one applied BulkIngest message to the running totals.
+void AddToBulkResponse(const WriteResult& result, v1::BulkIngestResponse* out);
 void HistoryEventToProto(const HistoryEvent& event, v1::HistoryEvent* out);
 void StatsToProto(const Stats& stats, v1::GetStatsResponse* out);
 void AuditPageToProto(const Page<AuditRecord>& page, v1::ListAuditResponse* out);

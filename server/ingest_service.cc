@@ -99,16 +99,7 @@ grpc::Status IngestService::BulkIngest(grpc::ServerContext* context,
             AddStatusDetail(*response, &failed);
             return failed;
           }
-          response->set_messages_applied(response->messages_applied() + 1);
-          response->set_entities_written(response->entities_written() + result->entities_written);
-          response->set_statements_created(response->statements_created() +
-                                           result->statements_created);
-          response->set_evidence_added(response->evidence_added() + result->evidence_added);
-          response->set_evidence_unchanged(response->evidence_unchanged() +
-                                           result->evidence_unchanged);
-          response->set_evidence_revised(response->evidence_revised() + result->evidence_revised);
-          response->set_evidence_retracted(response->evidence_retracted() +
-                                           result->evidence_retracted);
+          AddToBulkResponse(*result, response);
         }
         return absl::OkStatus();
       });
