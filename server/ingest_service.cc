@@ -5,7 +5,6 @@
 #include "absl/strings/str_cat.h"
 #include "server/call.h"
 #include "server/convert.h"
-#include "server/document.h"
 #include "server/status.h"
 #include "storage/status_macros.h"
 
@@ -65,14 +64,11 @@ grpc::Status IngestService::IngestDocument(grpc::ServerContext* context,
             "document + entities + statements", limits_));
         KG_RETURN_IF_ERROR(Required(request->has_document(), "document"));
         KG_ASSIGN_OR_RETURN(Entity document, EntityFromProto(request->document(), "document"));
-        KG_ASSIGN_OR_RETURN(WriteBatch parts,
-                            WriteBatchFromProto(request->entities(), request->statements()));
         KG_ASSIGN_OR_RETURN(WriteBatch batch,
-                            BuildDocumentBatch(std::move(document), std::move(parts.entities),
-                                               std::move(parts.statements), store_.schema()));
-        absl::StatusOr<WriteResult> result = store_.Apply(batch, call.caller().write_context());
-        KG_RETURN_IF_ERROR(DocumentBatchError(result.status(), request->entities_size()));
-        WriteResultToProto(*result, response);
+                            WriteBatchFromProto(request->entities(), request->statements()));
+        batch.document = std::move(document);
+        KG_ASSIGN_OR_RETURN(WriteResult result, store_.Apply(batch, call.caller().write_context()));
+        WriteResultToProto(result, response);
         return absl::OkStatus();
       });
 }

@@ -119,6 +119,7 @@ absl::Status RocksStore::ValidateStatements(const WriteBatch& batch, WriteTxn& t
 
 absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
                                               const WriteContext& context) {
+  if (batch.document.has_value()) return ApplyDocument(batch, context);
   if (batch.entities.empty() && batch.statements.empty()) {
     return absl::InvalidArgumentError("batch: empty (no entities and no statements)");
   }

@@ -47,6 +47,8 @@ class RocksStore final : public Store {
   absl::Status Commit(WriteTxn& txn) ABSL_EXCLUSIVE_LOCKS_REQUIRED(write_mu_);
 
   absl::Status ValidateStatements(const WriteBatch& batch, WriteTxn& txn) const;
+  // Apply of a batch with a document (storage/document.cc).
+  absl::StatusOr<WriteResult> ApplyDocument(const WriteBatch& batch, const WriteContext& context);
 
   const StoreOptions options_;
   const Schema schema_;

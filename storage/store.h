@@ -61,6 +61,12 @@ struct WriteBatch {
   // (when an entity), and its evidence's document, publisher and claimant
   // must exist in the store or in this batch.
   std::vector<Statement> statements;
+  // The document these statements come from (one ingested document): an
+  // entity of kind Document (or a sub-kind) written with the batch.
+  // Evidence without a document gets this one; evidence from it without a
+  // publisher or reported_on gets the document's "publisher" and "date"
+  // attributes. Errors about it name "document".
+  std::optional<Entity> document;
 };
 
 struct WriteContext {

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "tests/storage/store_test_util.h"
 
@@ -85,6 +86,39 @@ TEST_F(ApplyTest, EntityRoundTripEveryField) {
   EXPECT_EQ(view->GetEntity("loc/khan-sheikhoun", r.committed_at)->label, "Khan Sheikhoun");
   EXPECT_EQ(view->GetEntity("loc/khan-sheikhoun", r.committed_at - 1).status().code(),
             absl::StatusCode::kNotFound);
+}
+
+TEST_F(ApplyTest, ADocumentBatchLendsItsIdPublisherAndDate) {
+  WriteBatch b;
+  Entity doc = MakeEntity("doc/aa-1", "Document", "Anadolu report");
+  doc.attributes["publisher"] = Value::Entity("outlet/reuters");
+  doc.attributes["date"] = Value{ValueType::kDate, "2019-05-11"};
+  b.document = doc;
+  b.statements.push_back(MakeStatement("actor/turkey", "backs", Value::Entity("actor/opposition"),
+                                       {MakeEvidence("", "", 0.7, "Turkey backs them")}));
+  MustApply(b);
+  std::unique_ptr<View> view = store_->NewView();
+  absl::StatusOr<Page<Statement>> page =
+      view->Match({.subject = "actor/turkey", .predicate = "backs"}, {}, 0, "");
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->items.size(), 1u);
+  ASSERT_EQ(page->items[0].evidence.size(), 1u);
+  const Evidence& e = page->items[0].evidence[0];
+  EXPECT_EQ(e.document, "doc/aa-1");
+  EXPECT_EQ(e.publisher, "outlet/reuters");
+  EXPECT_EQ(e.reported_on, "2019-05-11");
+
+  // Errors about the document name it, whatever its slot in the batch.
+  b.document->kind = "State";
+  absl::StatusOr<WriteResult> bad = store_->Apply(b, {});
+  EXPECT_EQ(bad.status().message(),
+            "document.kind: must be Document or one of its sub-kinds, got 'State'");
+  b.document->kind = "Document";
+  b.document->attributes["publisher"] = Value::Entity("outlet/nobody");
+  bad = store_->Apply(b, {});
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kNotFound);
+  EXPECT_TRUE(absl::StartsWith(bad.status().message(), "document.attributes[publisher]"))
+      << bad.status();
 }
 
 TEST_F(ApplyTest, StatementAndEvidenceRoundTrip) {

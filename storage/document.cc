@@ -1,13 +1,18 @@
-#include "server/document.h"
+// Store::Apply of one ingested document with the statements it supports:
+// the document entity goes into the batch and its evidence inherits the
+// document's id, publisher and date.
 
 #include <string>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "storage/rocks_store.h"
 
-namespace kg::server {
+namespace kg {
 namespace {
+
+constexpr char kDocumentKind[] = "Document";
 
 // The lexical form of a document attribute that names an entity or a date.
 std::string Attribute(const Entity& document, const std::string& name) {
@@ -17,18 +22,24 @@ std::string Attribute(const Entity& document, const std::string& name) {
 
 }  // namespace
 
-absl::StatusOr<WriteBatch> BuildDocumentBatch(Entity document, std::vector<Entity> entities,
-                                              std::vector<Statement> statements,
-                                              const Schema& schema) {
+absl::StatusOr<WriteResult> RocksStore::ApplyDocument(const WriteBatch& batch,
+                                                      const WriteContext& context) {
+  const Entity& document = *batch.document;
   if (document.id.empty()) return absl::InvalidArgumentError("document.id: is required");
-  if (!schema.IsKindOf(document.kind, kDocumentKind)) {
+  if (!schema_.IsKindOf(document.kind, kDocumentKind)) {
     return absl::InvalidArgumentError(absl::StrCat("document.kind: must be ", kDocumentKind,
                                                    " or one of its sub-kinds, got '", document.kind,
                                                    "'"));
   }
   const std::string publisher = Attribute(document, "publisher");
   const std::string date = Attribute(document, "date");
-  for (Statement& statement : statements) {
+  WriteBatch expanded;
+  expanded.entities = batch.entities;
+  // Last, so that "entities[i]" and "statements[i]" still name the caller's
+  // records; the document's own slot is renamed below.
+  expanded.entities.push_back(document);
+  expanded.statements = batch.statements;
+  for (Statement& statement : expanded.statements) {
     for (Evidence& evidence : statement.evidence) {
       if (evidence.document.empty()) evidence.document = document.id;
       // Only evidence from this document inherits its publisher and date.
@@ -37,18 +48,11 @@ absl::StatusOr<WriteBatch> BuildDocumentBatch(Entity document, std::vector<Entit
       if (evidence.reported_on.empty()) evidence.reported_on = date;
     }
   }
-  WriteBatch batch;
-  batch.entities = std::move(entities);
-  batch.entities.push_back(std::move(document));
-  batch.statements = std::move(statements);
-  return batch;
+  absl::StatusOr<WriteResult> result = Apply(expanded, context);
+  const std::string slot = absl::StrCat("entities[", batch.entities.size(), "]");
+  if (result.ok() || !absl::StartsWith(result.status().message(), slot)) return result;
+  return absl::Status(result.status().code(),
+                      absl::StrCat("document", result.status().message().substr(slot.size())));
 }
 
-absl::Status DocumentBatchError(const absl::Status& status, size_t request_entities) {
-  const std::string slot = absl::StrCat("entities[", request_entities, "]");
-  if (status.ok() || !absl::StartsWith(status.message(), slot)) return status;
-  return absl::Status(status.code(),
-                      absl::StrCat("document", status.message().substr(slot.size())));
-}
-
-}  // namespace kg::server
+}  // namespace kg
