@@ -41,7 +41,7 @@ bool IsSha256Hex(absl::string_view s) {
   return true;
 }
 
-std::string Metadata(const grpc::ServerContext& context, absl::string_view key) {
+std::string Metadata(const grpc::ServerContextBase& context, absl::string_view key) {
   const auto& metadata = context.client_metadata();
   auto it = metadata.find(grpc::string_ref(key.data(), key.size()));
   return it == metadata.end() ? std::string() : std::string(it->second.data(), it->second.size());
@@ -198,7 +198,7 @@ absl::StatusOr<size_t> Authenticator::Reload() {
   return size;
 }
 
-absl::StatusOr<Caller> Authenticator::Identify(const grpc::ServerContext& context) const {
+absl::StatusOr<Caller> Authenticator::Identify(const grpc::ServerContextBase& context) const {
   if (!enabled()) return Caller{"anonymous", "", Role::kAdmin, "none"};
   std::shared_ptr<const CredentialTable> table;
   {
@@ -232,7 +232,7 @@ absl::StatusOr<Caller> Authenticator::Identify(const grpc::ServerContext& contex
       "listed in the server's credential file");
 }
 
-absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContext& context) const {
+absl::StatusOr<Caller> Authenticator::Authenticate(const grpc::ServerContextBase& context) const {
   KG_ASSIGN_OR_RETURN(Caller caller, Identify(context));
   std::string on_behalf_of = Metadata(context, kOnBehalfOfHeader);
   if (on_behalf_of.empty() || !RoleHas(caller.role, Permission::kDelegate)) return caller;

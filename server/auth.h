@@ -104,13 +104,13 @@ class Authenticator {
   // when one is sent, else a mapped client certificate. UNAUTHENTICATED
   // when neither identifies a known credential; INVALID_ARGUMENT for a
   // malformed x-kg-principal from a delegate. Delegation is applied.
-  absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& context) const
+  absl::StatusOr<Caller> Authenticate(const grpc::ServerContextBase& context) const
       ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   explicit Authenticator(std::string path) : path_(std::move(path)) {}
 
-  absl::StatusOr<Caller> Identify(const grpc::ServerContext& context) const;
+  absl::StatusOr<Caller> Identify(const grpc::ServerContextBase& context) const;
 
   const std::string path_;
   mutable absl::Mutex mu_;

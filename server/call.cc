@@ -9,17 +9,17 @@
 namespace kg::server {
 namespace {
 
-bool PastDeadline(const grpc::ServerContext& context) {
+bool PastDeadline(const grpc::ServerContextBase& context) {
   return context.deadline() <= std::chrono::system_clock::now();
 }
 
 }  // namespace
 
-std::function<bool()> CancellationOf(grpc::ServerContext* context) {
+std::function<bool()> CancellationOf(grpc::ServerContextBase* context) {
   return [context] { return context->IsCancelled() || PastDeadline(*context); };
 }
 
-std::unique_ptr<View> NewCallView(const Store& store, grpc::ServerContext* context) {
+std::unique_ptr<View> NewCallView(const Store& store, grpc::ServerContextBase* context) {
   return store.NewView(CancellationOf(context));
 }
 
@@ -47,7 +47,7 @@ absl::Status CheckBatchSize(int64_t records, absl::string_view field, const Serv
   return absl::OkStatus();
 }
 
-grpc::Status Finish(const absl::Status& status, const grpc::ServerContext& context) {
+grpc::Status Finish(const absl::Status& status, const grpc::ServerContextBase& context) {
   // Past the deadline the client is owed DEADLINE_EXCEEDED whatever the work
   // came to (gRPC itself answers so when the deadline fires first); a write
   // that did commit is safe to retry, writes being idempotent.

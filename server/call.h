@@ -22,10 +22,10 @@ namespace kg::server {
 
 // True once the call is cancelled or its deadline has passed. Cheap; polled
 // inside long scans.
-std::function<bool()> CancellationOf(grpc::ServerContext* context);
+std::function<bool()> CancellationOf(grpc::ServerContextBase* context);
 
 // A view whose long scans stop (CANCELLED) when the call goes away.
-std::unique_ptr<View> NewCallView(const Store& store, grpc::ServerContext* context);
+std::unique_ptr<View> NewCallView(const Store& store, grpc::ServerContextBase* context);
 
 // page_size 0 -> default; negative -> INVALID_ARGUMENT; above the maximum ->
 // RESOURCE_EXHAUSTED "page_size: 5000 exceeds the limit 1000".
@@ -38,7 +38,7 @@ absl::Status CheckBatchSize(int64_t records, absl::string_view field, const Serv
 
 // The status to return: DEADLINE_EXCEEDED once the call's deadline has
 // passed; otherwise `status`, mapped 1:1 (server/status.h).
-grpc::Status Finish(const absl::Status& status, const grpc::ServerContext& context);
+grpc::Status Finish(const absl::Status& status, const grpc::ServerContextBase& context);
 
 }  // namespace kg::server
 

@@ -1,8 +1,8 @@
 #include "server/gate.h"
 
 #include <cstdio>
-#include <optional>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "server/call.h"
@@ -17,6 +17,13 @@ constexpr size_t kMaxAuditMessageBytes = 256;
 
 }  // namespace
 
+CallScope::CallScope(CallGate& gate, Caller caller, std::string rpc, std::string peer, bool audited)
+    : gate_(gate), caller_(std::move(caller)), rpc_(std::move(rpc)), peer_(std::move(peer)) {
+  if (audited) digest_.emplace();
+}
+
+CallScope::~CallScope() { gate_.Release(this); }
+
 void CallScope::AddRequest(const google::protobuf::Message& message) {
   if (!digest_.has_value()) return;
   buffer_.clear();
@@ -25,41 +32,134 @@ void CallScope::AddRequest(const google::protobuf::Message& message) {
   digest_->Update(buffer_);
 }
 
-std::string CallScope::RequestSha256() { return digest_.has_value() ? digest_->HexDigest() : ""; }
-
-grpc::Status CallGate::Run(grpc::ServerContext& context, absl::string_view rpc,
-                           const google::protobuf::Message* request,
-                           absl::FunctionRef<absl::Status(CallScope&)> body) {
-  const std::optional<Permission> needed = RequiredPermission(rpc);
-  if (!needed.has_value()) {
-    // Fail closed: an rpc without a table entry is never served.
-    grpc::Status denied = ToGrpcStatus(absl::PermissionDeniedError(
-        absl::StrCat("permission denied: ", rpc, " has no permission defined")));
-    Audit(context, rpc, nullptr, nullptr, request, denied);
-    return denied;
+absl::Status CallGate::Acquire(const std::string& peer, const Caller& caller) {
+  absl::MutexLock lock(&mu_);
+  int32_t& on_peer = calls_per_peer_[peer];
+  if (on_peer >= limits_.max_calls_per_connection) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "max_calls_per_connection: this connection has ", on_peer, " calls open, the limit is ",
+        limits_.max_calls_per_connection, "; retry when one ends"));
   }
-  absl::StatusOr<Caller> caller = auth_.Authenticate(context);
-  if (!caller.ok()) {
-    grpc::Status refused = ToGrpcStatus(caller.status());
-    Audit(context, rpc, nullptr, nullptr, request, refused);
-    return refused;
+  // Without authentication everyone is one anonymous principal; the
+  // connection limit is what separates them.
+  const bool per_principal = caller.authenticated_by != "none";
+  if (per_principal && calls_per_principal_[caller.principal] >= limits_.max_calls_per_principal) {
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "max_calls_per_principal: ", caller.principal, " has ", limits_.max_calls_per_principal,
+        " calls open, the limit; retry when one ends"));
   }
-  if (!RoleHas(caller->role, *needed)) {
-    grpc::Status denied = ToGrpcStatus(absl::PermissionDeniedError(absl::StrCat(
-        "permission denied: ", rpc, " needs the ", PermissionName(*needed), " permission; ",
-        caller->principal, " has the ", RoleName(caller->role), " role")));
-    Audit(context, rpc, &*caller, nullptr, request, denied);
-    return denied;
-  }
-  const bool audited = *needed == Permission::kWrite || *needed == Permission::kAdmin;
-  CallScope scope(*std::move(caller), audited);
-  if (request != nullptr) scope.AddRequest(*request);
-  grpc::Status outcome = Finish(body(scope), context);
-  if (audited) Audit(context, rpc, &scope.caller(), &scope, nullptr, outcome);
-  return outcome;
+  ++on_peer;
+  if (per_principal) ++calls_per_principal_[caller.principal];
+  return absl::OkStatus();
 }
 
-void CallGate::Audit(const grpc::ServerContext& context, absl::string_view rpc,
+void CallGate::Release(CallScope* scope) {
+  absl::MutexLock lock(&mu_);
+  if (auto it = calls_per_peer_.find(scope->peer_);
+      it != calls_per_peer_.end() && --it->second == 0) {
+    calls_per_peer_.erase(it);
+  }
+  if (scope->caller_.authenticated_by == "none") return;
+  if (auto it = calls_per_principal_.find(scope->caller_.principal);
+      it != calls_per_principal_.end() && --it->second == 0) {
+    calls_per_principal_.erase(it);
+  }
+}
+
+absl::StatusOr<std::unique_ptr<CallScope>> CallGate::Admit(
+    const grpc::ServerContextBase& context, absl::string_view rpc,
+    const google::protobuf::Message* request) {
+  const std::optional<Permission> needed = RequiredPermission(rpc);
+  absl::Status refused;
+  absl::StatusOr<Caller> caller = auth_.Authenticate(context);
+  if (!needed.has_value()) {
+    // Fail closed: an rpc without a table entry is never served.
+    refused = absl::PermissionDeniedError(
+        absl::StrCat("permission denied: ", rpc, " has no permission defined"));
+  } else if (!caller.ok()) {
+    refused = caller.status();
+  } else if (!RoleHas(caller->role, *needed)) {
+    refused = absl::PermissionDeniedError(absl::StrCat(
+        "permission denied: ", rpc, " needs the ", PermissionName(*needed), " permission; ",
+        caller->principal, " has the ", RoleName(caller->role), " role"));
+  } else {
+    refused = Acquire(context.peer(), *caller);
+  }
+  if (!refused.ok()) {
+    Audit(context, rpc, caller.ok() ? &*caller : nullptr, nullptr, request, ToGrpcStatus(refused));
+    return refused;
+  }
+  const bool audited = *needed == Permission::kWrite || *needed == Permission::kAdmin;
+  std::unique_ptr<CallScope> scope(
+      new CallScope(*this, *std::move(caller), std::string(rpc), context.peer(), audited));
+  if (request != nullptr) scope->AddRequest(*request);
+  return scope;
+}
+
+grpc::Status CallGate::Complete(std::unique_ptr<CallScope> scope, const absl::Status& outcome,
+                                const grpc::ServerContextBase& context) {
+  grpc::Status status = Finish(outcome, context);
+  if (scope->digest_.has_value()) {
+    Audit(context, scope->rpc_, &scope->caller_, scope.get(), nullptr, status);
+  }
+  return status;
+}
+
+grpc::Status CallGate::Run(grpc::ServerContextBase& context, absl::string_view rpc,
+                           const google::protobuf::Message* request,
+                           absl::FunctionRef<absl::Status(CallScope&)> body) {
+  absl::StatusOr<std::unique_ptr<CallScope>> scope = Admit(context, rpc, request);
+  if (!scope.ok()) return ToGrpcStatus(scope.status());
+  const absl::Status outcome = body(**scope);
+  return Complete(*std::move(scope), outcome, context);
+}
+
+void StreamActivity::Detach() {
+  absl::MutexLock lock(&mu_);
+  on_idle_ = nullptr;
+}
+
+void StreamActivity::ExpireIfIdle(absl::Duration timeout) {
+  if (absl::GetCurrentTimeNanos() - last_ns_.load(std::memory_order_relaxed) <
+      absl::ToInt64Nanoseconds(timeout)) {
+    return;
+  }
+  // Under the lock: the reactor cannot finish (and be freed) meanwhile.
+  absl::MutexLock lock(&mu_);
+  if (!on_idle_) return;
+  std::function<void()> on_idle = std::move(on_idle_);
+  on_idle_ = nullptr;
+  on_idle();
+}
+
+std::shared_ptr<StreamActivity> CallGate::WatchStream(std::function<void()> on_idle) {
+  auto activity = std::make_shared<StreamActivity>(std::move(on_idle));
+  absl::MutexLock lock(&streams_mu_);
+  streams_.push_back(activity);
+  return activity;
+}
+
+void CallGate::ExpireIdleStreams() {
+  std::vector<std::shared_ptr<StreamActivity>> open;
+  {
+    absl::MutexLock lock(&streams_mu_);
+    // Bounded by the open streams (at most the concurrency limits allow);
+    // ended ones are dropped here.
+    std::vector<std::weak_ptr<StreamActivity>> still_open;
+    for (const std::weak_ptr<StreamActivity>& watched : streams_) {
+      if (std::shared_ptr<StreamActivity> activity = watched.lock()) {
+        open.push_back(activity);
+        still_open.push_back(watched);
+      }
+    }
+    streams_ = std::move(still_open);
+  }
+  for (const std::shared_ptr<StreamActivity>& activity : open) {
+    activity->ExpireIfIdle(limits_.stream_idle_timeout);
+  }
+}
+
+void CallGate::Audit(const grpc::ServerContextBase& context, absl::string_view rpc,
                      const Caller* caller, CallScope* scope,
                      const google::protobuf::Message* request, const grpc::Status& outcome) {
   AuditRecord record;
@@ -72,8 +172,8 @@ void CallGate::Audit(const grpc::ServerContext& context, absl::string_view rpc,
   record.rpc = std::string(rpc);
   record.peer = context.peer();
   if (scope != nullptr) {
-    record.request_bytes = scope->request_bytes();
-    record.request_sha256 = scope->RequestSha256();
+    record.request_bytes = scope->request_bytes_;
+    record.request_sha256 = scope->digest_.has_value() ? scope->digest_->HexDigest() : "";
   } else if (request != nullptr) {
     const std::string bytes = request->SerializeAsString();
     record.request_bytes = static_cast<int64_t>(bytes.size());

@@ -1,7 +1,12 @@
 // CallGate: the common path of every rpc. It authenticates the caller,
-// checks the rpc's permission (server/permissions.h), runs the body, maps
-// the outcome to a grpc::Status (server/call.h Finish), and appends writes,
-// admin calls and denied calls to the store's audit log.
+// checks the rpc's permission (server/permissions.h) and the caller's share
+// of the server (concurrent calls per connection and per principal), runs
+// the body, maps the outcome to a grpc::Status (server/call.h Finish), and
+// appends writes, admin calls and refused calls to the store's audit log.
+//
+// Unary calls use Run. Streams served by reactors Admit at the start and
+// Complete at the end; while open they are watched for idleness
+// (StreamActivity, ExpireIdleStreams).
 //
 // Example (an rpc body):
 //   return gate_.Run(*context, "kg.v1.IngestService/Assert", request,
@@ -10,7 +15,7 @@
 //     ...
 //   });
 //
-// Thread safety: Run may be called from any number of threads.
+// Thread safety: every method may be called from any number of threads.
 
 #ifndef KGD_SERVER_GATE_H_
 #define KGD_SERVER_GATE_H_
@@ -19,64 +24,130 @@
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
+#include <atomic>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
 #include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 #include "server/auth.h"
+#include "server/options.h"
 #include "server/sha256.h"
 #include "storage/store.h"
 
 namespace kg::server {
 
-// One admitted call: its caller, and the running size and SHA-256 of what
-// it was sent (streams add each message as they read it).
+class CallGate;
+
+// One admitted call: its caller, its slot in the concurrency limits, and
+// the running size and SHA-256 of what it was sent (streams add each
+// message as they read it).
 class CallScope {
  public:
-  CallScope(Caller caller, bool audited) : caller_(std::move(caller)) {
-    if (audited) digest_.emplace();
-  }
   CallScope(const CallScope&) = delete;
   CallScope& operator=(const CallScope&) = delete;
+  ~CallScope();
 
   const Caller& caller() const { return caller_; }
   // Adds a request message to the size and digest the audit log records.
   void AddRequest(const google::protobuf::Message& message);
 
-  int64_t request_bytes() const { return request_bytes_; }
-  std::string RequestSha256();
-
  private:
+  friend class CallGate;
+  CallScope(CallGate& gate, Caller caller, std::string rpc, std::string peer, bool audited);
+
+  CallGate& gate_;
   const Caller caller_;
+  const std::string rpc_;
+  const std::string peer_;
   int64_t request_bytes_ = 0;
   std::optional<Sha256> digest_;  // only for audited calls
   std::string buffer_;
 };
 
+// An open stream's progress, shared by its reactor and the gate's idle
+// watchdog. The reactor Touches it on every message and Detaches it when the
+// call is done; until then the watchdog may run the reactor's idle action
+// (which must not wait for the stream's own callbacks).
+class StreamActivity {
+ public:
+  explicit StreamActivity(std::function<void()> on_idle)
+      : on_idle_(std::move(on_idle)), last_ns_(absl::GetCurrentTimeNanos()) {}
+
+  void Touch() { last_ns_.store(absl::GetCurrentTimeNanos(), std::memory_order_relaxed); }
+  void Detach() ABSL_LOCKS_EXCLUDED(mu_);
+  // Runs the idle action once when no progress was made for `timeout`.
+  void ExpireIfIdle(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
+
+ private:
+  absl::Mutex mu_;
+  std::function<void()> on_idle_ ABSL_GUARDED_BY(mu_);  // empty once run or detached
+  std::atomic<int64_t> last_ns_;
+};
+
 class CallGate {
  public:
   // `store` and `auth` must outlive the gate.
-  CallGate(Store& store, const Authenticator& auth) : store_(store), auth_(auth) {}
+  CallGate(Store& store, const Authenticator& auth, const ServerLimits& limits)
+      : store_(store), auth_(auth), limits_(limits) {}
 
-  // UNAUTHENTICATED / PERMISSION_DENIED (naming the missing permission)
-  // without running `body` when the caller may not make this call;
-  // otherwise body's status, through Finish. `request` is null for client
-  // streams (the body adds each message).
-  grpc::Status Run(grpc::ServerContext& context, absl::string_view rpc,
+  // Admits a call: UNAUTHENTICATED, PERMISSION_DENIED (naming the missing
+  // permission) or RESOURCE_EXHAUSTED (the caller's connection or principal
+  // has too many calls open) when it may not run; refusals are audited.
+  // `request` is null for client streams (they add each message).
+  absl::StatusOr<std::unique_ptr<CallScope>> Admit(const grpc::ServerContextBase& context,
+                                                   absl::string_view rpc,
+                                                   const google::protobuf::Message* request);
+
+  // Ends an admitted call: the status to send (Finish), audited when the
+  // rpc is a write or an admin call; the scope's slot is released.
+  grpc::Status Complete(std::unique_ptr<CallScope> scope, const absl::Status& outcome,
+                        const grpc::ServerContextBase& context);
+
+  // Admit, body, Complete.
+  grpc::Status Run(grpc::ServerContextBase& context, absl::string_view rpc,
                    const google::protobuf::Message* request,
                    absl::FunctionRef<absl::Status(CallScope&)> body);
 
+  // Watches an open stream until its activity is released; `on_idle` runs
+  // (once, on the watchdog's thread) when it makes no progress for
+  // limits.stream_idle_timeout.
+  std::shared_ptr<StreamActivity> WatchStream(std::function<void()> on_idle)
+      ABSL_LOCKS_EXCLUDED(streams_mu_);
+
+  // Runs the idle action of every watched stream idle past the timeout.
+  // Called periodically by the server.
+  void ExpireIdleStreams() ABSL_LOCKS_EXCLUDED(streams_mu_);
+
  private:
-  void Audit(const grpc::ServerContext& context, absl::string_view rpc, const Caller* caller,
+  friend class CallScope;
+
+  absl::Status Acquire(const std::string& peer, const Caller& caller) ABSL_LOCKS_EXCLUDED(mu_);
+  void Release(CallScope* scope) ABSL_LOCKS_EXCLUDED(mu_);
+  void Audit(const grpc::ServerContextBase& context, absl::string_view rpc, const Caller* caller,
              CallScope* scope, const google::protobuf::Message* request,
              const grpc::Status& outcome);
 
   Store& store_;
   const Authenticator& auth_;
+  const ServerLimits limits_;
+
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, int32_t> calls_per_peer_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, int32_t> calls_per_principal_ ABSL_GUARDED_BY(mu_);
+
+  absl::Mutex streams_mu_;
+  std::vector<std::weak_ptr<StreamActivity>> streams_ ABSL_GUARDED_BY(streams_mu_);
 };
 
 }  // namespace kg::server

@@ -1,6 +1,7 @@
 #include "server/graph_service.h"
 
 #include <algorithm>
+#include <deque>
 #include <memory>
 #include <string>
 #include <utility>
@@ -12,6 +13,7 @@
 #include "server/convert.h"
 #include "server/convert_graph.h"
 #include "server/convert_query.h"
+#include "server/status.h"
 #include "storage/status_macros.h"
 
 namespace kg::server {
@@ -123,29 +125,78 @@ grpc::Status GraphService::Neighbors(grpc::ServerContext* context,
       });
 }
 
-grpc::Status GraphService::Traverse(grpc::ServerContext* context,
-                                    const v1::TraverseRequest* request,
-                                    grpc::ServerWriter<v1::TraverseResponse>* writer) {
-  return gate_.Run(
-      *context, "kg.v1.GraphService/Traverse", request, [&](CallScope&) -> absl::Status {
-        KG_ASSIGN_OR_RETURN(TraverseRequest query, TraverseRequestFromProto(*request));
-        std::unique_ptr<View> view = NewCallView(store_, context);
-        v1::TraverseResponse message;
-        auto sink = [&](const TraversalStep& step) {
-          TraversalStepToProto(step, message.add_steps());
-          if (message.steps_size() < kStepsPerMessage) return true;
-          const bool written = writer->Write(message);  // false: the client is gone
-          message.Clear();
-          return written;
-        };
-        KG_ASSIGN_OR_RETURN(TraverseSummary summary,
-                            traverser_.Run(*view, query, sink, CancellationOf(context)));
-        message.set_done(true);
-        message.set_truncated(summary.truncated);
-        message.set_edges_examined(summary.edges_examined);
-        if (!writer->Write(message)) return absl::CancelledError("traverse: the client went away");
-        return absl::OkStatus();
-      });
+// Runs the traversal (bounded by the node and edge caps and the deadline),
+// then writes its steps kStepsPerMessage at a time as the client reads them.
+class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<v1::TraverseResponse> {
+ public:
+  TraverseReactor(GraphService& service, grpc::CallbackServerContext* context,
+                  const v1::TraverseRequest& request)
+      : service_(service), context_(context) {
+    absl::StatusOr<std::unique_ptr<CallScope>> scope =
+        service_.gate_.Admit(*context_, "kg.v1.GraphService/Traverse", &request);
+    if (!scope.ok()) {
+      Finish(ToGrpcStatus(scope.status()));
+      return;
+    }
+    absl::Status traversed = Traverse(request);
+    if (!traversed.ok() || messages_.empty()) {
+      Finish(service_.gate_.Complete(*std::move(scope), traversed, *context_));
+      return;
+    }
+    scope_ = *std::move(scope);
+    // A client that stops reading leaves a write pending that only
+    // cancelling the call releases.
+    activity_ = service_.gate_.WatchStream([context] { context->TryCancel(); });
+    StartWrite(&messages_.front());
+  }
+
+  void OnWriteDone(bool ok) override {
+    activity_->Touch();
+    messages_.pop_front();
+    if (!ok || messages_.empty()) {
+      const absl::Status outcome =
+          ok ? absl::OkStatus() : absl::CancelledError("traverse: the client went away");
+      Finish(service_.gate_.Complete(std::move(scope_), outcome, *context_));
+      return;
+    }
+    StartWrite(&messages_.front());
+  }
+
+  void OnDone() override {
+    if (activity_ != nullptr) activity_->Detach();
+    delete this;
+  }
+
+ private:
+  absl::Status Traverse(const v1::TraverseRequest& request) {
+    KG_ASSIGN_OR_RETURN(TraverseRequest query, TraverseRequestFromProto(request));
+    std::unique_ptr<View> view = NewCallView(service_.store_, context_);
+    messages_.emplace_back();
+    auto sink = [&](const TraversalStep& step) {
+      TraversalStepToProto(step, messages_.back().add_steps());
+      if (messages_.back().steps_size() >= kStepsPerMessage) messages_.emplace_back();
+      return !context_->IsCancelled();
+    };
+    KG_ASSIGN_OR_RETURN(TraverseSummary summary,
+                        service_.traverser_.Run(*view, query, sink, CancellationOf(context_)));
+    v1::TraverseResponse& last = messages_.back();
+    last.set_done(true);
+    last.set_truncated(summary.truncated);
+    last.set_edges_examined(summary.edges_examined);
+    return absl::OkStatus();
+  }
+
+  GraphService& service_;
+  grpc::CallbackServerContext* const context_;
+  std::unique_ptr<CallScope> scope_;
+  std::shared_ptr<StreamActivity> activity_;
+  // Bounded by the traversal's node cap: max_nodes / kStepsPerMessage + 1.
+  std::deque<v1::TraverseResponse> messages_;
+};
+
+grpc::ServerWriteReactor<v1::TraverseResponse>* GraphService::Traverse(
+    grpc::CallbackServerContext* context, const v1::TraverseRequest* request) {
+  return new TraverseReactor(*this, context, *request);
 }
 
 grpc::Status GraphService::FindPaths(grpc::ServerContext* context,

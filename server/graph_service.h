@@ -19,7 +19,10 @@ namespace kg::server {
 // The query bounds the server's limits imply.
 QueryLimits QueryLimitsOf(const ServerLimits& limits);
 
-class GraphService final : public v1::GraphService::Service {
+// Traverse is served by a reactor (a client that does not read holds no
+// thread); the other rpcs are unary.
+class GraphService final
+    : public v1::GraphService::WithCallbackMethod_Traverse<v1::GraphService::Service> {
  public:
   // `store` and `gate` must outlive the service.
   GraphService(Store& store, CallGate& gate, const ServerLimits& limits);
@@ -34,8 +37,8 @@ class GraphService final : public v1::GraphService::Service {
                                v1::StatementsPage* response) override;
   grpc::Status Neighbors(grpc::ServerContext* context, const v1::NeighborsRequest* request,
                          v1::NeighborsResponse* response) override;
-  grpc::Status Traverse(grpc::ServerContext* context, const v1::TraverseRequest* request,
-                        grpc::ServerWriter<v1::TraverseResponse>* writer) override;
+  grpc::ServerWriteReactor<v1::TraverseResponse>* Traverse(
+      grpc::CallbackServerContext* context, const v1::TraverseRequest* request) override;
   grpc::Status FindPaths(grpc::ServerContext* context, const v1::FindPathsRequest* request,
                          v1::FindPathsResponse* response) override;
   grpc::Status Subgraph(grpc::ServerContext* context, const v1::SubgraphRequest* request,
@@ -44,6 +47,8 @@ class GraphService final : public v1::GraphService::Service {
                         v1::TimelineResponse* response) override;
 
  private:
+  class TraverseReactor;
+
   Store& store_;
   CallGate& gate_;
   const ServerLimits limits_;

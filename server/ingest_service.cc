@@ -1,8 +1,10 @@
 #include "server/ingest_service.h"
 
+#include <memory>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "server/call.h"
 #include "server/convert.h"
 #include "server/status.h"
@@ -73,32 +75,93 @@ grpc::Status IngestService::IngestDocument(grpc::ServerContext* context,
       });
 }
 
-grpc::Status IngestService::BulkIngest(grpc::ServerContext* context,
-                                       grpc::ServerReader<v1::AssertRequest>* reader,
-                                       v1::BulkIngestResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.IngestService/BulkIngest", nullptr, [&](CallScope& call) -> absl::Status {
-        const WriteContext write_context = call.caller().write_context();
-        v1::AssertRequest message;
-        // Bounded by the client's stream; each message is bounded by the batch
-        // limit and the receive message size.
-        for (int64_t index = 0; reader->Read(&message); ++index) {
-          if (context->IsCancelled()) return absl::CancelledError("bulk ingest cancelled");
-          call.AddRequest(message);
-          absl::StatusOr<WriteResult> result = ApplyAssert(message, write_context);
-          if (!result.ok()) {
-            // The call fails with this message's status; what came before it
-            // stays committed and is reported in the status details.
-            response->set_failed_index(index);
-            absl::Status failed(result.status().code(),
-                                absl::StrCat("messages[", index, "].", result.status().message()));
-            AddStatusDetail(*response, &failed);
-            return failed;
-          }
-          AddToBulkResponse(*result, response);
-        }
-        return absl::OkStatus();
-      });
+// Reads one message at a time and applies it as its own batch; a bad
+// message fails the call with the committed counts in the status details.
+class IngestService::BulkIngestReactor final : public grpc::ServerReadReactor<v1::AssertRequest> {
+ public:
+  BulkIngestReactor(IngestService& service, grpc::CallbackServerContext* context,
+                    v1::BulkIngestResponse* response)
+      : service_(service), context_(context), response_(response) {
+    absl::StatusOr<std::unique_ptr<CallScope>> scope =
+        service_.gate_.Admit(*context_, "kg.v1.IngestService/BulkIngest", nullptr);
+    if (!scope.ok()) {
+      FinishOnce(ToGrpcStatus(scope.status()));
+      return;
+    }
+    absl::MutexLock lock(&mu_);  // the watchdog may fire as soon as it is watching
+    scope_ = *std::move(scope);
+    write_context_ = scope_->caller().write_context();
+    activity_ = service_.gate_.WatchStream([this] {
+      End(absl::DeadlineExceededError(
+          "stream_idle_timeout: no message arrived in time; the stream is ended (messages "
+          "before stay applied)"));
+    });
+    StartRead(&message_);
+  }
+
+  void OnReadDone(bool ok) override {
+    // Under the lock: the idle watchdog may end the call from its thread.
+    absl::MutexLock lock(&mu_);
+    if (finished_) return;
+    if (!ok) {  // the client finished sending, or the call is gone
+      EndLocked(context_->IsCancelled() ? absl::CancelledError("bulk ingest cancelled")
+                                        : absl::OkStatus());
+      return;
+    }
+    activity_->Touch();
+    scope_->AddRequest(message_);
+    absl::StatusOr<WriteResult> result = service_.ApplyAssert(message_, write_context_);
+    if (!result.ok()) {
+      response_->set_failed_index(index_);
+      absl::Status failed(result.status().code(),
+                          absl::StrCat("messages[", index_, "].", result.status().message()));
+      AddStatusDetail(*response_, &failed);
+      EndLocked(failed);
+      return;
+    }
+    AddToBulkResponse(*result, response_);
+    ++index_;
+    StartRead(&message_);
+  }
+
+  void OnDone() override {
+    if (activity_ != nullptr) activity_->Detach();
+    delete this;
+  }
+
+ private:
+  void End(const absl::Status& outcome) ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    if (!finished_) EndLocked(outcome);
+  }
+
+  // Completes the admitted call (audit, limits) and finishes the stream.
+  void EndLocked(const absl::Status& outcome) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    finished_ = true;
+    Finish(service_.gate_.Complete(std::move(scope_), outcome, *context_));
+  }
+
+  void FinishOnce(grpc::Status status) ABSL_LOCKS_EXCLUDED(mu_) {
+    absl::MutexLock lock(&mu_);
+    finished_ = true;
+    Finish(std::move(status));
+  }
+
+  IngestService& service_;
+  grpc::CallbackServerContext* const context_;
+  v1::BulkIngestResponse* const response_;
+  std::unique_ptr<CallScope> scope_;
+  WriteContext write_context_;
+  std::shared_ptr<StreamActivity> activity_;
+  v1::AssertRequest message_;
+  int64_t index_ = 0;
+  absl::Mutex mu_;
+  bool finished_ ABSL_GUARDED_BY(mu_) = false;
+};
+
+grpc::ServerReadReactor<v1::AssertRequest>* IngestService::BulkIngest(
+    grpc::CallbackServerContext* context, v1::BulkIngestResponse* response) {
+  return new BulkIngestReactor(*this, context, response);
 }
 
 grpc::Status IngestService::Retract(grpc::ServerContext* context, const v1::RetractRequest* request,

@@ -10,7 +10,10 @@
 
 namespace kg::server {
 
-class IngestService final : public v1::IngestService::Service {
+// BulkIngest is served by a reactor (an idle or slow stream holds no
+// thread); the other rpcs are unary.
+class IngestService final
+    : public v1::IngestService::WithCallbackMethod_BulkIngest<v1::IngestService::Service> {
  public:
   // `store` and `gate` must outlive the service.
   IngestService(Store& store, CallGate& gate, const ServerLimits& limits)
@@ -24,9 +27,8 @@ class IngestService final : public v1::IngestService::Service {
   grpc::Status IngestDocument(grpc::ServerContext* context,
                               const v1::IngestDocumentRequest* request,
                               v1::WriteResponse* response) override;
-  grpc::Status BulkIngest(grpc::ServerContext* context,
-                          grpc::ServerReader<v1::AssertRequest>* reader,
-                          v1::BulkIngestResponse* response) override;
+  grpc::ServerReadReactor<v1::AssertRequest>* BulkIngest(grpc::CallbackServerContext* context,
+                                                         v1::BulkIngestResponse* response) override;
   grpc::Status Retract(grpc::ServerContext* context, const v1::RetractRequest* request,
                        v1::RetractResponse* response) override;
   grpc::Status Merge(grpc::ServerContext* context, const v1::MergeRequest* request,
@@ -40,6 +42,8 @@ class IngestService final : public v1::IngestService::Service {
   // Validates, converts and applies one AssertRequest.
   absl::StatusOr<WriteResult> ApplyAssert(const v1::AssertRequest& request,
                                           const WriteContext& context);
+
+  class BulkIngestReactor;
 
   Store& store_;
   CallGate& gate_;

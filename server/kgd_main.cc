@@ -60,6 +60,18 @@ ABSL_FLAG(int32_t, max_message_bytes, kDefaultLimits.max_receive_message_bytes,
           "Largest request message in bytes.");
 ABSL_FLAG(int32_t, max_concurrent_streams, kDefaultLimits.max_concurrent_streams,
           "Concurrent calls per client connection.");
+ABSL_FLAG(int32_t, max_calls_per_connection, kDefaultLimits.max_calls_per_connection,
+          "Calls open at once on one connection; more get RESOURCE_EXHAUSTED at once.");
+ABSL_FLAG(int32_t, max_calls_per_principal, kDefaultLimits.max_calls_per_principal,
+          "Calls open at once by one authenticated principal; more get RESOURCE_EXHAUSTED.");
+ABSL_FLAG(absl::Duration, stream_idle_timeout, kDefaultLimits.stream_idle_timeout,
+          "A stream that sends or takes no message for this long is ended (e.g. 30s).");
+ABSL_FLAG(absl::Duration, keepalive_time, kDefaultLimits.keepalive_time,
+          "Interval of keepalive pings on idle connections.");
+ABSL_FLAG(absl::Duration, max_connection_idle, kDefaultLimits.max_connection_idle,
+          "A connection with no call for this long is closed.");
+ABSL_FLAG(absl::Duration, max_connection_age, kDefaultLimits.max_connection_age,
+          "A connection is closed (gracefully) after this long.");
 ABSL_FLAG(int32_t, max_traversal_nodes, kDefaultLimits.max_traversal_nodes,
           "Most nodes one Traverse or Subgraph visits before it reports truncated.");
 ABSL_FLAG(int32_t, max_traversal_edges, kDefaultLimits.max_traversal_edges,
@@ -107,6 +119,12 @@ kg::server::ServerOptions OptionsFromFlags() {
   o.limits.max_batch_records = absl::GetFlag(FLAGS_max_batch_records);
   o.limits.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
   o.limits.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
+  o.limits.max_calls_per_connection = absl::GetFlag(FLAGS_max_calls_per_connection);
+  o.limits.max_calls_per_principal = absl::GetFlag(FLAGS_max_calls_per_principal);
+  o.limits.stream_idle_timeout = absl::GetFlag(FLAGS_stream_idle_timeout);
+  o.limits.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
+  o.limits.max_connection_idle = absl::GetFlag(FLAGS_max_connection_idle);
+  o.limits.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
   o.limits.max_traversal_nodes = absl::GetFlag(FLAGS_max_traversal_nodes);
   o.limits.max_traversal_edges = absl::GetFlag(FLAGS_max_traversal_edges);
   return o;
@@ -122,6 +140,14 @@ std::string CheckLimits(const kg::server::ServerLimits& l) {
   if (l.max_batch_records < 1) return "--max_batch_records must be >= 1";
   if (l.max_receive_message_bytes < 1024) return "--max_message_bytes must be >= 1024";
   if (l.max_concurrent_streams < 1) return "--max_concurrent_streams must be >= 1";
+  if (l.max_calls_per_connection < 1 || l.max_calls_per_principal < 1) {
+    return "--max_calls_per_connection and --max_calls_per_principal must be >= 1";
+  }
+  if (l.stream_idle_timeout < absl::Seconds(1) || l.keepalive_time < absl::Seconds(1) ||
+      l.max_connection_idle < absl::Seconds(1) || l.max_connection_age < absl::Seconds(1)) {
+    return "--stream_idle_timeout, --keepalive_time, --max_connection_idle and "
+           "--max_connection_age must be at least 1s";
+  }
   if (l.max_traversal_nodes < 1 || l.max_traversal_edges < 1) {
     return "--max_traversal_nodes and --max_traversal_edges must be >= 1";
   }

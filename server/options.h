@@ -7,6 +7,8 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/time/time.h"
+
 namespace kg::server {
 
 // Bounds on what one request may ask for. Each bound is enforced before any
@@ -30,6 +32,17 @@ struct ServerLimits {
   // past them the response says truncated. A request may ask for fewer.
   int32_t max_traversal_nodes = 10000;
   int32_t max_traversal_edges = 50000;
+  // Calls open at once on one connection, and by one authenticated
+  // principal; past them a call gets RESOURCE_EXHAUSTED at once.
+  int32_t max_calls_per_connection = 64;
+  int32_t max_calls_per_principal = 256;
+  // A stream (BulkIngest, Traverse) that sends or takes no message for this
+  // long is ended.
+  absl::Duration stream_idle_timeout = absl::Seconds(30);
+  // Connections: keepalive pings, and how long one may stay idle or open.
+  absl::Duration keepalive_time = absl::Minutes(1);
+  absl::Duration max_connection_idle = absl::Minutes(15);
+  absl::Duration max_connection_age = absl::Hours(2);
 };
 
 struct ServerOptions {

@@ -118,7 +118,7 @@ absl::StatusOr<std::unique_ptr<KgServer>> KgServer::Start(const ServerOptions& o
   server->tls_ = !options.tls_cert_path.empty();
   server->mutual_tls_ = !options.tls_client_ca_path.empty();
   KG_ASSIGN_OR_RETURN(server->store_, Store::Open(store_options));
-  server->gate_ = std::make_unique<CallGate>(*server->store_, *server->auth_);
+  server->gate_ = std::make_unique<CallGate>(*server->store_, *server->auth_, options.limits);
   const ServerLimits& limits = options.limits;
   Store& store = *server->store_;
   CallGate& gate = *server->gate_;
@@ -137,6 +137,12 @@ absl::StatusOr<std::unique_ptr<KgServer>> KgServer::Start(const ServerOptions& o
   // With SO_REUSEPORT, gRPC 1.51 opens a second listener for port 0 on a
   // port of its own (never reported); one socket, one port.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  const auto ms = [](absl::Duration d) { return static_cast<int>(absl::ToInt64Milliseconds(d)); };
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, ms(limits.keepalive_time));
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, ms(absl::Seconds(20)));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, ms(limits.max_connection_idle));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, ms(limits.max_connection_age));
+  builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS, ms(absl::Minutes(1)));
   builder.RegisterService(server->ingest_.get());
   builder.RegisterService(server->graph_.get());
   builder.RegisterService(server->provenance_.get());
@@ -146,6 +152,7 @@ absl::StatusOr<std::unique_ptr<KgServer>> KgServer::Start(const ServerOptions& o
     return absl::UnavailableError(absl::StrCat("listen: cannot bind '", options.listen, "'"));
   }
   server->server_->GetHealthCheckService()->SetServingStatus(true);
+  server->watchdog_ = std::thread([raw = server.get()] { raw->WatchIdleStreams(); });
   return server;
 }
 
@@ -155,6 +162,7 @@ void KgServer::Shutdown(absl::Duration grace) {
     if (shutdown_started_) return;
     shutdown_started_ = true;
   }
+  if (watchdog_.joinable()) watchdog_.join();
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
     // Returns once every in-flight call has finished; calls still running at
@@ -165,6 +173,16 @@ void KgServer::Shutdown(absl::Duration grace) {
   store_.reset();  // closes RocksDB after the last call is done with it
   absl::MutexLock lock(&mu_);
   shutdown_done_ = true;
+}
+
+void KgServer::WatchIdleStreams() {
+  // Once a second: fine enough for timeouts of seconds, cheap when idle.
+  absl::MutexLock lock(&mu_);
+  while (!mu_.AwaitWithTimeout(absl::Condition(&shutdown_started_), absl::Seconds(1))) {
+    mu_.Unlock();
+    gate_->ExpireIdleStreams();
+    mu_.Lock();
+  }
 }
 
 void KgServer::Wait() {

@@ -19,6 +19,7 @@
 
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
@@ -78,6 +79,9 @@ class KgServer final {
  private:
   KgServer();
 
+  // Until shutdown starts: ends streams idle past the timeout.
+  void WatchIdleStreams() ABSL_LOCKS_EXCLUDED(mu_);
+
   int port_ = 0;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Authenticator> auth_;
@@ -89,6 +93,7 @@ class KgServer final {
   std::unique_ptr<ProvenanceService> provenance_;
   std::unique_ptr<AdminService> admin_;
   std::unique_ptr<grpc::Server> server_;
+  std::thread watchdog_;
 
   absl::Mutex mu_;
   bool shutdown_started_ ABSL_GUARDED_BY(mu_) = false;

@@ -1,0 +1,254 @@
+// Availability under a hostile client, over the wire: idle and unread
+// streams hold no thread, the per-connection and per-principal limits answer
+// RESOURCE_EXHAUSTED at once, idle streams are ended, and everything is
+// released when the hostile client goes away.
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "tests/testing/server_fixture.h"
+
+namespace kg::testing {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+// A number from /proc/self/status ("VmRSS:" in KiB, "Threads:").
+int64_t ProcStatus(const std::string& key) {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind(key, 0) != 0) continue;
+    std::string digits;
+    for (char c : line.substr(key.size())) {
+      if (c >= '0' && c <= '9') digits.push_back(c);
+    }
+    int64_t value = 0;
+    if (absl::SimpleAtoi(digits, &value)) return value;
+  }
+  return -1;
+}
+
+class AbuseTest : public ServerTest {
+ protected:
+  // A channel on a connection of its own (channels with equal arguments
+  // would share one).
+  std::shared_ptr<grpc::Channel> OwnConnection() {
+    grpc::ChannelArguments args;
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+    return grpc::CreateCustomChannel(Address(), grpc::InsecureChannelCredentials(), args);
+  }
+
+  // An idle BulkIngest stream: open, nothing sent.
+  struct IdleStream {
+    std::unique_ptr<grpc::ClientContext> context;
+    v1::BulkIngestResponse response;
+    std::unique_ptr<grpc::ClientWriter<v1::AssertRequest>> writer;
+  };
+  std::unique_ptr<IdleStream> OpenIdle(v1::IngestService::Stub& stub) {
+    auto stream = std::make_unique<IdleStream>();
+    stream->context = Ctx("alice");
+    stream->writer = stub.BulkIngest(stream->context.get(), &stream->response);
+    return stream;
+  }
+
+  // True once a call on `channel` is refused for the connection limit: every
+  // stream opened on it before is admitted by then. Bounded: each attempt is
+  // served or refused at once.
+  static bool ConnectionFull(const std::shared_ptr<grpc::Channel>& channel) {
+    auto graph = v1::GraphService::NewStub(channel);
+    v1::GetEntityRequest get;
+    get.set_id("actor/turkey");
+    v1::Entity entity;
+    for (int attempt = 0; attempt < 10000; ++attempt) {
+      grpc::Status status = graph->GetEntity(Ctx("bob").get(), get, &entity);
+      if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) return true;
+    }
+    return false;
+  }
+
+  // A health check and a 1-hop Neighbors call on a fresh connection, each
+  // with a one-second deadline; returns the slower one's milliseconds.
+  double WellBehavedCallMs() {
+    std::shared_ptr<grpc::Channel> channel = OwnConnection();
+    auto health = grpc::health::v1::Health::NewStub(channel);
+    auto graph = v1::GraphService::NewStub(channel);
+    const auto t0 = Clock::now();
+    grpc::ClientContext health_context;
+    health_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(1));
+    grpc::health::v1::HealthCheckResponse health_response;
+    grpc::Status status = health->Check(&health_context, {}, &health_response);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    const auto t1 = Clock::now();
+    auto context = Ctx("bob", std::chrono::seconds(1));
+    v1::NeighborsRequest request;
+    request.set_id("actor/turkey");
+    v1::NeighborsResponse response;
+    status = graph->Neighbors(context.get(), request, &response);
+    EXPECT_TRUE(status.ok()) << Describe(status);
+    EXPECT_GT(response.neighbors_size(), 0);
+    const auto t2 = Clock::now();
+    return std::max(std::chrono::duration<double, std::milli>(t1 - t0).count(),
+                    std::chrono::duration<double, std::milli>(t2 - t1).count());
+  }
+};
+
+TEST_F(AbuseTest, IdleStreamsHoldNoThread) {
+  StopServer();
+  options_.limits.max_calls_per_connection = 1000;
+  options_.limits.max_calls_per_principal = 5000;
+  options_.limits.max_concurrent_streams = 5000;
+  options_.limits.stream_idle_timeout = absl::Minutes(10);
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+  const int64_t threads_before = ProcStatus("Threads:");
+
+  std::shared_ptr<grpc::Channel> hostile = OwnConnection();
+  auto ingest = v1::IngestService::NewStub(hostile);
+  std::vector<std::unique_ptr<IdleStream>> idle;
+  for (int i = 0; i < 1000; ++i) idle.push_back(OpenIdle(*ingest));
+  ASSERT_TRUE(ConnectionFull(hostile));  // all 1,000 are open on the server
+  EXPECT_LT(ProcStatus("Threads:") - threads_before, 100);
+  EXPECT_LT(WellBehavedCallMs(), 1000);
+
+  // The hostile client goes away: every stream ends, and its slots free.
+  for (auto& stream : idle) stream->context->TryCancel();
+  for (auto& stream : idle) {
+    EXPECT_EQ(stream->writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+  idle.clear();
+  EXPECT_FALSE(ConnectionFull(OwnConnection()));
+}
+
+TEST_F(AbuseTest, AHostileClientGetsItsShareAndNoMore) {
+  // A star of 3,000 nodes: a traversal's answer outgrows the stream's flow
+  // control window, so an unread Traverse stays open on the server.
+  v1::AssertRequest star;
+  for (int i = 0; i < 3000; ++i) {
+    const std::string id = absl::StrCat("actor/group-", i);
+    *star.add_entities() = MakeEntity(id, "ArmedGroup", absl::StrCat("Armed group number ", i));
+    *star.add_statements() =
+        MakeStatement("actor/turkey", "supplies", id, "doc/reuters-1", "outlet/reuters");
+  }
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+  v1::WriteResponse written;
+  ASSERT_TRUE(ingest_->Assert(Ctx().get(), star, &written).ok());
+  const int64_t rss_before = ProcStatus("VmRSS:");
+
+  std::shared_ptr<grpc::Channel> hostile = OwnConnection();
+  auto ingest = v1::IngestService::NewStub(hostile);
+  auto graph = v1::GraphService::NewStub(hostile);
+  std::vector<std::unique_ptr<IdleStream>> idle;
+  for (int i = 0; i < 1000; ++i) idle.push_back(OpenIdle(*ingest));
+  std::vector<std::unique_ptr<grpc::ClientContext>> unread_contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::TraverseResponse>>> unread;
+  v1::TraverseRequest traverse;
+  traverse.add_seeds("actor/turkey");
+  for (int i = 0; i < 1000; ++i) {
+    unread_contexts.push_back(Ctx("carol"));
+    unread.push_back(graph->Traverse(unread_contexts.back().get(), traverse));
+  }
+  ASSERT_TRUE(ConnectionFull(hostile));
+  EXPECT_LT(WellBehavedCallMs(), 1000);
+  EXPECT_LT(ProcStatus("VmRSS:") - rss_before, 256 * 1024) << "KiB grown";
+
+  // Past its 64 calls the connection was refused at once: a refused
+  // Traverse has its status waiting, an admitted one its first steps.
+  int refused = 0;
+  for (size_t i = 0; i < unread.size(); ++i) {
+    v1::TraverseResponse first;
+    if (!unread[i]->Read(&first)) {
+      refused += unread[i]->Finish().error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED;
+      unread[i].reset();
+    }
+  }
+  EXPECT_GE(refused, 1000 - options_.limits.max_calls_per_connection);
+  for (auto& stream : idle) stream->context->TryCancel();
+  for (auto& context : unread_contexts) context->TryCancel();
+  for (auto& stream : idle) stream->writer->Finish();
+  for (auto& reader : unread) {
+    if (reader != nullptr) reader->Finish();
+  }
+  EXPECT_LT(WellBehavedCallMs(), 1000);
+}
+
+TEST_F(AbuseTest, LimitsPerConnectionAndPrincipalAnswerAtOnce) {
+  StopServer();
+  options_.limits.max_calls_per_connection = 4;
+  options_.limits.max_calls_per_principal = 6;
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+
+  std::shared_ptr<grpc::Channel> first = OwnConnection();
+  auto ingest = v1::IngestService::NewStub(first);
+  std::vector<std::unique_ptr<IdleStream>> idle;
+  for (int i = 0; i < 4; ++i) idle.push_back(OpenIdle(*ingest));
+  // The streams are admitted asynchronously; a fifth call on the connection
+  // is refused once they are (bounded wait: each attempt is refused or
+  // served at once).
+  v1::GetEntityRequest get;
+  get.set_id("actor/turkey");
+  v1::Entity entity;
+  auto graph = v1::GraphService::NewStub(first);
+  grpc::Status status;
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    status = graph->GetEntity(Ctx("bob").get(), get, &entity);
+    if (!status.ok()) break;
+  }
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << Describe(status);
+  EXPECT_NE(status.error_message().find("max_calls_per_connection"), std::string::npos);
+
+  // Another connection is served; alice's own share runs out at 6.
+  std::shared_ptr<grpc::Channel> second = OwnConnection();
+  auto other_ingest = v1::IngestService::NewStub(second);
+  EXPECT_TRUE(v1::GraphService::NewStub(second)->GetEntity(Ctx("bob").get(), get, &entity).ok());
+  idle.push_back(OpenIdle(*other_ingest));
+  idle.push_back(OpenIdle(*other_ingest));
+  auto third = v1::GraphService::NewStub(OwnConnection());
+  for (int attempt = 0; attempt < 1000; ++attempt) {
+    status = third->GetEntity(Ctx("alice").get(), get, &entity);
+    if (!status.ok()) break;
+  }
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << Describe(status);
+  EXPECT_NE(status.error_message().find("max_calls_per_principal"), std::string::npos);
+
+  // Ending the streams frees the slots.
+  for (auto& stream : idle) {
+    stream->writer->WritesDone();
+    EXPECT_TRUE(stream->writer->Finish().ok());
+  }
+  EXPECT_TRUE(graph->GetEntity(Ctx("bob").get(), get, &entity).ok());
+  EXPECT_TRUE(third->GetEntity(Ctx("alice").get(), get, &entity).ok());
+}
+
+TEST_F(AbuseTest, AnIdleStreamIsEnded) {
+  StopServer();
+  options_.limits.stream_idle_timeout = absl::Seconds(1);
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+  std::unique_ptr<IdleStream> stream = OpenIdle(*ingest_);
+  // One message, then silence: the message stays applied, the stream ends.
+  v1::AssertRequest request;
+  *request.add_entities() = MakeEntity("actor/iran", "State", "Iran");
+  ASSERT_TRUE(stream->writer->Write(request));
+  grpc::Status status = stream->writer->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::DEADLINE_EXCEEDED) << Describe(status);
+  EXPECT_NE(status.error_message().find("stream_idle_timeout"), std::string::npos);
+  v1::GetEntityRequest get;
+  get.set_id("actor/iran");
+  v1::Entity entity;
+  EXPECT_TRUE(graph_->GetEntity(Ctx().get(), get, &entity).ok());
+}
+
+}  // namespace
+}  // namespace kg::testing
