@@ -1,10 +1,12 @@
 #include "server/gate.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <utility>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "server/call.h"
 #include "server/permissions.h"
 #include "server/status.h"
@@ -30,6 +32,26 @@ void CallScope::AddRequest(const google::protobuf::Message& message) {
   message.SerializeToString(&buffer_);
   request_bytes_ += static_cast<int64_t>(buffer_.size());
   digest_->Update(buffer_);
+}
+
+absl::Status CallGate::Spend(const std::string& principal, absl::string_view bucket, double rate,
+                             double burst) {
+  const int64_t now = absl::GetCurrentTimeNanos();
+  absl::MutexLock lock(&mu_);
+  // One bucket per principal and kind; principals come from the credential
+  // file, so the map stays as small as it.
+  auto [it, fresh] = buckets_.try_emplace(absl::StrCat(bucket, "/", principal));
+  Bucket& b = it->second;
+  if (fresh) b = {burst, now};
+  b.tokens = std::min(burst, b.tokens + rate * static_cast<double>(now - b.refilled_ns) / 1e9);
+  b.refilled_ns = now;
+  if (b.tokens >= 1) {
+    b.tokens -= 1;
+    return absl::OkStatus();
+  }
+  return absl::ResourceExhaustedError(
+      absl::StrFormat("%s_rate: %s exceeds %g calls per second; retry in %.3f s", bucket, principal,
+                      rate, (1 - b.tokens) / rate));
 }
 
 absl::Status CallGate::Acquire(const std::string& peer, const Caller& caller) {
@@ -82,7 +104,13 @@ absl::StatusOr<std::unique_ptr<CallScope>> CallGate::Admit(
     refused = absl::PermissionDeniedError(absl::StrCat(
         "permission denied: ", rpc, " needs the ", PermissionName(*needed), " permission; ",
         caller->principal, " has the ", RoleName(caller->role), " role"));
-  } else {
+  } else if (*needed == Permission::kWrite && limits_.write_rate > 0) {
+    refused = Spend(caller->principal, "write", limits_.write_rate, limits_.write_burst);
+  } else if (IsExpensiveRead(rpc) && limits_.expensive_read_rate > 0) {
+    refused = Spend(caller->principal, "expensive_read", limits_.expensive_read_rate,
+                    limits_.expensive_read_burst);
+  }
+  if (refused.ok() && needed.has_value() && caller.ok()) {
     refused = Acquire(context.peer(), *caller);
   }
   if (!refused.ok()) {

@@ -146,6 +146,15 @@ class CallGate {
   absl::flat_hash_map<std::string, int32_t> calls_per_peer_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, int32_t> calls_per_principal_ ABSL_GUARDED_BY(mu_);
 
+  // Token buckets per (principal, bucket name).
+  struct Bucket {
+    double tokens = 0;
+    int64_t refilled_ns = 0;
+  };
+  absl::Status Spend(const std::string& principal, absl::string_view bucket, double rate,
+                     double burst) ABSL_LOCKS_EXCLUDED(mu_);
+  absl::flat_hash_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
+
   absl::Mutex streams_mu_;
   std::vector<std::weak_ptr<StreamActivity>> streams_ ABSL_GUARDED_BY(streams_mu_);
 };

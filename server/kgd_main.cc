@@ -64,6 +64,13 @@ ABSL_FLAG(int32_t, max_calls_per_connection, kDefaultLimits.max_calls_per_connec
           "Calls open at once on one connection; more get RESOURCE_EXHAUSTED at once.");
 ABSL_FLAG(int32_t, max_calls_per_principal, kDefaultLimits.max_calls_per_principal,
           "Calls open at once by one authenticated principal; more get RESOURCE_EXHAUSTED.");
+ABSL_FLAG(double, write_rate, kDefaultLimits.write_rate,
+          "Writes per second per principal (token bucket); 0 = unlimited.");
+ABSL_FLAG(double, write_burst, kDefaultLimits.write_burst, "Burst of --write_rate.");
+ABSL_FLAG(double, expensive_read_rate, kDefaultLimits.expensive_read_rate,
+          "Traverse, FindPaths and Subgraph calls per second per principal; 0 = unlimited.");
+ABSL_FLAG(double, expensive_read_burst, kDefaultLimits.expensive_read_burst,
+          "Burst of --expensive_read_rate.");
 ABSL_FLAG(absl::Duration, stream_idle_timeout, kDefaultLimits.stream_idle_timeout,
           "A stream that sends or takes no message for this long is ended (e.g. 30s).");
 ABSL_FLAG(absl::Duration, keepalive_time, kDefaultLimits.keepalive_time,
@@ -122,6 +129,10 @@ kg::server::ServerOptions OptionsFromFlags() {
   o.limits.max_calls_per_connection = absl::GetFlag(FLAGS_max_calls_per_connection);
   o.limits.max_calls_per_principal = absl::GetFlag(FLAGS_max_calls_per_principal);
   o.limits.stream_idle_timeout = absl::GetFlag(FLAGS_stream_idle_timeout);
+  o.limits.write_rate = absl::GetFlag(FLAGS_write_rate);
+  o.limits.write_burst = absl::GetFlag(FLAGS_write_burst);
+  o.limits.expensive_read_rate = absl::GetFlag(FLAGS_expensive_read_rate);
+  o.limits.expensive_read_burst = absl::GetFlag(FLAGS_expensive_read_burst);
   o.limits.keepalive_time = absl::GetFlag(FLAGS_keepalive_time);
   o.limits.max_connection_idle = absl::GetFlag(FLAGS_max_connection_idle);
   o.limits.max_connection_age = absl::GetFlag(FLAGS_max_connection_age);
@@ -142,6 +153,10 @@ std::string CheckLimits(const kg::server::ServerLimits& l) {
   if (l.max_concurrent_streams < 1) return "--max_concurrent_streams must be >= 1";
   if (l.max_calls_per_connection < 1 || l.max_calls_per_principal < 1) {
     return "--max_calls_per_connection and --max_calls_per_principal must be >= 1";
+  }
+  if (l.write_rate < 0 || l.expensive_read_rate < 0 || l.write_burst < 1 ||
+      l.expensive_read_burst < 1) {
+    return "--write_rate and --expensive_read_rate must be >= 0, their bursts >= 1";
   }
   if (l.stream_idle_timeout < absl::Seconds(1) || l.keepalive_time < absl::Seconds(1) ||
       l.max_connection_idle < absl::Seconds(1) || l.max_connection_age < absl::Seconds(1)) {

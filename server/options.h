@@ -36,6 +36,13 @@ struct ServerLimits {
   // principal; past them a call gets RESOURCE_EXHAUSTED at once.
   int32_t max_calls_per_connection = 64;
   int32_t max_calls_per_principal = 256;
+  // Per-principal token buckets (calls per second, and the burst), off at
+  // 0: writes, and expensive reads (Traverse, FindPaths, Subgraph). Past
+  // them a call gets RESOURCE_EXHAUSTED saying when to retry.
+  double write_rate = 0;
+  double write_burst = 100;
+  double expensive_read_rate = 0;
+  double expensive_read_burst = 20;
   // A stream (BulkIngest, Traverse) that sends or takes no message for this
   // long is ended.
   absl::Duration stream_idle_timeout = absl::Seconds(30);

@@ -46,6 +46,11 @@ std::optional<Permission> RequiredPermission(absl::string_view rpc) {
   return std::nullopt;
 }
 
+bool IsExpensiveRead(absl::string_view rpc) {
+  return rpc == "kg.v1.GraphService/Traverse" || rpc == "kg.v1.GraphService/FindPaths" ||
+         rpc == "kg.v1.GraphService/Subgraph";
+}
+
 std::vector<std::string> GuardedRpcs() {
   std::vector<std::string> rpcs;
   for (const RpcPermission& entry : kTable) rpcs.emplace_back(entry.rpc);

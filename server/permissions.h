@@ -18,6 +18,10 @@ namespace kg::server {
 // "kg.v1.IngestService/Assert".
 std::optional<Permission> RequiredPermission(absl::string_view rpc);
 
+// Reads whose work grows with the graph (traversals, paths, subgraphs):
+// rate limited with writes when kgd runs with a rate.
+bool IsExpensiveRead(absl::string_view rpc);
+
 // Every rpc in the table, for tests and documentation.
 std::vector<std::string> GuardedRpcs();
 
