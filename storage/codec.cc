@@ -22,12 +22,13 @@ void PutStrings(std::string* dst, const std::vector<std::string>& v) {
   for (const std::string& s : v) PutString(dst, s);
 }
 
+// The count of a corrupt record is not to be trusted: elements are added as
+// they decode, so memory stays bounded by the input.
 bool GetStrings(Decoder& d, std::vector<std::string>* v) {
   uint64_t n;
   if (!d.Varint(&n) || n > (1u << 24)) return false;
-  v->resize(n);
-  for (std::string& s : *v) {
-    if (!d.String(&s)) return false;
+  for (uint64_t i = 0; i < n; ++i) {
+    if (!d.String(&v->emplace_back())) return false;
   }
   return true;
 }
@@ -57,8 +58,8 @@ void PutIntervals(std::string* dst, const std::vector<Interval>& v) {
 bool GetIntervals(Decoder& d, std::vector<Interval>* v) {
   uint64_t n;
   if (!d.Varint(&n) || n > (1u << 20)) return false;
-  v->resize(n);
-  for (Interval& i : *v) {
+  for (uint64_t k = 0; k < n; ++k) {
+    Interval& i = v->emplace_back();
     if (!GetTx(d, &i.from) || !GetTx(d, &i.to)) return false;
   }
   return true;
@@ -214,7 +215,7 @@ std::string EntityKey(TermId id, TxTime tx) {
 std::string EntityPrefix(TermId id) { return Fixed64(id); }
 
 TxTime EntityKeyTx(std::string_view key) {
-  return static_cast<TxTime>(~DecodeFixed64(key.data() + 8));
+  return key.size() >= 16 ? static_cast<TxTime>(~DecodeFixed64(key.data() + 8)) : 0;
 }
 
 int IndexCf(IndexOrder order) {
@@ -449,8 +450,8 @@ absl::StatusOr<EntityRecord> DecodeEntity(std::string_view in) {
   if (!d.String(&e.merged_into) || !d.String(&e.updated_by) || !d.Varint(&n))
     return Corrupt("entity");
   if (n > (1u << 20)) return Corrupt("entity");
-  r.merged.resize(n);
-  for (MergedNames& m : r.merged) {
+  for (uint64_t i = 0; i < n; ++i) {
+    MergedNames& m = r.merged.emplace_back();
     if (!d.String(&m.from) || !GetStrings(d, &m.names)) return Corrupt("entity");
   }
   if (!d.done()) return Corrupt("entity");
@@ -493,8 +494,8 @@ absl::StatusOr<StatementRecord> DecodeStatement(std::string_view in) {
       n > (1u << 20))
     return Corrupt("statement");
   r.object_is_entity = flag != 0;
-  r.positions.resize(n);
-  for (Position& p : r.positions) {
+  for (uint64_t i = 0; i < n; ++i) {
+    Position& p = r.positions.emplace_back();
     if (!GetTx(d, &p.from) || !d.Fixed64(&p.s) || !d.Fixed64(&p.o)) return Corrupt("statement");
   }
   if (!d.done()) return Corrupt("statement");

@@ -121,6 +121,7 @@ absl::StatusOr<Value> DecodeTerm(std::string_view term, bool* is_predicate);
 
 std::string EntityKey(TermId id, TxTime tx);
 std::string EntityPrefix(TermId id);
+// The tx of an entity key; 0 for a (corrupt) key shorter than 16 bytes.
 TxTime EntityKeyTx(std::string_view key);
 
 enum class IndexOrder : uint8_t { kSpo, kPos, kOsp };
@@ -165,6 +166,7 @@ bool DecodeAliasKey(std::string_view key, std::string_view* name, TermId* entity
 
 std::string LogPrefix(char tag, uint64_t target);
 std::string LogKey(char tag, uint64_t target, TxTime tx, uint32_t seq);
+// The tx of a log key; 0 for a (corrupt) key shorter than 17 bytes.
 TxTime LogKeyTx(std::string_view key);
 
 std::string AuditKey(TxTime at);

@@ -80,7 +80,9 @@ absl::StatusOr<PageCursor> StartPage(std::string_view token, const PageListing& 
   }
   codec::Decoder d(std::string_view(raw).substr(1 + kDigestBytes));
   uint64_t pinned;
-  if (!d.Fixed64(&pinned)) return Malformed();
+  // A token holds a time the server read at, never a negative one: forged,
+  // it would reach the reads as an as_of no request may give.
+  if (!d.Fixed64(&pinned) || static_cast<TxTime>(pinned) < 0) return Malformed();
   cursor.as_of = std::min(static_cast<TxTime>(pinned), snapshot);
   cursor.fields.resize(num_fields);
   for (std::string& f : cursor.fields) {

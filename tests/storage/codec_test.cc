@@ -85,5 +85,24 @@ TEST(AuditRecordTest, RoundTripAndKeyOrder) {
   EXPECT_FALSE(DecodeAuditKey("short", &at));
 }
 
+// Found by fuzz/fuzz_codec: a few bytes claiming 2^24 aliases made the
+// decoder allocate them all (512 MiB) before failing; elements are now added
+// as they decode.
+TEST(EntityRecordTest, LyingCountIsDataLoss) {
+  std::string record(1, '\x01');
+  PutString(&record, "State");
+  PutString(&record, "Turkey");
+  PutVarint(&record, 1u << 24);
+  PutString(&record, "Ankara");
+  EXPECT_EQ(DecodeEntity(record).status().code(), absl::StatusCode::kDataLoss);
+}
+
+// Found by fuzz/fuzz_codec: a short entity key was read past its end.
+TEST(EntityKeyTest, ShortKeyHasNoTime) {
+  EXPECT_EQ(EntityKeyTx(EntityKey(7, 1234)), 1234);
+  EXPECT_EQ(EntityKeyTx(EntityPrefix(7)), 0);
+  EXPECT_EQ(EntityKeyTx(""), 0);
+}
+
 }  // namespace
 }  // namespace kg::codec

@@ -65,5 +65,11 @@ TEST(PageTokenTest, MalformedTokens) {
   EXPECT_EQ(StartPage(two, Listing(), kLatest, 100, 3).status().ToString(), kMalformed);
 }
 
+// Found by fuzz/fuzz_page_token: a forged token carried a negative as_of.
+TEST(PageTokenTest, NegativeTimeIsMalformed) {
+  const std::string token = EncodePageToken(Listing(), -5, {"a"});
+  EXPECT_EQ(StartPage(token, Listing(), kLatest, 100, 1).status().ToString(), kMalformed);
+}
+
 }  // namespace
 }  // namespace kg

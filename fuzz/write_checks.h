@@ -1,0 +1,64 @@
+// The checks a write goes through before it touches the store, shared by
+// fuzz_requests and fuzz_jsonl: the server's conversion, then the store's
+// record checks (storage/validation.h) against the built-in schema, named
+// as RocksStore::Apply names them.
+
+#ifndef KGD_FUZZ_WRITE_CHECKS_H_
+#define KGD_FUZZ_WRITE_CHECKS_H_
+
+#include <cstdlib>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/repeated_field.h"
+#include "kg/v1/types.pb.h"
+#include "server/call.h"
+#include "server/convert.h"
+#include "storage/schema.h"
+#include "storage/status_macros.h"
+#include "storage/store.h"
+#include "storage/validation.h"
+
+namespace kg::fuzz {
+
+// A value that converts must come back unchanged through its proto form:
+// what a client reads is what it wrote.
+inline void CheckValueRoundTrip(const Value& value) {
+  v1::Value proto;
+  server::ValueToProto(value, &proto);
+  absl::StatusOr<Value> back = server::ValueFromProto(proto, "value");
+  if (!back.ok() || !(*back == value)) std::abort();
+}
+
+inline absl::Status CheckWriteBatch(const WriteBatch& batch) {
+  const Schema& schema = Schema::Default();
+  if (batch.document.has_value()) {
+    KG_RETURN_IF_ERROR(CheckEntity(*batch.document, schema, "document"));
+  }
+  for (size_t i = 0; i < batch.entities.size(); ++i) {
+    for (const auto& [name, value] : batch.entities[i].attributes) CheckValueRoundTrip(value);
+    KG_RETURN_IF_ERROR(CheckEntity(batch.entities[i], schema, absl::StrCat("entities[", i, "]")));
+  }
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    CheckValueRoundTrip(batch.statements[i].object);
+    KG_RETURN_IF_ERROR(
+        CheckStatement(batch.statements[i], schema, absl::StrCat("statements[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
+// What the server does with the entities and statements of an
+// AssertRequest (and of each BulkIngest message) before the store.
+inline absl::Status CheckAssert(const google::protobuf::RepeatedPtrField<v1::Entity>& entities,
+                                const google::protobuf::RepeatedPtrField<v1::Statement>& statements,
+                                const server::ServerLimits& limits) {
+  KG_RETURN_IF_ERROR(server::CheckBatchSize(
+      static_cast<int64_t>(entities.size()) + statements.size(), "entities + statements", limits));
+  KG_ASSIGN_OR_RETURN(WriteBatch batch, server::WriteBatchFromProto(entities, statements));
+  return CheckWriteBatch(batch);
+}
+
+}  // namespace kg::fuzz
+
+#endif  // KGD_FUZZ_WRITE_CHECKS_H_
