@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "storage/status_macros.h"
+#include "storage/validation.h"
 
 namespace kg::query_internal {
 
@@ -23,7 +24,7 @@ absl::StatusOr<TermId> ResolveEntity(View& view, const std::string& field, const
   if (id.empty()) return absl::InvalidArgumentError(absl::StrCat(field, ": required"));
   absl::Status exists = view.GetEntity(id, as_of).status();
   if (absl::IsNotFound(exists)) {
-    return absl::NotFoundError(absl::StrCat(field, ": entity '", id, "' not found"));
+    return absl::NotFoundError(absl::StrCat(field, ": entity '", Clip(id), "' not found"));
   }
   KG_RETURN_IF_ERROR(exists);
   return view.LookupEntity(id);
@@ -38,7 +39,7 @@ absl::StatusOr<EdgePolicy> EdgePolicy::Make(View& view, const Schema* schema, Di
                     const std::string& name) -> absl::StatusOr<std::optional<TermId>> {
     if (schema != nullptr && schema->FindPredicate(name) == nullptr) {
       return absl::InvalidArgumentError(
-          absl::StrCat(field, "[", i, "]: unknown predicate '", name, "'"));
+          absl::StrCat(field, "[", i, "]: unknown predicate '", Clip(name), "'"));
     }
     absl::StatusOr<TermId> term = view.LookupPredicate(name);
     if (absl::IsNotFound(term.status())) return std::optional<TermId>();
@@ -100,7 +101,7 @@ absl::Status KindCheck::Validate() const {
   for (size_t i = 0; i < kinds_.size(); ++i) {
     if (!schema_.IsKnownKind(kinds_[i])) {
       return absl::InvalidArgumentError(
-          absl::StrCat("kinds[", i, "]: unknown kind '", kinds_[i], "'"));
+          absl::StrCat("kinds[", i, "]: unknown kind '", Clip(kinds_[i]), "'"));
     }
   }
   return absl::OkStatus();

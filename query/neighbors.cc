@@ -6,6 +6,7 @@
 #include "query/edge_filter.h"
 #include "storage/page_token.h"
 #include "storage/status_macros.h"
+#include "storage/validation.h"
 
 namespace kg {
 namespace {
@@ -40,7 +41,7 @@ absl::StatusOr<Page<Neighbor>> FindNeighbors(View& view, const Schema& schema,
   for (size_t i = 0; i < query.predicates.size(); ++i) {
     if (schema.FindPredicate(query.predicates[i]) == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "predicates[", i, "]: predicate '", query.predicates[i], "' is not in the schema"));
+          "predicates[", i, "]: predicate '", Clip(query.predicates[i]), "' is not in the schema"));
     }
     absl::StatusOr<TermId> term = view.LookupPredicate(query.predicates[i]);
     if (term.ok()) {

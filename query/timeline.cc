@@ -10,6 +10,7 @@
 #include "query/edge_filter.h"
 #include "storage/page_token.h"
 #include "storage/status_macros.h"
+#include "storage/validation.h"
 
 namespace kg {
 namespace {
@@ -65,7 +66,7 @@ absl::Status CheckKind(View& view, const Schema& schema, const std::string& fiel
   KG_ASSIGN_OR_RETURN(std::string kind, view.KindOf(entity, as_of));
   if (schema.IsKindOf(kind, base)) return absl::OkStatus();
   return absl::InvalidArgumentError(
-      absl::StrCat(field, ": entity '", id, "' of kind ", kind, " is not a kind of ", base));
+      absl::StrCat(field, ": entity '", Clip(id), "' of kind ", kind, " is not a kind of ", base));
 }
 
 // Compares dates of different precision on their common prefix, so that
@@ -96,11 +97,11 @@ absl::StatusOr<TimelineResult> TimelineBuilder::Build(
   KG_RETURN_IF_ERROR(query_internal::CheckRange("page_size", page_size, 1, limits_.max_page_size));
   if (!request.date_from.empty() && !IsDate(request.date_from)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("date_from: must be YYYY[-MM[-DD]], got '", request.date_from, "'"));
+        absl::StrCat("date_from: must be YYYY[-MM[-DD]], got '", Clip(request.date_from), "'"));
   }
   if (!request.date_to.empty() && !IsDate(request.date_to)) {
     return absl::InvalidArgumentError(
-        absl::StrCat("date_to: must be YYYY[-MM[-DD]], got '", request.date_to, "'"));
+        absl::StrCat("date_to: must be YYYY[-MM[-DD]], got '", Clip(request.date_to), "'"));
   }
   KG_RETURN_IF_ERROR(query_internal::ValidateFilter(request.filter));
   const PageListing listing = ListingOf(request);

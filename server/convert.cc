@@ -29,7 +29,7 @@ std::string Index(absl::string_view field, int i) { return absl::StrCat(field, "
 absl::StatusOr<char> ReliabilityFromProto(const std::string& letter, absl::string_view field) {
   if (letter.empty()) return 'F';
   if (letter.size() != 1) {
-    return Invalid(field, absl::StrCat("must be one letter A-F, got '", letter, "'"));
+    return Invalid(field, absl::StrCat("must be one letter A-F, got '", Clip(letter), "'"));
   }
   return letter[0];
 }
@@ -71,8 +71,9 @@ absl::StatusOr<Entity> EntityFromProto(const v1::Entity& entity, absl::string_vi
   out.label = entity.label();
   out.aliases.assign(entity.aliases().begin(), entity.aliases().end());
   for (const auto& [name, value] : entity.attributes()) {
-    KG_ASSIGN_OR_RETURN(out.attributes[name],
-                        ValueFromProto(value, absl::StrCat(field, ".attributes[\"", name, "\"]")));
+    KG_ASSIGN_OR_RETURN(
+        out.attributes[name],
+        ValueFromProto(value, absl::StrCat(field, ".attributes[\"", Clip(name), "\"]")));
   }
   out.external_ids.insert(entity.external_ids().begin(), entity.external_ids().end());
   if (entity.has_latitude() != entity.has_longitude()) {

@@ -3,8 +3,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "server/convert.h"
 #include "storage/status_macros.h"
+#include "storage/validation.h"
 
 namespace kg::server {
 namespace {
@@ -13,15 +15,42 @@ std::vector<std::string> Strings(const google::protobuf::RepeatedPtrField<std::s
   return {field.begin(), field.end()};
 }
 
+absl::Status CheckNames(const std::vector<std::string>& names, const char* field) {
+  return CheckStrings(names, kMaxReadNames, kMaxNameBytes, field);
+}
+
+// Each an id; how many is QueryLimits::max_seeds, checked by the query
+// before it looks anything up.
+absl::Status CheckSeeds(const std::vector<std::string>& seeds) {
+  for (size_t i = 0; i < seeds.size(); ++i) {
+    KG_RETURN_IF_ERROR(CheckId(seeds[i], absl::StrCat("seeds[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
 }  // namespace
+
+absl::Status CheckGetEntityRequest(const v1::GetEntityRequest& request) {
+  if (request.id().empty()) return absl::InvalidArgumentError("id: is required");
+  return CheckId(request.id(), "id");
+}
+
+absl::Status CheckSearchEntitiesRequest(const v1::SearchEntitiesRequest& request) {
+  if (request.query().empty()) return absl::InvalidArgumentError("query: must not be empty");
+  KG_RETURN_IF_ERROR(CheckBytes(request.query(), kMaxSearchBytes, "query"));
+  return CheckNames(Strings(request.kinds()), "kinds");
+}
 
 absl::StatusOr<NeighborsQuery> NeighborsQueryFromProto(const v1::NeighborsRequest& request,
                                                        int32_t limit) {
   if (request.id().empty()) return absl::InvalidArgumentError("id: is required");
   NeighborsQuery query;
+  KG_RETURN_IF_ERROR(CheckId(request.id(), "id"));
   query.id = request.id();
   query.predicates = Strings(request.predicates());
+  KG_RETURN_IF_ERROR(CheckNames(query.predicates, "predicates"));
   query.kinds = Strings(request.kinds());
+  KG_RETURN_IF_ERROR(CheckNames(query.kinds, "kinds"));
   query.page_token = request.page_token();
   query.limit = limit;
   KG_ASSIGN_OR_RETURN(query.direction,
@@ -33,10 +62,14 @@ absl::StatusOr<NeighborsQuery> NeighborsQueryFromProto(const v1::NeighborsReques
 absl::StatusOr<TraverseRequest> TraverseRequestFromProto(const v1::TraverseRequest& request) {
   TraverseRequest query;
   query.seeds = Strings(request.seeds());
+  KG_RETURN_IF_ERROR(CheckSeeds(query.seeds));
   query.max_depth = request.max_depth();
   query.predicates_allow = Strings(request.predicates_allow());
+  KG_RETURN_IF_ERROR(CheckNames(query.predicates_allow, "predicates_allow"));
   query.predicates_deny = Strings(request.predicates_deny());
+  KG_RETURN_IF_ERROR(CheckNames(query.predicates_deny, "predicates_deny"));
   query.kinds = Strings(request.kinds());
+  KG_RETURN_IF_ERROR(CheckNames(query.kinds, "kinds"));
   query.max_nodes = request.max_nodes();
   query.max_edges = request.max_edges();
   query.include_labels = !request.omit_labels();
@@ -48,12 +81,16 @@ absl::StatusOr<TraverseRequest> TraverseRequestFromProto(const v1::TraverseReque
 
 absl::StatusOr<FindPathsRequest> FindPathsRequestFromProto(const v1::FindPathsRequest& request) {
   FindPathsRequest query;
+  KG_RETURN_IF_ERROR(CheckId(request.from(), "from"));
+  KG_RETURN_IF_ERROR(CheckId(request.to(), "to"));
   query.from = request.from();
   query.to = request.to();
   query.max_depth = request.max_depth();
   query.k = request.k();
   query.predicates_allow = Strings(request.predicates_allow());
+  KG_RETURN_IF_ERROR(CheckNames(query.predicates_allow, "predicates_allow"));
   query.predicates_deny = Strings(request.predicates_deny());
+  KG_RETURN_IF_ERROR(CheckNames(query.predicates_deny, "predicates_deny"));
   KG_ASSIGN_OR_RETURN(query.direction,
                       DirectionFromProto(request.direction(), Direction::kOut, "direction"));
   KG_ASSIGN_OR_RETURN(query.filter, FilterFromProto(request.filter(), "filter"));
@@ -63,10 +100,14 @@ absl::StatusOr<FindPathsRequest> FindPathsRequestFromProto(const v1::FindPathsRe
 absl::StatusOr<SubgraphRequest> SubgraphRequestFromProto(const v1::SubgraphRequest& request) {
   SubgraphRequest query;
   query.seeds = Strings(request.seeds());
+  KG_RETURN_IF_ERROR(CheckSeeds(query.seeds));
   query.max_depth = request.max_depth();
   query.predicates_allow = Strings(request.predicates_allow());
+  KG_RETURN_IF_ERROR(CheckNames(query.predicates_allow, "predicates_allow"));
   query.predicates_deny = Strings(request.predicates_deny());
+  KG_RETURN_IF_ERROR(CheckNames(query.predicates_deny, "predicates_deny"));
   query.kinds = Strings(request.kinds());
+  KG_RETURN_IF_ERROR(CheckNames(query.kinds, "kinds"));
   query.max_nodes = request.max_nodes();
   query.max_edges = request.max_edges();
   KG_ASSIGN_OR_RETURN(query.direction,
@@ -78,6 +119,8 @@ absl::StatusOr<SubgraphRequest> SubgraphRequestFromProto(const v1::SubgraphReque
 absl::StatusOr<TimelineRequest> TimelineRequestFromProto(const v1::TimelineRequest& request,
                                                          int32_t page_size) {
   TimelineRequest query;
+  KG_RETURN_IF_ERROR(CheckId(request.actor(), "actor"));
+  KG_RETURN_IF_ERROR(CheckId(request.place(), "place"));
   query.actor = request.actor();
   query.place = request.place();
   query.date_from = request.date_from();
@@ -90,10 +133,15 @@ absl::StatusOr<TimelineRequest> TimelineRequestFromProto(const v1::TimelineReque
 
 absl::StatusOr<Pattern> PatternFromProto(const v1::MatchStatementsRequest& request) {
   Pattern pattern;
+  KG_RETURN_IF_ERROR(CheckId(request.subject(), "subject"));
+  KG_RETURN_IF_ERROR(CheckBytes(request.predicate(), kMaxNameBytes, "predicate"));
   pattern.subject = request.subject();
   pattern.predicate = request.predicate();
   if (request.has_object()) {
     KG_ASSIGN_OR_RETURN(pattern.object, ValueFromProto(request.object(), "object"));
+    KG_RETURN_IF_ERROR(CheckBytes(pattern.object->lexical,
+                                  pattern.object->is_entity() ? kMaxIdBytes : kMaxLiteralBytes,
+                                  "object"));
   }
   return pattern;
 }

@@ -17,6 +17,13 @@
 
 namespace kg::server {
 
+// The ids, names and lists of each request are held to the bounds of
+// storage/validation.h before anything is looked up.
+
+// The id: required, at most kg::kMaxIdBytes.
+absl::Status CheckGetEntityRequest(const v1::GetEntityRequest& request);
+// The query (1..kg::kMaxSearchBytes) and the kinds list.
+absl::Status CheckSearchEntitiesRequest(const v1::SearchEntitiesRequest& request);
 // `limit` is the resolved page size.
 absl::StatusOr<NeighborsQuery> NeighborsQueryFromProto(const v1::NeighborsRequest& request,
                                                        int32_t limit);

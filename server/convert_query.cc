@@ -19,15 +19,19 @@ void DocumentInfoToProto(const DocumentInfo& document, v1::DocumentInfo* out) {
 
 absl::StatusOr<ClaimsQuery> ClaimsQueryFromProto(const v1::ListClaimsRequest& request) {
   ClaimsQuery query;
+  const char* field = "source";
+  // A claimant is an entity id or an anonymous source's description.
+  size_t max_bytes = kMaxIdBytes;
   switch (request.source_case()) {
     case v1::ListClaimsRequest::kPublisher:
-      query.role = SourceRole::kPublisher, query.source = request.publisher();
+      query.role = SourceRole::kPublisher, query.source = request.publisher(), field = "publisher";
       break;
     case v1::ListClaimsRequest::kDocument:
-      query.role = SourceRole::kDocument, query.source = request.document();
+      query.role = SourceRole::kDocument, query.source = request.document(), field = "document";
       break;
     case v1::ListClaimsRequest::kClaimant:
-      query.role = SourceRole::kClaimant, query.source = request.claimant();
+      query.role = SourceRole::kClaimant, query.source = request.claimant(), field = "claimant";
+      max_bytes = kMaxDescriptionBytes;
       break;
     case v1::ListClaimsRequest::SOURCE_NOT_SET:
       break;
@@ -35,6 +39,7 @@ absl::StatusOr<ClaimsQuery> ClaimsQueryFromProto(const v1::ListClaimsRequest& re
   if (query.source.empty()) {
     return absl::InvalidArgumentError("source: one of publisher, document or claimant is required");
   }
+  KG_RETURN_IF_ERROR(CheckBytes(query.source, max_bytes, field));
   KG_RETURN_IF_ERROR(CheckDate(request.date_from(), "date_from"));
   KG_RETURN_IF_ERROR(CheckDate(request.date_to(), "date_to"));
   query.date_from = request.date_from();
@@ -47,8 +52,12 @@ absl::Status CheckHistoryTarget(const v1::HistoryRequest& request) {
   const bool set = request.target_case() == v1::HistoryRequest::kStatementId
                        ? request.statement_id() != 0
                        : !request.entity().empty();
-  return set ? absl::OkStatus()
-             : absl::InvalidArgumentError("target: one of statement_id or entity is required");
+  if (!set) return absl::InvalidArgumentError("target: one of statement_id or entity is required");
+  return CheckId(request.entity(), "entity");
+}
+
+absl::Status CheckDisputesRequest(const v1::ListDisputesRequest& request) {
+  return CheckId(request.entity(), "entity");
 }
 
 void ExplanationToProto(const Explanation& e, v1::ExplainResponse* out) {

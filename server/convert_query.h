@@ -25,8 +25,11 @@ struct ClaimsQuery {
 };
 absl::StatusOr<ClaimsQuery> ClaimsQueryFromProto(const v1::ListClaimsRequest& request);
 
-// Exactly one of statement_id (non-zero) and entity (non-empty).
+// Exactly one of statement_id (non-zero) and entity (non-empty, at most
+// kg::kMaxIdBytes).
 absl::Status CheckHistoryTarget(const v1::HistoryRequest& request);
+// The entity, when given, at most kg::kMaxIdBytes.
+absl::Status CheckDisputesRequest(const v1::ListDisputesRequest& request);
 
 void ExplanationToProto(const Explanation& explanation, v1::ExplainResponse* out);
 void DisputesToProto(const Page<Dispute>& page, v1::ListDisputesResponse* out);

@@ -67,7 +67,7 @@ grpc::Status GraphService::GetEntity(grpc::ServerContext* context,
                                      const v1::GetEntityRequest* request, v1::Entity* response) {
   return gate_.Run(
       *context, "kg.v1.GraphService/GetEntity", request, [&](CallScope&) -> absl::Status {
-        if (request->id().empty()) return absl::InvalidArgumentError("id: is required");
+        KG_RETURN_IF_ERROR(CheckGetEntityRequest(*request));
         KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request->filter(), "filter"));
         KG_ASSIGN_OR_RETURN(Entity entity,
                             NewCallView(store_, context)->GetEntity(request->id(), as_of));
@@ -81,7 +81,7 @@ grpc::Status GraphService::SearchEntities(grpc::ServerContext* context,
                                           v1::SearchEntitiesResponse* response) {
   return gate_.Run(
       *context, "kg.v1.GraphService/SearchEntities", request, [&](CallScope&) -> absl::Status {
-        if (request->query().empty()) return absl::InvalidArgumentError("query: must not be empty");
+        KG_RETURN_IF_ERROR(CheckSearchEntitiesRequest(*request));
         KG_RETURN_IF_ERROR(CheckKinds(store_.schema(), request->kinds()));
         KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request->filter(), "filter"));
         KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
@@ -99,8 +99,8 @@ grpc::Status GraphService::MatchStatements(grpc::ServerContext* context,
                                            v1::StatementsPage* response) {
   return gate_.Run(
       *context, "kg.v1.GraphService/MatchStatements", request, [&](CallScope&) -> absl::Status {
-        KG_RETURN_IF_ERROR(CheckPredicate(store_.schema(), request->predicate()));
         KG_ASSIGN_OR_RETURN(Pattern pattern, PatternFromProto(*request));
+        KG_RETURN_IF_ERROR(CheckPredicate(store_.schema(), pattern.predicate));
         KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), "filter"));
         KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
         KG_ASSIGN_OR_RETURN(

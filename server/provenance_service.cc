@@ -61,6 +61,7 @@ grpc::Status ProvenanceService::ListDisputes(grpc::ServerContext* context,
                                              v1::ListDisputesResponse* response) {
   return gate_.Run(
       *context, "kg.v1.ProvenanceService/ListDisputes", request, [&](CallScope&) -> absl::Status {
+        KG_RETURN_IF_ERROR(CheckDisputesRequest(*request));
         KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), "filter"));
         KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
         std::unique_ptr<View> view = NewCallView(store_, context);

@@ -43,7 +43,7 @@ class KindResolver {
       KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, txn_.LatestEntity(*term));
       if (v) return store_kinds_.emplace(S(id), v->record.entity.kind).first->second;
     }
-    return absl::NotFoundError(absl::StrCat(S(field), ": entity '", S(id), "' not found"));
+    return absl::NotFoundError(absl::StrCat(S(field), ": entity '", Clip(id), "' not found"));
   }
 
  private:
@@ -101,8 +101,8 @@ absl::Status RocksStore::ValidateStatements(const WriteBatch& batch, WriteTxn& t
       const std::string fe = absl::StrCat(f, ".evidence[", j, "]");
       KG_ASSIGN_OR_RETURN(std::string doc_kind, kinds.Kind(e.document, fe + ".document"));
       if (!schema_.IsKindOf(doc_kind, "Document")) {
-        return absl::FailedPreconditionError(absl::StrCat(fe, ".document: entity '", e.document,
-                                                          "' is a ", doc_kind, ", not a Document"));
+        return absl::FailedPreconditionError(absl::StrCat(
+            fe, ".document: entity '", Clip(e.document), "' is a ", doc_kind, ", not a Document"));
       }
       if (!e.publisher.empty()) {
         KG_ASSIGN_OR_RETURN(std::string kind, kinds.Kind(e.publisher, fe + ".publisher"));
@@ -130,7 +130,7 @@ absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
     KG_RETURN_IF_ERROR(CheckEntity(batch.entities[i], schema_, f));
     auto [it, inserted] = seen.emplace(batch.entities[i].id, i);
     if (!inserted) {
-      return absl::InvalidArgumentError(absl::StrCat(f, ".id: '", batch.entities[i].id,
+      return absl::InvalidArgumentError(absl::StrCat(f, ".id: '", Clip(batch.entities[i].id),
                                                      "' duplicates entities[", it->second, "]"));
     }
   }
@@ -160,9 +160,9 @@ absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
       continue;
     }
     if (old && old->record.entity.kind != e.kind) {
-      kind_changes.emplace_back(id,
-                                absl::StrCat("entities[", i, "].kind: changing '", e.id, "' from ",
-                                             old->record.entity.kind, " to ", e.kind));
+      kind_changes.emplace_back(
+          id, absl::StrCat("entities[", i, "].kind: changing '", Clip(e.id), "' from ",
+                           old->record.entity.kind, " to ", e.kind));
     }
     KG_RETURN_IF_ERROR(txn.PutEntity(id, e.id, old ? &old->record : nullptr, std::move(rec)));
     ++result.entities_written;

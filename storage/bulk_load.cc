@@ -238,7 +238,7 @@ absl::StatusOr<std::string_view> BulkLoaderImpl::Kind(
     auto k = kinds_.find(t->second);
     if (k != kinds_.end()) return std::string_view(k->second);
   }
-  return absl::NotFoundError(absl::StrCat(A(field), ": entity '", A(id), "' not found"));
+  return absl::NotFoundError(absl::StrCat(A(field), ": entity '", Clip(id), "' not found"));
 }
 
 // The checks of Store::Apply (apply.cc), in the same order with the same
@@ -256,11 +256,11 @@ absl::Status BulkLoaderImpl::Validate(const WriteBatch& batch) const {
     auto [it, inserted] = seen.emplace(e.id, i);
     if (!inserted) {
       return absl::InvalidArgumentError(
-          absl::StrCat(f, ".id: '", e.id, "' duplicates entities[", it->second, "]"));
+          absl::StrCat(f, ".id: '", Clip(e.id), "' duplicates entities[", it->second, "]"));
     }
     if (terms_.contains(codec::EntityTerm(e.id))) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(f, ".id: '", e.id, "' was loaded already (a bulk load writes each once)"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          f, ".id: '", Clip(e.id), "' was loaded already (a bulk load writes each once)"));
     }
     batch_kinds.emplace(e.id, e.kind);
   }
@@ -301,8 +301,8 @@ absl::Status BulkLoaderImpl::Validate(const WriteBatch& batch) const {
       absl::StatusOr<std::string_view> doc_kind = Kind(batch_kinds, e.document, "");
       if (!doc_kind.ok()) return Kind(batch_kinds, e.document, fe(".document")).status();
       if (!schema_.IsKindOf(std::string(*doc_kind), "Document")) {
-        return absl::FailedPreconditionError(absl::StrCat(fe(".document"), ": entity '", e.document,
-                                                          "' is a ", A(*doc_kind),
+        return absl::FailedPreconditionError(absl::StrCat(fe(".document"), ": entity '",
+                                                          Clip(e.document), "' is a ", A(*doc_kind),
                                                           ", not a Document"));
       }
       if (!e.publisher.empty()) {

@@ -8,6 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "storage/rocks_store.h"
+#include "storage/validation.h"
 
 namespace kg {
 namespace {
@@ -28,8 +29,8 @@ absl::StatusOr<WriteResult> RocksStore::ApplyDocument(const WriteBatch& batch,
   if (document.id.empty()) return absl::InvalidArgumentError("document.id: is required");
   if (!schema_.IsKindOf(document.kind, kDocumentKind)) {
     return absl::InvalidArgumentError(absl::StrCat("document.kind: must be ", kDocumentKind,
-                                                   " or one of its sub-kinds, got '", document.kind,
-                                                   "'"));
+                                                   " or one of its sub-kinds, got '",
+                                                   Clip(document.kind), "'"));
   }
   const std::string publisher = Attribute(document, "publisher");
   const std::string date = Attribute(document, "date");

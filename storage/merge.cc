@@ -30,7 +30,7 @@ absl::StatusOr<Loaded> LoadEntity(const WriteTxn& txn, std::string_view id,
     KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, txn.LatestEntity(*term));
     if (v) return Loaded{*term, std::move(*v)};
   }
-  return absl::NotFoundError(absl::StrCat(S(field), ": entity '", S(id), "' not found"));
+  return absl::NotFoundError(absl::StrCat(S(field), ": entity '", Clip(id), "' not found"));
 }
 
 // Moves each statement to where its original endpoints resolve now.
@@ -58,16 +58,17 @@ absl::StatusOr<TxTime> RocksStore::Merge(std::string_view from, std::string_view
   KG_ASSIGN_OR_RETURN(Loaded t, LoadEntity(txn, into, "into"));
   if (f.term == t.term) {
     return absl::FailedPreconditionError(
-        absl::StrCat("into: cannot merge entity '", S(from), "' into itself"));
+        absl::StrCat("into: cannot merge entity '", Clip(from), "' into itself"));
   }
   if (!f.version.record.entity.merged_into.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat("from: entity '", S(from),
+    return absl::FailedPreconditionError(absl::StrCat("from: entity '", Clip(from),
                                                       "' is already merged into '",
                                                       f.version.record.entity.merged_into, "'"));
   }
   if (!t.version.record.entity.merged_into.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "into: entity '", S(into), "' is merged into '", t.version.record.entity.merged_into, "'"));
+    return absl::FailedPreconditionError(absl::StrCat("into: entity '", Clip(into),
+                                                      "' is merged into '",
+                                                      t.version.record.entity.merged_into, "'"));
   }
   KG_ASSIGN_OR_RETURN(std::vector<StatementId> sids, txn.StatementsAt(f.term, kMaxRepoint));
 
@@ -95,8 +96,8 @@ absl::StatusOr<TxTime> RocksStore::Merge(std::string_view from, std::string_view
   KG_RETURN_IF_ERROR(RepointAll(txn, sids));
   SchemaGuard guard(schema_, txn);
   KG_RETURN_IF_ERROR(guard.CheckStatements(
-      sids, absl::StrCat("into: merging '", S(from), "' (", f.version.record.entity.kind,
-                         ") into '", S(into), "' (", t.version.record.entity.kind, ")")));
+      sids, absl::StrCat("into: merging '", Clip(from), "' (", f.version.record.entity.kind,
+                         ") into '", Clip(into), "' (", t.version.record.entity.kind, ")")));
   HistoryEvent h;
   h.type = HistoryEvent::Type::kMerged;
   h.entity = S(from);
@@ -114,7 +115,7 @@ absl::StatusOr<TxTime> RocksStore::Split(std::string_view merged, const WriteCon
   const std::string target_id = f.version.record.entity.merged_into;
   if (target_id.empty()) {
     return absl::FailedPreconditionError(
-        absl::StrCat("merged: entity '", S(merged), "' is not merged"));
+        absl::StrCat("merged: entity '", Clip(merged), "' is not merged"));
   }
   KG_ASSIGN_OR_RETURN(Loaded t, LoadEntity(txn, target_id, "merged_into"));
   // Statements of `merged` now sit at the end of its merge chain.
@@ -141,7 +142,7 @@ absl::StatusOr<TxTime> RocksStore::Split(std::string_view merged, const WriteCon
   // changed kind while it stood for another entity.
   SchemaGuard guard(schema_, txn);
   KG_RETURN_IF_ERROR(guard.CheckStatements(
-      sids, absl::StrCat("merged: splitting '", S(merged), "' (", f.version.record.entity.kind,
+      sids, absl::StrCat("merged: splitting '", Clip(merged), "' (", f.version.record.entity.kind,
                          ") out of '", target_id, "'")));
   HistoryEvent h;
   h.type = HistoryEvent::Type::kSplit;

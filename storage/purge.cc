@@ -25,6 +25,7 @@ using Selection = std::map<StatementId, std::vector<Evidence>>;
 
 absl::Status CheckTarget(const PurgeTarget& target, std::string_view reason) {
   if (reason.empty()) return absl::InvalidArgumentError("reason: is required");
+  KG_RETURN_IF_ERROR(CheckBytes(reason, kMaxReasonBytes, "reason"));
   const bool by_record = target.statement != 0 || !target.evidence_id.empty();
   if (!target.document.empty()) {
     if (by_record) {
@@ -42,7 +43,7 @@ absl::Status CheckTarget(const PurgeTarget& target, std::string_view reason) {
   if (target.evidence_id.empty()) {
     return absl::InvalidArgumentError("evidence_id: is required with statement");
   }
-  return absl::OkStatus();
+  return CheckId(target.evidence_id, "evidence_id");
 }
 
 // Every evidence record citing `document`, found through the provenance
@@ -61,7 +62,7 @@ absl::StatusOr<Selection> SelectDocument(const WriteTxn& txn, const std::string&
     }
     if (cited.size() == kMaxPurge) {
       status = absl::ResourceExhaustedError(
-          absl::StrCat("document: '", document, "' is cited by more than ", kMaxPurge,
+          absl::StrCat("document: '", Clip(document), "' is cited by more than ", kMaxPurge,
                        " evidence records, the most one purge removes"));
       return false;
     }
@@ -70,7 +71,7 @@ absl::StatusOr<Selection> SelectDocument(const WriteTxn& txn, const std::string&
   }));
   KG_RETURN_IF_ERROR(status);
   if (cited.empty()) {
-    return absl::NotFoundError(absl::StrCat("document: no evidence cites '", document, "'"));
+    return absl::NotFoundError(absl::StrCat("document: no evidence cites '", Clip(document), "'"));
   }
   Selection out;
   for (const auto& [sid, digest] : cited) {
@@ -92,7 +93,7 @@ absl::StatusOr<Selection> SelectRecord(const WriteTxn& txn, StatementId sid,
     if (e.id == evidence_id) return Selection{{sid, {std::move(e)}}};
   }
   return absl::NotFoundError(
-      absl::StrCat("evidence_id: ", evidence_id, " not found in statement ", sid));
+      absl::StrCat("evidence_id: ", Clip(evidence_id), " not found in statement ", sid));
 }
 
 bool AboutEvidence(const HistoryEvent& e, const std::set<std::string>& ids) {
@@ -162,7 +163,8 @@ absl::StatusOr<PurgeResult> RocksStore::Purge(const PurgeTarget& target, std::st
     }
   }
   for (const auto& [term, sids] : removed_at) {
-    KG_RETURN_IF_ERROR(txn.EraseHistory('E', term, [&](const HistoryEvent& e) {
+    // An init-capture: clang before 16 cannot capture a structured binding.
+    KG_RETURN_IF_ERROR(txn.EraseHistory('E', term, [&sids = sids](const HistoryEvent& e) {
       return e.type == HistoryEvent::Type::kStatementCreated && sids.count(e.statement) != 0;
     }));
   }

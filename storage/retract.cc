@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "storage/rocks_store.h"
 #include "storage/status_macros.h"
+#include "storage/validation.h"
 
 namespace kg {
 namespace {
@@ -20,6 +21,8 @@ std::string_view OwnerOf(std::string_view principal) {
 
 absl::StatusOr<TxTime> RocksStore::Retract(StatementId statement, std::string_view evidence_id,
                                            std::string_view reason, const WriteContext& context) {
+  KG_RETURN_IF_ERROR(CheckId(evidence_id, "evidence_id"));
+  KG_RETURN_IF_ERROR(CheckBytes(reason, kMaxReasonBytes, "reason"));
   absl::MutexLock lock(&write_mu_);
   WriteTxn txn = BeginWrite(context);
   KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, txn.GetStatement(statement));

@@ -91,7 +91,7 @@ absl::StatusOr<TermId> RocksView::EntityAsOf(std::string_view field, std::string
   }
   if (!v) {
     return absl::NotFoundError(
-        absl::StrCat(S(field), field.empty() ? "" : ": ", "entity '", S(id), "' not found"));
+        absl::StrCat(S(field), field.empty() ? "" : ": ", "entity '", Clip(id), "' not found"));
   }
   return *term;
 }
@@ -102,7 +102,7 @@ absl::StatusOr<Entity> RocksView::GetEntity(std::string_view id, TxTime as_of) {
   if (term) {
     KG_ASSIGN_OR_RETURN(v, reader_.EntityAt(*term, Effective(as_of)));
   }
-  if (!v) return absl::NotFoundError(absl::StrCat("entity '", S(id), "' not found"));
+  if (!v) return absl::NotFoundError(absl::StrCat("entity '", Clip(id), "' not found"));
   v->record.entity.id = S(id);
   return std::move(v->record.entity);
 }
@@ -305,13 +305,13 @@ absl::StatusOr<Statement> RocksView::GetStatement(StatementId id, const Filter& 
 
 absl::StatusOr<TermId> RocksView::LookupEntity(std::string_view id) {
   KG_ASSIGN_OR_RETURN(std::optional<TermId> t, reader_.FindEntity(id));
-  if (!t) return absl::NotFoundError(absl::StrCat("entity '", S(id), "' not found"));
+  if (!t) return absl::NotFoundError(absl::StrCat("entity '", Clip(id), "' not found"));
   return *t;
 }
 
 absl::StatusOr<TermId> RocksView::LookupPredicate(std::string_view name) {
   KG_ASSIGN_OR_RETURN(std::optional<TermId> t, reader_.FindTerm(codec::PredicateTerm(name)));
-  if (!t) return absl::NotFoundError(absl::StrCat("predicate '", S(name), "' not found"));
+  if (!t) return absl::NotFoundError(absl::StrCat("predicate '", Clip(name), "' not found"));
   return *t;
 }
 
@@ -325,7 +325,7 @@ absl::StatusOr<std::string> RocksView::KindOf(TermId entity, TxTime as_of) {
   if (version) return std::move(version->record.entity.kind);
   KG_ASSIGN_OR_RETURN(Value v, reader_.TermValue(entity));
   if (!v.is_entity()) return std::string();
-  return absl::NotFoundError(absl::StrCat("entity '", v.lexical, "' not found"));
+  return absl::NotFoundError(absl::StrCat("entity '", Clip(v.lexical), "' not found"));
 }
 
 absl::Status RocksView::ScanEdges(TermId node, Direction direction, std::optional<TermId> predicate,

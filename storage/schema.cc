@@ -21,6 +21,7 @@
 
 #include "absl/strings/str_join.h"
 #include "storage/status_macros.h"
+#include "storage/validation.h"
 
 namespace kg {
 namespace {
@@ -158,9 +159,9 @@ constexpr std::pair<std::string_view, ValueType> kLiteralTypes[] = {
     {"boolean", ValueType::kBoolean},
 };
 
-// Upper bounds that keep a hostile schema file from costing much.
+// Upper bounds that keep a hostile schema file from costing much; names
+// obey kg::kMaxNameBytes, the bound of the kinds and predicates writes send.
 constexpr size_t kMaxDeclarations = 10000;
-constexpr size_t kMaxNameBytes = 128;
 
 bool IsIdentChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -476,7 +477,7 @@ absl::Status Schema::CheckStatement(std::string_view predicate, std::string_view
   const PredicateSpec* spec = FindPredicate(predicate);
   if (spec == nullptr) {
     return absl::InvalidArgumentError(
-        Cat(field, ".predicate: '", predicate, "' is not in the schema"));
+        Cat(field, ".predicate: '", Clip(predicate), "' is not in the schema"));
   }
   if (!MatchesAny(subject_kind, spec->domain)) {
     return absl::FailedPreconditionError(Cat(
@@ -529,7 +530,7 @@ bool Schema::MayClaim(std::string_view kind) const {
 absl::Status Schema::CheckPublisher(std::string_view id, std::string_view kind,
                                     std::string_view field) const {
   if (MayPublish(kind)) return absl::OkStatus();
-  return absl::FailedPreconditionError(Cat(field, ": '", id, "' is a ", kind,
+  return absl::FailedPreconditionError(Cat(field, ": '", Clip(id), "' is a ", kind,
                                            "; publishers must be of kind ",
                                            KindList(publisher_kinds_)));
 }
@@ -537,7 +538,7 @@ absl::Status Schema::CheckPublisher(std::string_view id, std::string_view kind,
 absl::Status Schema::CheckClaimant(std::string_view id, std::string_view kind,
                                    std::string_view field) const {
   if (MayClaim(kind)) return absl::OkStatus();
-  return absl::FailedPreconditionError(Cat(field, ": '", id, "' is a ", kind,
+  return absl::FailedPreconditionError(Cat(field, ": '", Clip(id), "' is a ", kind,
                                            "; claimants must be of kind ",
                                            KindList(claimant_kinds_)));
 }

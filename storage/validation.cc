@@ -31,14 +31,45 @@ int DaysInMonth(int year, int month) {
 
 }  // namespace
 
+std::string Clip(std::string_view input) {
+  if (input.size() <= kMaxEchoBytes) return S(input);
+  size_t cut = kMaxEchoBytes;
+  // Back off continuation bytes so that no character is split.
+  while (cut > 0 && (static_cast<unsigned char>(input[cut]) & 0xC0) == 0x80) --cut;
+  return absl::StrCat(S(input.substr(0, cut)), "\u2026(", input.size(), " bytes)");
+}
+
+absl::Status CheckBytes(std::string_view value, size_t max, std::string_view field) {
+  if (value.size() <= max) return absl::OkStatus();
+  return Invalid(field, absl::StrCat(value.size(), " bytes exceed the limit ", max));
+}
+
+absl::Status CheckCount(size_t count, size_t max, std::string_view field) {
+  if (count <= max) return absl::OkStatus();
+  return Invalid(field, absl::StrCat(count, " entries exceed the limit ", max));
+}
+
+absl::Status CheckStrings(const std::vector<std::string>& values, size_t max_count,
+                          size_t max_bytes, std::string_view field) {
+  KG_RETURN_IF_ERROR(CheckCount(values.size(), max_count, field));
+  for (size_t i = 0; i < values.size(); ++i) {
+    KG_RETURN_IF_ERROR(CheckBytes(values[i], max_bytes, absl::StrCat(S(field), "[", i, "]")));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status CheckId(std::string_view id, std::string_view field) {
+  return CheckBytes(id, kMaxIdBytes, field);
+}
+
 absl::Status CheckEntityId(std::string_view id, std::string_view field) {
   if (id.empty()) return Invalid(field, "must not be empty");
-  if (id.size() > 256) return Invalid(field, absl::StrCat("longer than 256 bytes: ", id.size()));
+  KG_RETURN_IF_ERROR(CheckId(id, field));
   for (char c : id) {
     auto u = static_cast<unsigned char>(c);
     if (u <= 0x20 || u == 0x7f) {
-      return Invalid(
-          field, absl::StrCat("must not contain whitespace or control characters: '", S(id), "'"));
+      return Invalid(field, absl::StrCat("must not contain whitespace or control characters: '",
+                                         Clip(id), "'"));
     }
   }
   return absl::OkStatus();
@@ -60,8 +91,8 @@ bool IsValidDate(std::string_view d) {
 
 absl::Status CheckDate(std::string_view date, std::string_view field) {
   if (date.empty() || IsValidDate(date)) return absl::OkStatus();
-  return Invalid(field,
-                 absl::StrCat("must be a date YYYY, YYYY-MM or YYYY-MM-DD, got '", S(date), "'"));
+  return Invalid(
+      field, absl::StrCat("must be a date YYYY, YYYY-MM or YYYY-MM-DD, got '", Clip(date), "'"));
 }
 
 std::string DateLow(std::string_view d) {
@@ -84,9 +115,10 @@ std::string DateHigh(std::string_view d) {
 }
 
 absl::Status CheckLiteral(const Value& v, std::string_view field) {
+  if (v.type == ValueType::kEntity) return CheckEntityId(v.lexical, field);
+  KG_RETURN_IF_ERROR(CheckBytes(v.lexical, kMaxLiteralBytes, field));
   switch (v.type) {
     case ValueType::kEntity:
-      return CheckEntityId(v.lexical, field);
     case ValueType::kString:
       return absl::OkStatus();
     case ValueType::kInteger: {
@@ -94,7 +126,7 @@ absl::Status CheckLiteral(const Value& v, std::string_view field) {
       std::string_view digits = v.lexical;
       if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
       if (!AllDigits(digits) || !absl::SimpleAtoi(v.lexical, &n)) {
-        return Invalid(field, absl::StrCat("not an integer: '", v.lexical, "'"));
+        return Invalid(field, absl::StrCat("not an integer: '", Clip(v.lexical), "'"));
       }
       return absl::OkStatus();
     }
@@ -105,18 +137,18 @@ absl::Status CheckLiteral(const Value& v, std::string_view field) {
       bool ok = dot == std::string_view::npos
                     ? AllDigits(s)
                     : AllDigits(s.substr(0, dot)) && AllDigits(s.substr(dot + 1));
-      if (!ok) return Invalid(field, absl::StrCat("not a decimal: '", v.lexical, "'"));
+      if (!ok) return Invalid(field, absl::StrCat("not a decimal: '", Clip(v.lexical), "'"));
       return absl::OkStatus();
     }
     case ValueType::kDate:
       if (!IsValidDate(v.lexical)) {
         return Invalid(field, absl::StrCat("must be a date YYYY, YYYY-MM or YYYY-MM-DD, got '",
-                                           v.lexical, "'"));
+                                           Clip(v.lexical), "'"));
       }
       return absl::OkStatus();
     case ValueType::kBoolean:
       if (v.lexical != "true" && v.lexical != "false") {
-        return Invalid(field, absl::StrCat("not a boolean (true|false): '", v.lexical, "'"));
+        return Invalid(field, absl::StrCat("not a boolean (true|false): '", Clip(v.lexical), "'"));
       }
       return absl::OkStatus();
   }
@@ -124,10 +156,16 @@ absl::Status CheckLiteral(const Value& v, std::string_view field) {
 }
 
 absl::Status CheckEntity(const Entity& e, const Schema& schema, std::string_view field) {
-  if (absl::Status s = CheckEntityId(e.id, absl::StrCat(S(field), ".id")); !s.ok()) return s;
+  auto f = [&](std::string_view name) { return absl::StrCat(S(field), ".", S(name)); };
+  KG_RETURN_IF_ERROR(CheckEntityId(e.id, f("id")));
+  KG_RETURN_IF_ERROR(CheckBytes(e.kind, kMaxNameBytes, f("kind")));
   if (!schema.IsKnownKind(e.kind)) {
-    return Invalid(absl::StrCat(S(field), ".kind"), absl::StrCat("unknown kind '", e.kind, "'"));
+    return Invalid(f("kind"), absl::StrCat("unknown kind '", Clip(e.kind), "'"));
   }
+  KG_RETURN_IF_ERROR(CheckBytes(e.label, kMaxLabelBytes, f("label")));
+  KG_RETURN_IF_ERROR(CheckStrings(e.aliases, kMaxAliases, kMaxAliasBytes, f("aliases")));
+  KG_RETURN_IF_ERROR(CheckCount(e.attributes.size(), kMaxAttributes, f("attributes")));
+  KG_RETURN_IF_ERROR(CheckCount(e.external_ids.size(), kMaxExternalIds, f("external_ids")));
   if (e.latitude && !(*e.latitude >= -90 && *e.latitude <= 90)) {
     return Invalid(absl::StrCat(S(field), ".latitude"),
                    absl::StrCat("must be in [-90, 90], got ", *e.latitude));
@@ -137,15 +175,16 @@ absl::Status CheckEntity(const Entity& e, const Schema& schema, std::string_view
                    absl::StrCat("must be in [-180, 180], got ", *e.longitude));
   }
   for (const auto& [key, value] : e.attributes) {
-    std::string f = absl::StrCat(S(field), ".attributes[", key, "]");
-    if (key.empty()) return Invalid(f, "attribute name must not be empty");
-    if (absl::Status s = CheckLiteral(value, f); !s.ok()) return s;
+    const std::string a = absl::StrCat(S(field), ".attributes[", Clip(key), "]");
+    if (key.empty()) return Invalid(a, "attribute name must not be empty");
+    KG_RETURN_IF_ERROR(CheckBytes(key, kMaxNameBytes, a));
+    KG_RETURN_IF_ERROR(CheckLiteral(value, a));
   }
   for (const auto& [scheme, value] : e.external_ids) {
-    if (scheme.empty() || value.empty()) {
-      return Invalid(absl::StrCat(S(field), ".external_ids[", scheme, "]"),
-                     "scheme and value must not be empty");
-    }
+    const std::string x = absl::StrCat(S(field), ".external_ids[", Clip(scheme), "]");
+    if (scheme.empty() || value.empty()) return Invalid(x, "scheme and value must not be empty");
+    KG_RETURN_IF_ERROR(CheckBytes(scheme, kMaxNameBytes, x));
+    KG_RETURN_IF_ERROR(CheckBytes(value, kMaxExternalIdBytes, x));
   }
   return absl::OkStatus();
 }
@@ -166,6 +205,10 @@ absl::Status CheckEvidence(const Evidence& e, std::string_view field) {
   if (!e.claimant.empty()) {
     if (absl::Status s = CheckEntityId(e.claimant, f("claimant")); !s.ok()) return s;
   }
+  KG_RETURN_IF_ERROR(
+      CheckBytes(e.claimant_description, kMaxDescriptionBytes, f("claimant_description")));
+  KG_RETURN_IF_ERROR(CheckBytes(e.excerpt, kMaxExcerptBytes, f("excerpt")));
+  KG_RETURN_IF_ERROR(CheckBytes(e.extractor, kMaxExtractorBytes, f("extractor")));
   if (!(e.confidence >= 0 && e.confidence <= 1)) {
     return Invalid(f("confidence"), absl::StrCat("must be in [0, 1], got ", e.confidence));
   }
@@ -202,9 +245,10 @@ absl::Status CheckStatement(const Statement& st, const Schema& schema, std::stri
   if (st.predicate.empty()) {
     return absl::InvalidArgumentError(f + ".predicate: must not be empty");
   }
+  KG_RETURN_IF_ERROR(CheckBytes(st.predicate, kMaxNameBytes, f + ".predicate"));
   if (schema.FindPredicate(st.predicate) == nullptr) {
     return absl::InvalidArgumentError(
-        absl::StrCat(f, ".predicate: '", st.predicate, "' is not in the schema"));
+        absl::StrCat(f, ".predicate: '", Clip(st.predicate), "' is not in the schema"));
   }
   KG_RETURN_IF_ERROR(CheckLiteral(st.object, f + ".object"));
   KG_RETURN_IF_ERROR(CheckDate(st.valid_from, f + ".valid_from"));
@@ -226,6 +270,10 @@ absl::Status CheckStatement(const Statement& st, const Schema& schema, std::stri
 absl::Status CheckFilter(const Filter& f, std::string_view field) {
   auto name = [&](std::string_view n) { return absl::StrCat(S(field), ".", S(n)); };
   if (f.as_of < 0) return Invalid(name("as_of"), absl::StrCat("must be >= 0, got ", f.as_of));
+  KG_RETURN_IF_ERROR(CheckStrings(f.publishers_allow, kMaxFilterPublishers, kMaxIdBytes,
+                                  name("publishers_allow")));
+  KG_RETURN_IF_ERROR(
+      CheckStrings(f.publishers_deny, kMaxFilterPublishers, kMaxIdBytes, name("publishers_deny")));
   if (!(f.min_confidence >= 0 && f.min_confidence <= 1)) {
     return Invalid(name("min_confidence"),
                    absl::StrCat("must be in [0, 1], got ", f.min_confidence));

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "server/call.h"
+#include "server/convert_graph.h"
 #include "tests/testing/test_util.h"
 
 namespace kg::server {
@@ -108,6 +109,32 @@ TEST(ConvertTest, PageAndBatchLimits) {
   EXPECT_EQ(CheckBatchSize(0, "entities", limits).code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(CheckBatchSize(10001, "entities", limits).code(), absl::StatusCode::kResourceExhausted);
   EXPECT_TRUE(CheckBatchSize(10000, "entities", limits).ok());
+}
+
+// The requests whose rpc bodies check them before their first lookup.
+TEST(ConvertTest, RequestBounds) {
+  v1::GetEntityRequest get;
+  EXPECT_EQ(CheckGetEntityRequest(get).message(), "id: is required");
+  get.set_id(std::string(1 << 20, 'x'));
+  EXPECT_EQ(CheckGetEntityRequest(get).message(), "id: 1048576 bytes exceed the limit 256");
+  get.set_id("actor/turkey");
+  EXPECT_OK(CheckGetEntityRequest(get));
+
+  v1::SearchEntitiesRequest search;
+  EXPECT_EQ(CheckSearchEntitiesRequest(search).message(), "query: must not be empty");
+  search.set_query(std::string(257, 'q'));
+  EXPECT_EQ(CheckSearchEntitiesRequest(search).message(), "query: 257 bytes exceed the limit 256");
+  search.set_query("tur");
+  search.add_kinds(std::string(129, 'K'));
+  EXPECT_EQ(CheckSearchEntitiesRequest(search).message(),
+            "kinds[0]: 129 bytes exceed the limit 128");
+  search.set_kinds(0, "State");
+  EXPECT_OK(CheckSearchEntitiesRequest(search));
+
+  v1::MatchStatementsRequest match;
+  match.set_predicate(std::string(1 << 20, 'p'));
+  EXPECT_EQ(PatternFromProto(match).status().message(),
+            "predicate: 1048576 bytes exceed the limit 128");
 }
 
 }  // namespace
