@@ -5,8 +5,10 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <vector>
@@ -27,6 +29,7 @@
 #include "storage/digest.h"
 #include "storage/rocks_status.h"
 #include "storage/schema.h"
+#include "storage/schema_guard.h"
 #include "storage/status_macros.h"
 #include "storage/validation.h"
 #include "storage/write_txn.h"
@@ -101,13 +104,19 @@ absl::string_view A(std::string_view s) { return absl::string_view(s.data(), s.s
 rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
 
 using TripleKeyT = std::tuple<TermId, TermId, TermId>;
-using EvidenceKeyT = std::tuple<StatementId, uint64_t, uint64_t>;
+// An evidence digest covers the triple, and a load merges nothing, so the
+// digest alone names one record of the load.
+using DigestKeyT = std::pair<uint64_t, uint64_t>;
+// Subject -> objects of the loaded statements of one acyclic predicate.
+using Adjacency = absl::flat_hash_map<TermId, std::vector<TermId>>;
+// An acyclic edge of a batch: predicate, subject, object.
+using EdgeKeyT = std::tuple<std::string_view, TermId, TermId>;
 
-EvidenceKeyT EvidenceIdentity(StatementId sid, std::string_view digest) {
+DigestKeyT DigestKey(std::string_view digest) {
   uint64_t a, b;
   std::memcpy(&a, digest.data(), 8);
   std::memcpy(&b, digest.data() + 8, 8);
-  return {sid, a, b};
+  return {a, b};
 }
 
 // Same table format as RocksStore::Open, so the files carry bloom filters.
@@ -130,7 +139,17 @@ class BulkLoaderImpl final : public BulkLoader {
   absl::StatusOr<BulkLoadResult> Finish() override;
 
  private:
-  absl::Status Validate(const WriteBatch& batch) const;
+  // Also gives the digest of every evidence, in batch order, for Add.
+  absl::Status Validate(const WriteBatch& batch, std::vector<std::string>* digests) const;
+  // Apply's SchemaGuard::CheckAcyclic for every statement of an acyclic
+  // predicate that adds evidence (`adds`), over the loaded edges and the
+  // batch's own. `batch_entities` maps a batch entity to its index.
+  absl::Status CheckAcyclic(const WriteBatch& batch,
+                            const std::map<std::string_view, size_t>& batch_entities,
+                            const std::vector<bool>& adds) const;
+  // The entity ids of `path` (terms Add would intern for this batch included).
+  absl::StatusOr<std::vector<std::string>> Names(const WriteBatch& batch,
+                                                 const std::vector<TermId>& path) const;
   // The kind of entity `id` (this batch's first, then loaded), or NOT_FOUND.
   absl::StatusOr<std::string_view> Kind(
       const absl::flat_hash_map<std::string_view, std::string_view>& batch_kinds,
@@ -162,7 +181,12 @@ class BulkLoaderImpl final : public BulkLoader {
   absl::flat_hash_map<std::string, TermId> terms_;
   absl::flat_hash_map<TermId, std::string> kinds_;  // loaded entities
   absl::flat_hash_map<TripleKeyT, StatementId> triples_;
-  absl::flat_hash_set<EvidenceKeyT> evidence_;
+  // Grade of every evidence record loaded (about 80 bytes each), so a
+  // re-send with other values is refused.
+  absl::flat_hash_map<DigestKeyT, EvidenceGrade> evidence_;
+  // Edges of the acyclic predicates by predicate name (about 60 bytes per
+  // edge; other predicates hold nothing here).
+  absl::flat_hash_map<std::string, Adjacency> acyclic_;
   absl::flat_hash_set<StatementId> late_;
 
   CfBuffer buffers_[codec::kNumCfs];
@@ -243,7 +267,8 @@ absl::StatusOr<std::string_view> BulkLoaderImpl::Kind(
 
 // The checks of Store::Apply (apply.cc), in the same order with the same
 // messages; "the store" is what earlier Adds loaded.
-absl::Status BulkLoaderImpl::Validate(const WriteBatch& batch) const {
+absl::Status BulkLoaderImpl::Validate(const WriteBatch& batch,
+                                      std::vector<std::string>* digests) const {
   if (batch.entities.empty() && batch.statements.empty()) {
     return absl::InvalidArgumentError("batch: empty (no entities and no statements)");
   }
@@ -321,7 +346,130 @@ absl::Status BulkLoaderImpl::Validate(const WriteBatch& batch) const {
       }
     }
   }
+  // The load is one write: evidence re-sent with other values is refused as
+  // Apply refuses it within one write.
+  absl::flat_hash_map<DigestKeyT, const Evidence*> sent;  // first in this batch
+  std::vector<bool> adds(batch.statements.size());
+  digests->clear();
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    const Statement& st = batch.statements[i];
+    for (size_t j = 0; j < st.evidence.size(); ++j) {
+      const Evidence& e = st.evidence[j];
+      std::string digest = EvidenceDigest(st.subject, st.predicate, st.object, e);
+      const DigestKeyT key = DigestKey(digest);
+      std::optional<EvidenceGrade> have;
+      if (auto loaded = evidence_.find(key); loaded != evidence_.end()) {
+        if (!(loaded->second == e.grade())) have = loaded->second;
+      } else if (auto [first, inserted] = sent.try_emplace(key, &e); !inserted) {
+        if (!(first->second->grade() == e.grade())) have = first->second->grade();
+      } else {
+        adds[i] = true;
+      }
+      if (have) {
+        Evidence stored;
+        stored.id = absl::BytesToHexString(digest);
+        stored.set_grade(*std::move(have));
+        stored.ingested_at = now_;
+        KG_RETURN_IF_ERROR(
+            ClassifyResend(stored, e, now_, absl::StrCat("statements[", i, "].evidence[", j, "]"))
+                .status());
+      }
+      digests->push_back(std::move(digest));
+    }
+  }
+  return CheckAcyclic(batch, seen, adds);
+}
+
+absl::Status BulkLoaderImpl::CheckAcyclic(const WriteBatch& batch,
+                                          const std::map<std::string_view, size_t>& batch_entities,
+                                          const std::vector<bool>& adds) const {
+  // Term ids as Add interns them: an endpoint not loaded is an entity of this
+  // batch, which Add interns first, in order.
+  auto term = [&](std::string_view id) {
+    auto t = terms_.find(codec::EntityTerm(id));
+    return t != terms_.end() ? t->second : next_term_ + batch_entities.at(id);
+  };
+  std::vector<std::optional<EdgeKeyT>> edges(batch.statements.size());
+  absl::flat_hash_map<std::string_view, Adjacency> staged;  // the batch's new edges
+  absl::flat_hash_set<EdgeKeyT> seen, dirty;
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    const Statement& st = batch.statements[i];
+    if (!st.object.is_entity() || !schema_.FindPredicate(st.predicate)->acyclic) continue;
+    const EdgeKeyT edge{st.predicate, term(st.subject), term(st.object.lexical)};
+    edges[i] = edge;
+    if (adds[i]) dirty.insert(edge);
+    if (!seen.insert(edge).second) continue;
+    auto p = terms_.find(codec::PredicateTerm(st.predicate));
+    const bool loaded = p != terms_.end() && triples_.contains(TripleKeyT{
+                                                 std::get<1>(edge), p->second, std::get<2>(edge)});
+    if (!loaded) staged[st.predicate][std::get<1>(edge)].push_back(std::get<2>(edge));
+  }
+  int64_t work = 0;  // over the whole batch, as one SchemaGuard over one write
+  std::vector<TermId> next;
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    if (!edges[i] || !dirty.contains(*edges[i])) continue;
+    const auto& [predicate, s, o] = *edges[i];
+    const std::string field = absl::StrCat("statements[", i, "]");
+    if (s == o) {
+      KG_ASSIGN_OR_RETURN(std::vector<std::string> names, Names(batch, {s, o}));
+      return CycleError(field, predicate, names);
+    }
+    auto loaded = acyclic_.find(A(predicate));
+    const Adjacency& own = staged[predicate];
+    // Breadth-first from the object, each node's edges in ascending object
+    // id as Apply scans the spo index: reaching the subject closes a cycle.
+    absl::flat_hash_map<TermId, TermId> parent = {{o, 0}};
+    std::deque<TermId> queue = {o};
+    while (!queue.empty()) {
+      const TermId node = queue.front();
+      queue.pop_front();
+      next.clear();
+      if (loaded != acyclic_.end()) {
+        if (auto out = loaded->second.find(node); out != loaded->second.end()) {
+          next.insert(next.end(), out->second.begin(), out->second.end());
+        }
+      }
+      if (auto out = own.find(node); out != own.end()) {
+        next.insert(next.end(), out->second.begin(), out->second.end());
+      }
+      std::sort(next.begin(), next.end());
+      for (TermId to : next) {
+        KG_RETURN_IF_ERROR(CheckGuardWork(++work));
+        if (!parent.emplace(to, node).second) continue;
+        if (to != s) {
+          queue.push_back(to);
+          continue;
+        }
+        std::vector<TermId> back;  // s <- ... <- o, then s in front
+        for (TermId n = s; n != 0; n = parent.at(n)) back.push_back(n);
+        std::vector<TermId> path = {s};
+        path.insert(path.end(), back.rbegin(), back.rend());
+        KG_ASSIGN_OR_RETURN(std::vector<std::string> names, Names(batch, path));
+        return CycleError(field, predicate, names);
+      }
+    }
+  }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<std::string>> BulkLoaderImpl::Names(
+    const WriteBatch& batch, const std::vector<TermId>& path) const {
+  // Only a refusal needs names, so no reverse map is kept: one pass over the
+  // terms finds the loaded ones.
+  absl::flat_hash_map<TermId, std::string> names;
+  for (TermId t : path) {
+    names[t] = t >= next_term_ ? batch.entities[t - next_term_].id : std::string();
+  }
+  for (const auto& [term, id] : terms_) {
+    auto it = names.find(id);
+    if (it == names.end() || !it->second.empty()) continue;
+    bool is_predicate = false;
+    KG_ASSIGN_OR_RETURN(Value v, codec::DecodeTerm(term, &is_predicate));
+    it->second = std::move(v.lexical);
+  }
+  std::vector<std::string> out;
+  for (TermId t : path) out.push_back(names.at(t));
+  return out;
 }
 
 TermId BulkLoaderImpl::Intern(std::string term) {
@@ -366,7 +514,9 @@ void BulkLoaderImpl::PutSummary(StatementId sid, const codec::StatementRecord& r
 absl::Status BulkLoaderImpl::Add(const WriteBatch& batch) {
   if (spent_ || db_ == nullptr) return absl::FailedPreconditionError("bulk load: already finished");
   KG_RETURN_IF_ERROR(error_);
-  KG_RETURN_IF_ERROR(Validate(batch));
+  std::vector<std::string> digests;
+  KG_RETURN_IF_ERROR(Validate(batch, &digests));
+  size_t next_digest = 0;
 
   for (const Entity& e : batch.entities) {
     TermId id = Intern(codec::EntityTerm(e.id));
@@ -422,14 +572,17 @@ absl::Status BulkLoaderImpl::Add(const WriteBatch& batch) {
         h.entity = st.object.lexical;
         Log('E', o, h);
       }
+      if (rec.object_is_entity && schema_.FindPredicate(st.predicate)->acyclic) {
+        acyclic_[st.predicate][s].push_back(o);
+      }
       ++result_.statements;
       collected = &slot.second;
     } else if (sid >= first_new) {
       collected = &fresh[sid].second;
     }
     for (const Evidence& in : st.evidence) {
-      std::string digest = EvidenceDigest(st.subject, st.predicate, st.object, in);
-      if (!evidence_.insert(EvidenceIdentity(sid, digest)).second) {
+      std::string digest = std::move(digests[next_digest++]);
+      if (!evidence_.try_emplace(DigestKey(digest), in.grade()).second) {
         ++result_.evidence_unchanged;
         continue;
       }

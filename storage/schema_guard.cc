@@ -15,14 +15,25 @@ std::string S(std::string_view v) { return std::string(v); }
 
 }  // namespace
 
-absl::Status SchemaGuard::Spend(int64_t work) {
-  work_ += work;
-  if (work_ > kMaxGuardWork) {
+absl::Status CheckGuardWork(int64_t work) {
+  if (work > kMaxGuardWork) {
     return absl::ResourceExhaustedError(
         absl::StrCat("schema check: more than ", kMaxGuardWork,
                      " statements and edges to examine in one write"));
   }
   return absl::OkStatus();
+}
+
+absl::Status CycleError(std::string_view field, std::string_view predicate,
+                        const std::vector<std::string>& path) {
+  return absl::FailedPreconditionError(absl::StrCat(
+      S(field), ": '", S(predicate),
+      "' must not form a cycle: ", absl::StrJoin(path, absl::StrCat(" ", S(predicate), " "))));
+}
+
+absl::Status SchemaGuard::Spend(int64_t work) {
+  work_ += work;
+  return CheckGuardWork(work_);
 }
 
 absl::StatusOr<std::string> SchemaGuard::Name(TermId term) {
@@ -107,9 +118,7 @@ absl::Status SchemaGuard::CheckAcyclic(StatementId sid, std::string_view field) 
       KG_ASSIGN_OR_RETURN(std::string n, Name(node));
       names.push_back(std::move(n));
     }
-    return absl::FailedPreconditionError(
-        absl::StrCat(S(field), ": '", predicate,
-                     "' must not form a cycle: ", absl::StrJoin(names, " " + predicate + " ")));
+    return CycleError(field, predicate, names);
   };
   if (t.s == t.o) return refuse({t.s, t.o});
   // Breadth-first from the object over live edges of the predicate: reaching

@@ -34,6 +34,15 @@ namespace kg {
 
 inline constexpr int64_t kMaxGuardWork = 200000;
 
+// RESOURCE_EXHAUSTED "schema check: more than 200000 statements and edges to
+// examine in one write" once `work` exceeds kMaxGuardWork. Shared with
+// BulkLoader, whose Add is one write.
+absl::Status CheckGuardWork(int64_t work);
+// FAILED_PRECONDITION "<field>: 'located_in' must not form a cycle: a
+// located_in b located_in a" for the path a, b, a (a self-loop is a, a).
+absl::Status CycleError(std::string_view field, std::string_view predicate,
+                        const std::vector<std::string>& path);
+
 class SchemaGuard {
  public:
   SchemaGuard(const Schema& schema, const WriteTxn& txn) : schema_(schema), txn_(txn) {}

@@ -1,7 +1,8 @@
 // BulkLoader: a small graph loaded through BulkLoader and through
 // Store::Apply reads back identically (every read rendered as text, minus
 // transaction times); the loader refuses a non-empty database and validates
-// as Apply does.
+// as Apply does, acyclic predicates and evidence re-sent with other values
+// included.
 
 #include "storage/bulk_load.h"
 
@@ -290,6 +291,135 @@ TEST(BulkLoadTest, ValidatesLikeApply) {
   EXPECT_EQ(r.entities, 10);
   EXPECT_EQ(r.statements, 0);
   EXPECT_EQ(loader->Add(BaseEntities()).code(), absl::StatusCode::kFailedPrecondition);
+}
+
+// Each batch through Apply (one write each) and through one load: the same
+// outcome, message included. Returns Apply's.
+std::vector<absl::Status> ExpectSameOutcomes(const std::vector<WriteBatch>& batches,
+                                             const TempDir& dir) {
+  std::vector<absl::Status> applied;
+  std::unique_ptr<Store> store = MustOpen(dir.Sub("apply"));
+  absl::StatusOr<std::unique_ptr<BulkLoader>> loader =
+      BulkLoader::Create({.path = dir.Sub("bulk")});
+  EXPECT_OK(loader.status());
+  if (store == nullptr || !loader.ok()) return applied;
+  for (size_t i = 0; i < batches.size(); ++i) {
+    applied.push_back(store->Apply(batches[i], {.principal = kPrincipal}).status());
+    EXPECT_EQ((*loader)->Add(batches[i]), applied.back()) << "batch " << i;
+  }
+  EXPECT_OK((*loader)->Finish().status());
+  return applied;
+}
+
+std::vector<absl::StatusCode> Codes(const std::vector<absl::Status>& statuses) {
+  std::vector<absl::StatusCode> codes;
+  for (const absl::Status& s : statuses) codes.push_back(s.code());
+  return codes;
+}
+
+WriteBatch Located(std::vector<std::pair<std::string, std::string>> edges,
+                   const std::string& predicate = "located_in") {
+  WriteBatch b;
+  for (const auto& [s, o] : edges) {
+    b.statements.push_back(MakeStatement(s, predicate, Value::Entity(o),
+                                         {MakeEvidence("doc/tass-1", "outlet/tass", 0.5)}));
+  }
+  return b;
+}
+
+TEST(BulkLoadTest, RefusesSelfLoopsAndCyclesAsApply) {
+  TempDir dir;
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkLoader> loader,
+                       BulkLoader::Create({.path = dir.Sub("db")}));
+  WriteBatch base = BaseEntities();
+  base.entities.push_back(MakeEntity("loc/town", "Town", "Town"));
+  base.entities.push_back(MakeEntity("loc/hama", "Town", "Hama"));
+  ASSERT_OK(loader->Add(base));
+  absl::Status s = loader->Add(Located({{"loc/town", "loc/town"}}));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(),
+            "statements[0]: 'located_in' must not form a cycle: loc/town located_in loc/town");
+  ASSERT_OK(loader->Add(Located({{"loc/town", "loc/idlib"}, {"loc/idlib", "loc/hama"}})));
+  s = loader->Add(Located({{"loc/hama", "loc/town"}}));
+  EXPECT_EQ(s.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(s.message(),
+            "statements[0]: 'located_in' must not form a cycle: loc/hama located_in loc/town "
+            "located_in loc/idlib located_in loc/hama");
+  // Nothing of the refused batches was loaded.
+  ASSERT_OK_AND_ASSIGN(BulkLoadResult r, loader->Finish());
+  EXPECT_EQ(r.statements, 2);
+}
+
+TEST(BulkLoadTest, AcyclicChecksMatchApply) {
+  TempDir dir;
+  WriteBatch base = BaseEntities();
+  base.entities.push_back(MakeEntity("loc/town", "Town", "Town"));
+  WriteBatch zone = Located({{"loc/zone", "loc/idlib"}, {"loc/idlib", "loc/zone"}});
+  zone.entities = {MakeEntity("loc/zone", "Town", "Zone")};
+  WriteBatch revived = Located({{"loc/town", "loc/idlib"}, {"loc/idlib", "loc/town"}});
+  revived.statements[0].evidence = {MakeEvidence("doc/reuters-1", "outlet/reuters", 0.7)};
+  const std::vector<absl::Status> applied = ExpectSameOutcomes(
+      {base, Located({{"loc/town", "loc/town"}}), Located({{"loc/town", "loc/idlib"}}),
+       // A cycle of the batch's own edges, through an entity of the batch.
+       zone,
+       // A loaded edge re-asserted with nothing new is not checked again;
+       // with new evidence it is.
+       Located({{"loc/town", "loc/idlib"}, {"loc/idlib", "loc/town"}}), revived,
+       Located({{"actor/hts", "actor/opposition"}, {"actor/opposition", "actor/hts"}}, "part_of"),
+       Located({{"actor/hts", "actor/hts"}}, "backs"), Located({{"loc/idlib", "loc/town"}})},
+      dir);
+  constexpr absl::StatusCode kOk = absl::StatusCode::kOk;
+  constexpr absl::StatusCode kRefused = absl::StatusCode::kFailedPrecondition;
+  EXPECT_EQ(Codes(applied), (std::vector<absl::StatusCode>{kOk, kRefused, kOk, kRefused, kRefused,
+                                                           kRefused, kRefused, kOk, kRefused}));
+  ASSERT_EQ(applied.size(), 9u);
+  EXPECT_EQ(applied[3].message(),
+            "statements[0]: 'located_in' must not form a cycle: loc/zone located_in loc/idlib "
+            "located_in loc/zone");
+  EXPECT_EQ(applied[4].message(),
+            "statements[1]: 'located_in' must not form a cycle: loc/idlib located_in loc/town "
+            "located_in loc/idlib");
+  EXPECT_EQ(applied[5].message(),
+            "statements[0]: 'located_in' must not form a cycle: loc/town located_in loc/idlib "
+            "located_in loc/town");
+}
+
+TEST(BulkLoadTest, RefusesEvidenceResentWithOtherValuesAsOneWrite) {
+  TempDir dir;
+  const Evidence first = MakeEvidence("doc/tass-1", "outlet/tass", 0.5);
+  Evidence other = first;
+  other.confidence = 0.9;
+  WriteBatch twice = BaseEntities();
+  twice.statements = {
+      MakeStatement("actor/russia", "opposes", Value::Entity("actor/hts"), {first, other})};
+  EXPECT_EQ(Codes(ExpectSameOutcomes({twice}, dir)),
+            std::vector<absl::StatusCode>{absl::StatusCode::kInvalidArgument});
+
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<BulkLoader> loader,
+                       BulkLoader::Create({.path = dir.Sub("db")}));
+  absl::Status s = loader->Add(twice);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("statements[0].evidence[1]: evidence "), std::string::npos) << s;
+  EXPECT_NE(s.message().find(" is sent twice in one write with different values (confidence "
+                             "0.5 -> 0.9)"),
+            std::string::npos)
+      << s;
+  twice.statements[0].evidence = {first, first};
+  ASSERT_OK(loader->Add(twice));
+  // In a later Add too: the load is one write.
+  WriteBatch again;
+  again.statements = {
+      MakeStatement("actor/turkey", "opposes", Value::Entity("actor/hts"), {first}),
+      MakeStatement("actor/russia", "opposes", Value::Entity("actor/hts"), {other})};
+  s = loader->Add(again);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_NE(s.message().find("statements[1].evidence[0]: evidence "), std::string::npos) << s;
+  again.statements[1].evidence = {first};
+  ASSERT_OK(loader->Add(again));
+  ASSERT_OK_AND_ASSIGN(BulkLoadResult r, loader->Finish());
+  EXPECT_EQ(r.statements, 2);
+  EXPECT_EQ(r.evidence_added, 2);
+  EXPECT_EQ(r.evidence_unchanged, 2);
 }
 
 }  // namespace
