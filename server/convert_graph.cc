@@ -28,6 +28,32 @@ absl::Status CheckSeeds(const std::vector<std::string>& seeds) {
   return absl::OkStatus();
 }
 
+// The fields Traverse, FindPaths and Subgraph requests share, by name.
+template <typename Proto, typename Query>
+absl::Status EdgeSelectionFromProto(const Proto& request, Query* query) {
+  query->max_depth = request.max_depth();
+  query->predicates_allow = Strings(request.predicates_allow());
+  KG_RETURN_IF_ERROR(CheckNames(query->predicates_allow, "predicates_allow"));
+  query->predicates_deny = Strings(request.predicates_deny());
+  KG_RETURN_IF_ERROR(CheckNames(query->predicates_deny, "predicates_deny"));
+  KG_ASSIGN_OR_RETURN(query->direction,
+                      DirectionFromProto(request.direction(), Direction::kOut, "direction"));
+  KG_ASSIGN_OR_RETURN(query->filter, FilterFromProto(request.filter(), "filter"));
+  return absl::OkStatus();
+}
+
+// ... and the walk from seeds that Traverse and Subgraph share.
+template <typename Proto, typename Query>
+absl::Status WalkFromProto(const Proto& request, Query* query) {
+  query->seeds = Strings(request.seeds());
+  KG_RETURN_IF_ERROR(CheckSeeds(query->seeds));
+  query->kinds = Strings(request.kinds());
+  KG_RETURN_IF_ERROR(CheckNames(query->kinds, "kinds"));
+  query->max_nodes = request.max_nodes();
+  query->max_edges = request.max_edges();
+  return EdgeSelectionFromProto(request, query);
+}
+
 }  // namespace
 
 absl::Status CheckGetEntityRequest(const v1::GetEntityRequest& request) {
@@ -61,21 +87,8 @@ absl::StatusOr<NeighborsQuery> NeighborsQueryFromProto(const v1::NeighborsReques
 
 absl::StatusOr<TraverseRequest> TraverseRequestFromProto(const v1::TraverseRequest& request) {
   TraverseRequest query;
-  query.seeds = Strings(request.seeds());
-  KG_RETURN_IF_ERROR(CheckSeeds(query.seeds));
-  query.max_depth = request.max_depth();
-  query.predicates_allow = Strings(request.predicates_allow());
-  KG_RETURN_IF_ERROR(CheckNames(query.predicates_allow, "predicates_allow"));
-  query.predicates_deny = Strings(request.predicates_deny());
-  KG_RETURN_IF_ERROR(CheckNames(query.predicates_deny, "predicates_deny"));
-  query.kinds = Strings(request.kinds());
-  KG_RETURN_IF_ERROR(CheckNames(query.kinds, "kinds"));
-  query.max_nodes = request.max_nodes();
-  query.max_edges = request.max_edges();
+  KG_RETURN_IF_ERROR(WalkFromProto(request, &query));
   query.include_labels = !request.omit_labels();
-  KG_ASSIGN_OR_RETURN(query.direction,
-                      DirectionFromProto(request.direction(), Direction::kOut, "direction"));
-  KG_ASSIGN_OR_RETURN(query.filter, FilterFromProto(request.filter(), "filter"));
   return query;
 }
 
@@ -85,34 +98,14 @@ absl::StatusOr<FindPathsRequest> FindPathsRequestFromProto(const v1::FindPathsRe
   KG_RETURN_IF_ERROR(CheckId(request.to(), "to"));
   query.from = request.from();
   query.to = request.to();
-  query.max_depth = request.max_depth();
   query.k = request.k();
-  query.predicates_allow = Strings(request.predicates_allow());
-  KG_RETURN_IF_ERROR(CheckNames(query.predicates_allow, "predicates_allow"));
-  query.predicates_deny = Strings(request.predicates_deny());
-  KG_RETURN_IF_ERROR(CheckNames(query.predicates_deny, "predicates_deny"));
-  KG_ASSIGN_OR_RETURN(query.direction,
-                      DirectionFromProto(request.direction(), Direction::kOut, "direction"));
-  KG_ASSIGN_OR_RETURN(query.filter, FilterFromProto(request.filter(), "filter"));
+  KG_RETURN_IF_ERROR(EdgeSelectionFromProto(request, &query));
   return query;
 }
 
 absl::StatusOr<SubgraphRequest> SubgraphRequestFromProto(const v1::SubgraphRequest& request) {
   SubgraphRequest query;
-  query.seeds = Strings(request.seeds());
-  KG_RETURN_IF_ERROR(CheckSeeds(query.seeds));
-  query.max_depth = request.max_depth();
-  query.predicates_allow = Strings(request.predicates_allow());
-  KG_RETURN_IF_ERROR(CheckNames(query.predicates_allow, "predicates_allow"));
-  query.predicates_deny = Strings(request.predicates_deny());
-  KG_RETURN_IF_ERROR(CheckNames(query.predicates_deny, "predicates_deny"));
-  query.kinds = Strings(request.kinds());
-  KG_RETURN_IF_ERROR(CheckNames(query.kinds, "kinds"));
-  query.max_nodes = request.max_nodes();
-  query.max_edges = request.max_edges();
-  KG_ASSIGN_OR_RETURN(query.direction,
-                      DirectionFromProto(request.direction(), Direction::kOut, "direction"));
-  KG_ASSIGN_OR_RETURN(query.filter, FilterFromProto(request.filter(), "filter"));
+  KG_RETURN_IF_ERROR(WalkFromProto(request, &query));
   return query;
 }
 

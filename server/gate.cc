@@ -92,6 +92,7 @@ absl::StatusOr<std::unique_ptr<CallScope>> CallGate::Admit(
     const grpc::ServerContextBase& context, absl::string_view rpc,
     const google::protobuf::Message* request) {
   const std::optional<Permission> needed = RequiredPermission(rpc);
+  std::string peer = context.peer();  // the connection: "ipv4:127.0.0.1:54321"
   absl::Status refused;
   absl::StatusOr<Caller> caller = auth_.Authenticate(context);
   if (!needed.has_value()) {
@@ -110,16 +111,15 @@ absl::StatusOr<std::unique_ptr<CallScope>> CallGate::Admit(
     refused = Spend(caller->principal, "expensive_read", limits_.expensive_read_rate,
                     limits_.expensive_read_burst);
   }
-  if (refused.ok() && needed.has_value() && caller.ok()) {
-    refused = Acquire(context.peer(), *caller);
-  }
+  // Only a call that passed every check above takes a slot.
+  if (refused.ok()) refused = Acquire(peer, *caller);
   if (!refused.ok()) {
     Audit(context, rpc, caller.ok() ? &*caller : nullptr, nullptr, request, ToGrpcStatus(refused));
     return refused;
   }
   const bool audited = *needed == Permission::kWrite || *needed == Permission::kAdmin;
   std::unique_ptr<CallScope> scope(
-      new CallScope(*this, *std::move(caller), std::string(rpc), context.peer(), audited));
+      new CallScope(*this, *std::move(caller), std::string(rpc), std::move(peer), audited));
   if (request != nullptr) scope->AddRequest(*request);
   return scope;
 }
