@@ -1,13 +1,14 @@
 // Every kg.v1 request from its serialized bytes through what the server does
 // with it before the store: the first byte picks the message type
-// (fuzz/inputs.h), the rest is parsed as that message; a message that
-// parses goes through the rpc's conversion and validation (server/convert*.h,
-// server/call.h) and, for writes, the store's record checks. A rejected
-// request is a normal outcome; only crashes, sanitizer reports and broken
-// round trips are findings.
+// (fuzz/inputs.h), the rest is parsed as that message the way the server
+// parses requests (server/wire.h: bytes that do not parse must be diagnosed
+// INVALID_ARGUMENT); a message that parses goes through the rpc's conversion and validation
+// (server/convert*.h, server/call.h) and, for writes, the store's record checks. A rejected request
+// is a normal outcome; only crashes, sanitizer reports and broken round trips are findings.
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdlib>
 #include <memory>
 
 #include "absl/status/status.h"
@@ -18,6 +19,7 @@
 #include "server/convert.h"
 #include "server/convert_graph.h"
 #include "server/convert_query.h"
+#include "server/wire.h"
 #include "storage/schema.h"
 #include "storage/status_macros.h"
 #include "storage/validation.h"
@@ -158,8 +160,19 @@ absl::Status Run(RequestKind kind, const google::protobuf::Message& message) {
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size == 0) return 0;
   const auto kind = static_cast<kg::fuzz::RequestKind>(data[0] % kg::fuzz::kNumRequestKinds);
+  static const bool quiet = (kg::server::ThrottleProtobufLog(), true);
+  (void)quiet;
   std::unique_ptr<google::protobuf::Message> message(kg::fuzz::RequestPrototype(kind).New());
-  if (!message->ParseFromArray(data + 1, static_cast<int>(size - 1))) return 0;
+  const absl::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
+  const absl::Status parsed = kg::server::ParseMessage(bytes, "request", *message);
+  if (!parsed.ok()) {
+    if (parsed.code() != absl::StatusCode::kInvalidArgument) std::abort();
+    return 0;
+  }
+  // The diagnosis is never stricter than the parser.
+  if (!kg::server::DiagnoseUnparsable(bytes, "request", *message->GetDescriptor()).ok()) {
+    std::abort();
+  }
   // Rejections are expected; the findings are crashes and aborts.
   kg::fuzz::Run(kind, *message).IgnoreError();
   return 0;

@@ -101,63 +101,61 @@ absl::StatusOr<std::filesystem::path> BackupDirectory(const std::string& root_di
 
 }  // namespace
 
-grpc::Status AdminService::GetStats(grpc::ServerContext* context,
-                                    const v1::GetStatsRequest* request,
-                                    v1::GetStatsResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.AdminService/GetStats", request, [&](CallScope&) -> absl::Status {
-        KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request->filter(), "filter"));
-        KG_ASSIGN_OR_RETURN(Stats stats, NewCallView(store_, context)->GetStats(as_of));
-        StatsToProto(stats, response);
-        return absl::OkStatus();
-      });
+AdminService::AdminService(Store& store, const CallPath& path, std::string backup_dir)
+    : RawService("kg.v1.AdminService", path),
+      store_(store),
+      limits_(path.limits),
+      backup_dir_(std::move(backup_dir)) {
+  ServeUnary("GetStats", RunOn::kWorker, &AdminService::GetStats);
+  ServeUnary("Backup", RunOn::kWorker, &AdminService::Backup);
+  ServeUnary("WhoAmI", RunOn::kCallbackThread, &AdminService::WhoAmI);
+  ServeUnary("ListAudit", RunOn::kCallbackThread, &AdminService::ListAudit);
 }
 
-grpc::Status AdminService::Backup(grpc::ServerContext* context, const v1::BackupRequest* request,
-                                  v1::BackupResponse* response) {
-  return gate_.Run(*context, "kg.v1.AdminService/Backup", request, [&](CallScope&) -> absl::Status {
-    KG_ASSIGN_OR_RETURN(std::filesystem::path directory,
-                        BackupDirectory(backup_dir_, request->directory()));
-    if (absl::Status written = store_.Checkpoint(directory.string()); !written.ok()) {
-      // A disk or permission problem on the server, not the request's fault.
-      return absl::UnavailableError(absl::StrCat("directory: cannot write a backup to '",
-                                                 directory.string(), "': ", written.message()));
-    }
-    response->set_directory(directory.string());
-    response->set_bytes(DirectoryBytes(directory));
-    return absl::OkStatus();
-  });
+absl::Status AdminService::GetStats(CallScope& call, const v1::GetStatsRequest& request,
+                                    v1::GetStatsResponse& response) {
+  KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request.filter(), "filter"));
+  KG_ASSIGN_OR_RETURN(Stats stats, NewCallView(store_, &call.context())->GetStats(as_of));
+  StatsToProto(stats, &response);
+  return absl::OkStatus();
 }
 
-grpc::Status AdminService::WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,
-                                  v1::WhoAmIResponse* response) {
-  return gate_.Run(*context, "kg.v1.AdminService/WhoAmI", request,
-                   [&](CallScope& call) -> absl::Status {
-                     const Caller& caller = call.caller();
-                     response->set_principal(caller.principal);
-                     response->set_role(std::string(RoleName(caller.role)));
-                     response->set_authenticated_by(caller.authenticated_by);
-                     response->set_on_behalf_of(caller.on_behalf_of);
-                     for (const std::string& permission : PermissionNames(caller.role)) {
-                       response->add_permissions(permission);
-                     }
-                     return absl::OkStatus();
-                   });
+absl::Status AdminService::Backup(CallScope& /*call*/, const v1::BackupRequest& request,
+                                  v1::BackupResponse& response) {
+  KG_ASSIGN_OR_RETURN(std::filesystem::path directory,
+                      BackupDirectory(backup_dir_, request.directory()));
+  if (absl::Status written = store_.Checkpoint(directory.string()); !written.ok()) {
+    // A disk or permission problem on the server, not the request's fault.
+    return absl::UnavailableError(absl::StrCat("directory: cannot write a backup to '",
+                                               directory.string(), "': ", written.message()));
+  }
+  response.set_directory(directory.string());
+  response.set_bytes(DirectoryBytes(directory));
+  return absl::OkStatus();
 }
 
-grpc::Status AdminService::ListAudit(grpc::ServerContext* context,
-                                     const v1::ListAuditRequest* request,
-                                     v1::ListAuditResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.AdminService/ListAudit", request, [&](CallScope&) -> absl::Status {
-        KG_ASSIGN_OR_RETURN(AuditQuery query, AuditQueryFromProto(*request));
-        KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
-        KG_ASSIGN_OR_RETURN(
-            Page<AuditRecord> page,
-            NewCallView(store_, context)->ListAudit(query, limit, request->page_token()));
-        AuditPageToProto(page, response);
-        return absl::OkStatus();
-      });
+absl::Status AdminService::WhoAmI(CallScope& call, const v1::WhoAmIRequest& /*request*/,
+                                  v1::WhoAmIResponse& response) {
+  const Caller& caller = call.caller();
+  response.set_principal(caller.principal);
+  response.set_role(std::string(RoleName(caller.role)));
+  response.set_authenticated_by(caller.authenticated_by);
+  response.set_on_behalf_of(caller.on_behalf_of);
+  for (const std::string& permission : PermissionNames(caller.role)) {
+    response.add_permissions(permission);
+  }
+  return absl::OkStatus();
+}
+
+absl::Status AdminService::ListAudit(CallScope& call, const v1::ListAuditRequest& request,
+                                     v1::ListAuditResponse& response) {
+  KG_ASSIGN_OR_RETURN(AuditQuery query, AuditQueryFromProto(request));
+  KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
+  KG_ASSIGN_OR_RETURN(
+      Page<AuditRecord> page,
+      NewCallView(store_, &call.context())->ListAudit(query, limit, request.page_token()));
+  AuditPageToProto(page, &response);
+  return absl::OkStatus();
 }
 
 }  // namespace kg::server

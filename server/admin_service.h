@@ -7,32 +7,32 @@
 #include <string>
 
 #include "kg/v1/kg.grpc.pb.h"
-#include "server/gate.h"
 #include "server/options.h"
+#include "server/rpc.h"
 #include "storage/store.h"
 
 namespace kg::server {
 
-class AdminService final : public v1::AdminService::Service {
+// GetStats (a scan) and Backup (a copy) run on the worker pool; WhoAmI and
+// ListAudit (a bounded page) on gRPC's callback thread.
+class AdminService final : public RawService<v1::AdminService::Service> {
  public:
-  // `store` and `gate` must outlive the service. Backups go under
+  // `store` and `path` must outlive the service. Backups go under
   // `backup_dir` (none when empty).
-  AdminService(Store& store, CallGate& gate, const ServerLimits& limits, std::string backup_dir)
-      : store_(store), gate_(gate), limits_(limits), backup_dir_(std::move(backup_dir)) {}
-
-  grpc::Status GetStats(grpc::ServerContext* context, const v1::GetStatsRequest* request,
-                        v1::GetStatsResponse* response) override;
-  grpc::Status Backup(grpc::ServerContext* context, const v1::BackupRequest* request,
-                      v1::BackupResponse* response) override;
-  grpc::Status WhoAmI(grpc::ServerContext* context, const v1::WhoAmIRequest* request,
-                      v1::WhoAmIResponse* response) override;
-  grpc::Status ListAudit(grpc::ServerContext* context, const v1::ListAuditRequest* request,
-                         v1::ListAuditResponse* response) override;
+  AdminService(Store& store, const CallPath& path, std::string backup_dir);
 
  private:
+  absl::Status GetStats(CallScope& call, const v1::GetStatsRequest& request,
+                        v1::GetStatsResponse& response);
+  absl::Status Backup(CallScope& call, const v1::BackupRequest& request,
+                      v1::BackupResponse& response);
+  absl::Status WhoAmI(CallScope& call, const v1::WhoAmIRequest& request,
+                      v1::WhoAmIResponse& response);
+  absl::Status ListAudit(CallScope& call, const v1::ListAuditRequest& request,
+                         v1::ListAuditResponse& response);
+
   Store& store_;
-  CallGate& gate_;
-  const ServerLimits limits_;
+  const ServerLimits& limits_;
   const std::string backup_dir_;
 };
 

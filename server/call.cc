@@ -15,11 +15,11 @@ bool PastDeadline(const grpc::ServerContextBase& context) {
 
 }  // namespace
 
-std::function<bool()> CancellationOf(grpc::ServerContextBase* context) {
+std::function<bool()> CancellationOf(const grpc::ServerContextBase* context) {
   return [context] { return context->IsCancelled() || PastDeadline(*context); };
 }
 
-std::unique_ptr<View> NewCallView(const Store& store, grpc::ServerContextBase* context) {
+std::unique_ptr<View> NewCallView(const Store& store, const grpc::ServerContextBase* context) {
   return store.NewView(CancellationOf(context));
 }
 

@@ -22,10 +22,10 @@ namespace kg::server {
 
 // True once the call is cancelled or its deadline has passed. Cheap; polled
 // inside long scans.
-std::function<bool()> CancellationOf(grpc::ServerContextBase* context);
+std::function<bool()> CancellationOf(const grpc::ServerContextBase* context);
 
 // A view whose long scans stop (CANCELLED) when the call goes away.
-std::unique_ptr<View> NewCallView(const Store& store, grpc::ServerContextBase* context);
+std::unique_ptr<View> NewCallView(const Store& store, const grpc::ServerContextBase* context);
 
 // page_size 0 -> default; negative -> INVALID_ARGUMENT; above the maximum ->
 // RESOURCE_EXHAUSTED "page_size: 5000 exceeds the limit 1000".

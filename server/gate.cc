@@ -19,19 +19,22 @@ constexpr size_t kMaxAuditMessageBytes = 256;
 
 }  // namespace
 
-CallScope::CallScope(CallGate& gate, Caller caller, std::string rpc, std::string peer, bool audited)
-    : gate_(gate), caller_(std::move(caller)), rpc_(std::move(rpc)), peer_(std::move(peer)) {
+CallScope::CallScope(CallGate& gate, const grpc::ServerContextBase& context, Caller caller,
+                     std::string rpc, std::string peer, bool audited)
+    : gate_(gate),
+      context_(context),
+      caller_(std::move(caller)),
+      rpc_(std::move(rpc)),
+      peer_(std::move(peer)) {
   if (audited) digest_.emplace();
 }
 
 CallScope::~CallScope() { gate_.Release(this); }
 
-void CallScope::AddRequest(const google::protobuf::Message& message) {
+void CallScope::AddRequest(absl::string_view bytes) {
   if (!digest_.has_value()) return;
-  buffer_.clear();
-  message.SerializeToString(&buffer_);
-  request_bytes_ += static_cast<int64_t>(buffer_.size());
-  digest_->Update(buffer_);
+  request_bytes_ += static_cast<int64_t>(bytes.size());
+  digest_->Update(bytes);
 }
 
 absl::Status CallGate::Spend(const std::string& principal, absl::string_view bucket, double rate,
@@ -90,7 +93,7 @@ void CallGate::Release(CallScope* scope) {
 
 absl::StatusOr<std::unique_ptr<CallScope>> CallGate::Admit(
     const grpc::ServerContextBase& context, absl::string_view rpc,
-    const google::protobuf::Message* request) {
+    std::optional<absl::string_view> request) {
   const std::optional<Permission> needed = RequiredPermission(rpc);
   std::string peer = context.peer();  // the connection: "ipv4:127.0.0.1:54321"
   absl::Status refused;
@@ -118,9 +121,9 @@ absl::StatusOr<std::unique_ptr<CallScope>> CallGate::Admit(
     return refused;
   }
   const bool audited = *needed == Permission::kWrite || *needed == Permission::kAdmin;
-  std::unique_ptr<CallScope> scope(
-      new CallScope(*this, *std::move(caller), std::string(rpc), std::move(peer), audited));
-  if (request != nullptr) scope->AddRequest(*request);
+  std::unique_ptr<CallScope> scope(new CallScope(*this, context, *std::move(caller),
+                                                 std::string(rpc), std::move(peer), audited));
+  if (request.has_value()) scope->AddRequest(*request);
   return scope;
 }
 
@@ -128,18 +131,9 @@ grpc::Status CallGate::Complete(std::unique_ptr<CallScope> scope, const absl::St
                                 const grpc::ServerContextBase& context) {
   grpc::Status status = Finish(outcome, context);
   if (scope->digest_.has_value()) {
-    Audit(context, scope->rpc_, &scope->caller_, scope.get(), nullptr, status);
+    Audit(context, scope->rpc_, &scope->caller_, scope.get(), std::nullopt, status);
   }
   return status;
-}
-
-grpc::Status CallGate::Run(grpc::ServerContextBase& context, absl::string_view rpc,
-                           const google::protobuf::Message* request,
-                           absl::FunctionRef<absl::Status(CallScope&)> body) {
-  absl::StatusOr<std::unique_ptr<CallScope>> scope = Admit(context, rpc, request);
-  if (!scope.ok()) return ToGrpcStatus(scope.status());
-  const absl::Status outcome = body(**scope);
-  return Complete(*std::move(scope), outcome, context);
 }
 
 void StreamActivity::Detach() {
@@ -189,7 +183,7 @@ void CallGate::ExpireIdleStreams() {
 
 void CallGate::Audit(const grpc::ServerContextBase& context, absl::string_view rpc,
                      const Caller* caller, CallScope* scope,
-                     const google::protobuf::Message* request, const grpc::Status& outcome) {
+                     std::optional<absl::string_view> request, const grpc::Status& outcome) {
   AuditRecord record;
   if (caller != nullptr) {
     record.principal = caller->principal;
@@ -202,10 +196,9 @@ void CallGate::Audit(const grpc::ServerContextBase& context, absl::string_view r
   if (scope != nullptr) {
     record.request_bytes = scope->request_bytes_;
     record.request_sha256 = scope->digest_.has_value() ? scope->digest_->HexDigest() : "";
-  } else if (request != nullptr) {
-    const std::string bytes = request->SerializeAsString();
-    record.request_bytes = static_cast<int64_t>(bytes.size());
-    record.request_sha256 = Sha256Hex(bytes);
+  } else if (request.has_value()) {
+    record.request_bytes = static_cast<int64_t>(request->size());
+    record.request_sha256 = Sha256Hex(*request);
   }
   record.code = static_cast<int32_t>(outcome.error_code());
   record.message = outcome.error_message().substr(0, kMaxAuditMessageBytes);

@@ -4,23 +4,21 @@
 // the body, maps the outcome to a grpc::Status (server/call.h Finish), and
 // appends writes, admin calls and refused calls to the store's audit log.
 //
-// Unary calls use Run. Streams served by reactors Admit at the start and
-// Complete at the end; while open they are watched for idleness
+// Every call Admits at its start and Completes at its end (unary rpcs
+// through server/rpc.h); open streams are watched for idleness
 // (StreamActivity, ExpireIdleStreams).
 //
-// Example (an rpc body):
-//   return gate_.Run(*context, "kg.v1.IngestService/Assert", request,
-//                    [&](CallScope& call) -> absl::Status {
-//     KG_ASSIGN_OR_RETURN(WriteResult r, store_.Apply(batch, call.caller().write_context()));
-//     ...
-//   });
+// Example:
+//   KG_ASSIGN_OR_RETURN(std::unique_ptr<CallScope> call,
+//                       gate.Admit(*context, "kg.v1.IngestService/Assert", bytes));
+//   absl::Status outcome = ...;  // store_.Apply(batch, call->caller().write_context())
+//   reactor->Finish(gate.Complete(std::move(call), outcome, *context));
 //
 // Thread safety: every method may be called from any number of threads.
 
 #ifndef KGD_SERVER_GATE_H_
 #define KGD_SERVER_GATE_H_
 
-#include <google/protobuf/message.h>
 #include <grpcpp/server_context.h>
 #include <grpcpp/support/status.h>
 
@@ -34,7 +32,6 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
-#include "absl/functional/function_ref.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -59,20 +56,23 @@ class CallScope {
   ~CallScope();
 
   const Caller& caller() const { return caller_; }
-  // Adds a request message to the size and digest the audit log records.
-  void AddRequest(const google::protobuf::Message& message);
+  const grpc::ServerContextBase& context() const { return context_; }
+  // Adds a request message's bytes to the size and digest the audit log
+  // records.
+  void AddRequest(absl::string_view bytes);
 
  private:
   friend class CallGate;
-  CallScope(CallGate& gate, Caller caller, std::string rpc, std::string peer, bool audited);
+  CallScope(CallGate& gate, const grpc::ServerContextBase& context, Caller caller, std::string rpc,
+            std::string peer, bool audited);
 
   CallGate& gate_;
+  const grpc::ServerContextBase& context_;
   const Caller caller_;
   const std::string rpc_;
   const std::string peer_;
   int64_t request_bytes_ = 0;
   std::optional<Sha256> digest_;  // only for audited calls
-  std::string buffer_;
 };
 
 // An open stream's progress, shared by its reactor and the gate's idle
@@ -104,20 +104,16 @@ class CallGate {
   // Admits a call: UNAUTHENTICATED, PERMISSION_DENIED (naming the missing
   // permission) or RESOURCE_EXHAUSTED (the caller's connection or principal
   // has too many calls open) when it may not run; refusals are audited.
-  // `request` is null for client streams (they add each message).
+  // `request` holds the request's bytes; none for client streams (they add
+  // each message).
   absl::StatusOr<std::unique_ptr<CallScope>> Admit(const grpc::ServerContextBase& context,
                                                    absl::string_view rpc,
-                                                   const google::protobuf::Message* request);
+                                                   std::optional<absl::string_view> request);
 
   // Ends an admitted call: the status to send (Finish), audited when the
   // rpc is a write or an admin call; the scope's slot is released.
   grpc::Status Complete(std::unique_ptr<CallScope> scope, const absl::Status& outcome,
                         const grpc::ServerContextBase& context);
-
-  // Admit, body, Complete.
-  grpc::Status Run(grpc::ServerContextBase& context, absl::string_view rpc,
-                   const google::protobuf::Message* request,
-                   absl::FunctionRef<absl::Status(CallScope&)> body);
 
   // Watches an open stream until its activity is released; `on_idle` runs
   // (once, on the watchdog's thread) when it makes no progress for
@@ -135,7 +131,7 @@ class CallGate {
   absl::Status Acquire(const std::string& peer, const Caller& caller) ABSL_LOCKS_EXCLUDED(mu_);
   void Release(CallScope* scope) ABSL_LOCKS_EXCLUDED(mu_);
   void Audit(const grpc::ServerContextBase& context, absl::string_view rpc, const Caller* caller,
-             CallScope* scope, const google::protobuf::Message* request,
+             CallScope* scope, std::optional<absl::string_view> request,
              const grpc::Status& outcome);
 
   Store& store_;

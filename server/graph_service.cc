@@ -14,6 +14,7 @@
 #include "server/convert_graph.h"
 #include "server/convert_query.h"
 #include "server/status.h"
+#include "server/wire.h"
 #include "storage/status_macros.h"
 
 namespace kg::server {
@@ -54,109 +55,85 @@ QueryLimits QueryLimitsOf(const ServerLimits& limits) {
   return q;
 }
 
-GraphService::GraphService(Store& store, CallGate& gate, const ServerLimits& limits)
-    : store_(store),
-      gate_(gate),
-      limits_(limits),
-      traverser_(store.schema(), QueryLimitsOf(limits)),
-      path_finder_(store.schema(), QueryLimitsOf(limits)),
-      subgraph_builder_(store.schema(), QueryLimitsOf(limits)),
-      timeline_builder_(store.schema(), QueryLimitsOf(limits)) {}
-
-grpc::Status GraphService::GetEntity(grpc::ServerContext* context,
-                                     const v1::GetEntityRequest* request, v1::Entity* response) {
-  return gate_.Run(
-      *context, "kg.v1.GraphService/GetEntity", request, [&](CallScope&) -> absl::Status {
-        KG_RETURN_IF_ERROR(CheckGetEntityRequest(*request));
-        KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request->filter(), "filter"));
-        KG_ASSIGN_OR_RETURN(Entity entity,
-                            NewCallView(store_, context)->GetEntity(request->id(), as_of));
-        EntityToProto(entity, response);
-        return absl::OkStatus();
-      });
+absl::Status GraphService::GetEntity(CallScope& call, const v1::GetEntityRequest& request,
+                                     v1::Entity& response) {
+  KG_RETURN_IF_ERROR(CheckGetEntityRequest(request));
+  KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request.filter(), "filter"));
+  KG_ASSIGN_OR_RETURN(Entity entity,
+                      NewCallView(store_, &call.context())->GetEntity(request.id(), as_of));
+  EntityToProto(entity, &response);
+  return absl::OkStatus();
 }
 
-grpc::Status GraphService::SearchEntities(grpc::ServerContext* context,
-                                          const v1::SearchEntitiesRequest* request,
-                                          v1::SearchEntitiesResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.GraphService/SearchEntities", request, [&](CallScope&) -> absl::Status {
-        KG_RETURN_IF_ERROR(CheckSearchEntitiesRequest(*request));
-        KG_RETURN_IF_ERROR(CheckKinds(store_.schema(), request->kinds()));
-        KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request->filter(), "filter"));
-        KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
-        const std::vector<std::string> kinds(request->kinds().begin(), request->kinds().end());
-        KG_ASSIGN_OR_RETURN(Page<Entity> page, NewCallView(store_, context)
-                                                   ->SearchEntities(request->query(), kinds, as_of,
-                                                                    limit, request->page_token()));
-        EntitiesToProto(page, response);
-        return absl::OkStatus();
-      });
+absl::Status GraphService::SearchEntities(CallScope& call, const v1::SearchEntitiesRequest& request,
+                                          v1::SearchEntitiesResponse& response) {
+  KG_RETURN_IF_ERROR(CheckSearchEntitiesRequest(request));
+  KG_RETURN_IF_ERROR(CheckKinds(store_.schema(), request.kinds()));
+  KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request.filter(), "filter"));
+  KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
+  const std::vector<std::string> kinds(request.kinds().begin(), request.kinds().end());
+  KG_ASSIGN_OR_RETURN(Page<Entity> page, NewCallView(store_, &call.context())
+                                             ->SearchEntities(request.query(), kinds, as_of, limit,
+                                                              request.page_token()));
+  EntitiesToProto(page, &response);
+  return absl::OkStatus();
 }
 
-grpc::Status GraphService::MatchStatements(grpc::ServerContext* context,
-                                           const v1::MatchStatementsRequest* request,
-                                           v1::StatementsPage* response) {
-  return gate_.Run(
-      *context, "kg.v1.GraphService/MatchStatements", request, [&](CallScope&) -> absl::Status {
-        KG_ASSIGN_OR_RETURN(Pattern pattern, PatternFromProto(*request));
-        KG_RETURN_IF_ERROR(CheckPredicate(store_.schema(), pattern.predicate));
-        KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), "filter"));
-        KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
-        KG_ASSIGN_OR_RETURN(
-            Page<Statement> page,
-            NewCallView(store_, context)->Match(pattern, filter, limit, request->page_token()));
-        StatementsToProto(page, response);
-        return absl::OkStatus();
-      });
+absl::Status GraphService::MatchStatements(CallScope& call,
+                                           const v1::MatchStatementsRequest& request,
+                                           v1::StatementsPage& response) {
+  KG_ASSIGN_OR_RETURN(Pattern pattern, PatternFromProto(request));
+  KG_RETURN_IF_ERROR(CheckPredicate(store_.schema(), pattern.predicate));
+  KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request.filter(), "filter"));
+  KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
+  KG_ASSIGN_OR_RETURN(
+      Page<Statement> page,
+      NewCallView(store_, &call.context())->Match(pattern, filter, limit, request.page_token()));
+  StatementsToProto(page, &response);
+  return absl::OkStatus();
 }
 
-grpc::Status GraphService::Neighbors(grpc::ServerContext* context,
-                                     const v1::NeighborsRequest* request,
-                                     v1::NeighborsResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.GraphService/Neighbors", request, [&](CallScope&) -> absl::Status {
-        KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
-        KG_ASSIGN_OR_RETURN(NeighborsQuery query, NeighborsQueryFromProto(*request, limit));
-        std::unique_ptr<View> view = NewCallView(store_, context);
-        KG_ASSIGN_OR_RETURN(Page<Neighbor> page, FindNeighbors(*view, store_.schema(), query));
-        NeighborsToProto(page, response);
-        return absl::OkStatus();
-      });
+absl::Status GraphService::Neighbors(CallScope& call, const v1::NeighborsRequest& request,
+                                     v1::NeighborsResponse& response) {
+  KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
+  KG_ASSIGN_OR_RETURN(NeighborsQuery query, NeighborsQueryFromProto(request, limit));
+  std::unique_ptr<View> view = NewCallView(store_, &call.context());
+  KG_ASSIGN_OR_RETURN(Page<Neighbor> page, FindNeighbors(*view, store_.schema(), query));
+  NeighborsToProto(page, &response);
+  return absl::OkStatus();
 }
 
-// Runs the traversal (bounded by the node and edge caps and the deadline),
-// then writes its steps kStepsPerMessage at a time as the client reads them.
-class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<v1::TraverseResponse> {
+// Admits and parses the request, runs the traversal on the worker pool
+// (bounded by the node and edge caps and the deadline), then writes its
+// steps kStepsPerMessage at a time as the client reads them.
+class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   TraverseReactor(GraphService& service, grpc::CallbackServerContext* context,
-                  const v1::TraverseRequest& request)
+                  const grpc::ByteBuffer& request)
       : service_(service), context_(context) {
+    const grpc::Slice bytes = SingleSlice(request);
     absl::StatusOr<std::unique_ptr<CallScope>> scope =
-        service_.gate_.Admit(*context_, "kg.v1.GraphService/Traverse", &request);
+        gate().Admit(*context_, "kg.v1.GraphService/Traverse", BytesOf(bytes));
     if (!scope.ok()) {
       Finish(ToGrpcStatus(scope.status()));
       return;
     }
-    absl::Status traversed = Traverse(request);
-    if (!traversed.ok() || messages_.empty()) {
-      Finish(service_.gate_.Complete(*std::move(scope), traversed, *context_));
+    scope_ = *std::move(scope);
+    if (absl::Status parsed = ParseMessage(BytesOf(bytes), "request", request_); !parsed.ok()) {
+      End(parsed);
       return;
     }
-    scope_ = *std::move(scope);
-    // A client that stops reading leaves a write pending that only
-    // cancelling the call releases.
-    activity_ = service_.gate_.WatchStream([context] { context->TryCancel(); });
-    StartWrite(&messages_.front());
+    if (!service_.path().workers.TrySubmit([this] { Run(); })) {
+      End(absl::ResourceExhaustedError(
+          "max_queued_calls: too many calls are waiting for a worker; retry shortly"));
+    }
   }
 
   void OnWriteDone(bool ok) override {
     activity_->Touch();
     messages_.pop_front();
     if (!ok || messages_.empty()) {
-      const absl::Status outcome =
-          ok ? absl::OkStatus() : absl::CancelledError("traverse: the client went away");
-      Finish(service_.gate_.Complete(std::move(scope_), outcome, *context_));
+      End(ok ? absl::OkStatus() : absl::CancelledError("traverse: the client went away"));
       return;
     }
     StartWrite(&messages_.front());
@@ -168,78 +145,109 @@ class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<v1::
   }
 
  private:
-  absl::Status Traverse(const v1::TraverseRequest& request) {
-    KG_ASSIGN_OR_RETURN(TraverseRequest query, TraverseRequestFromProto(request));
+  CallGate& gate() { return service_.path().gate; }
+
+  // On a worker.
+  void Run() {
+    absl::Status traversed = Traverse();
+    if (!traversed.ok() || messages_.empty()) {
+      End(traversed);
+      return;
+    }
+    // A client that stops reading leaves a write pending that only
+    // cancelling the call releases.
+    activity_ = gate().WatchStream([context = context_] { context->TryCancel(); });
+    StartWrite(&messages_.front());
+  }
+
+  absl::Status Traverse() {
+    KG_ASSIGN_OR_RETURN(TraverseRequest query, TraverseRequestFromProto(request_));
     std::unique_ptr<View> view = NewCallView(service_.store_, context_);
-    messages_.emplace_back();
+    v1::TraverseResponse message;
+    absl::Status written;
+    auto flush = [&] {
+      grpc::ByteBuffer& bytes = messages_.emplace_back();
+      written.Update(SerializeMessage(message, service_.limits_.max_message_bytes, bytes));
+      message.Clear();
+    };
     auto sink = [&](const TraversalStep& step) {
-      TraversalStepToProto(step, messages_.back().add_steps());
-      if (messages_.back().steps_size() >= kStepsPerMessage) messages_.emplace_back();
-      return !context_->IsCancelled();
+      TraversalStepToProto(step, message.add_steps());
+      if (message.steps_size() >= kStepsPerMessage) flush();
+      return written.ok() && !context_->IsCancelled();
     };
     KG_ASSIGN_OR_RETURN(TraverseSummary summary,
                         service_.traverser_.Run(*view, query, sink, CancellationOf(context_)));
-    v1::TraverseResponse& last = messages_.back();
-    last.set_done(true);
-    last.set_truncated(summary.truncated);
-    last.set_edges_examined(summary.edges_examined);
-    return absl::OkStatus();
+    message.set_done(true);
+    message.set_truncated(summary.truncated);
+    message.set_edges_examined(summary.edges_examined);
+    flush();
+    return written;
+  }
+
+  // Completes the admitted call (audit, limits) and finishes the stream.
+  void End(const absl::Status& outcome) {
+    Finish(gate().Complete(std::move(scope_), outcome, *context_));
   }
 
   GraphService& service_;
   grpc::CallbackServerContext* const context_;
   std::unique_ptr<CallScope> scope_;
+  v1::TraverseRequest request_;
   std::shared_ptr<StreamActivity> activity_;
   // Bounded by the traversal's node cap: max_nodes / kStepsPerMessage + 1.
-  std::deque<v1::TraverseResponse> messages_;
+  std::deque<grpc::ByteBuffer> messages_;
 };
 
-grpc::ServerWriteReactor<v1::TraverseResponse>* GraphService::Traverse(
-    grpc::CallbackServerContext* context, const v1::TraverseRequest* request) {
-  return new TraverseReactor(*this, context, *request);
+GraphService::GraphService(Store& store, const CallPath& path)
+    : RawService("kg.v1.GraphService", path),
+      store_(store),
+      limits_(path.limits),
+      traverser_(store.schema(), QueryLimitsOf(path.limits)),
+      path_finder_(store.schema(), QueryLimitsOf(path.limits)),
+      subgraph_builder_(store.schema(), QueryLimitsOf(path.limits)),
+      timeline_builder_(store.schema(), QueryLimitsOf(path.limits)) {
+  ServeUnary("GetEntity", RunOn::kCallbackThread, &GraphService::GetEntity);
+  ServeUnary("SearchEntities", RunOn::kCallbackThread, &GraphService::SearchEntities);
+  ServeUnary("MatchStatements", RunOn::kCallbackThread, &GraphService::MatchStatements);
+  ServeUnary("Neighbors", RunOn::kCallbackThread, &GraphService::Neighbors);
+  ServeServerStream<v1::TraverseRequest, v1::TraverseResponse>(
+      "Traverse", [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+        return new TraverseReactor(*this, context, *request);
+      });
+  ServeUnary("FindPaths", RunOn::kWorker, &GraphService::FindPaths);
+  ServeUnary("Subgraph", RunOn::kWorker, &GraphService::Subgraph);
+  ServeUnary("Timeline", RunOn::kWorker, &GraphService::Timeline);
 }
 
-grpc::Status GraphService::FindPaths(grpc::ServerContext* context,
-                                     const v1::FindPathsRequest* request,
-                                     v1::FindPathsResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.GraphService/FindPaths", request, [&](CallScope&) -> absl::Status {
-        KG_ASSIGN_OR_RETURN(FindPathsRequest query, FindPathsRequestFromProto(*request));
-        std::unique_ptr<View> view = NewCallView(store_, context);
-        KG_ASSIGN_OR_RETURN(FindPathsResult result,
-                            path_finder_.Find(*view, query, CancellationOf(context)));
-        PathsToProto(result, response);
-        return absl::OkStatus();
-      });
+absl::Status GraphService::FindPaths(CallScope& call, const v1::FindPathsRequest& request,
+                                     v1::FindPathsResponse& response) {
+  KG_ASSIGN_OR_RETURN(FindPathsRequest query, FindPathsRequestFromProto(request));
+  std::unique_ptr<View> view = NewCallView(store_, &call.context());
+  KG_ASSIGN_OR_RETURN(FindPathsResult result,
+                      path_finder_.Find(*view, query, CancellationOf(&call.context())));
+  PathsToProto(result, &response);
+  return absl::OkStatus();
 }
 
-grpc::Status GraphService::Subgraph(grpc::ServerContext* context,
-                                    const v1::SubgraphRequest* request,
-                                    v1::SubgraphResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.GraphService/Subgraph", request, [&](CallScope&) -> absl::Status {
-        KG_ASSIGN_OR_RETURN(SubgraphRequest query, SubgraphRequestFromProto(*request));
-        std::unique_ptr<View> view = NewCallView(store_, context);
-        KG_ASSIGN_OR_RETURN(SubgraphResult result,
-                            subgraph_builder_.Build(*view, query, CancellationOf(context)));
-        SubgraphToProto(result, response);
-        return absl::OkStatus();
-      });
+absl::Status GraphService::Subgraph(CallScope& call, const v1::SubgraphRequest& request,
+                                    v1::SubgraphResponse& response) {
+  KG_ASSIGN_OR_RETURN(SubgraphRequest query, SubgraphRequestFromProto(request));
+  std::unique_ptr<View> view = NewCallView(store_, &call.context());
+  KG_ASSIGN_OR_RETURN(SubgraphResult result,
+                      subgraph_builder_.Build(*view, query, CancellationOf(&call.context())));
+  SubgraphToProto(result, &response);
+  return absl::OkStatus();
 }
 
-grpc::Status GraphService::Timeline(grpc::ServerContext* context,
-                                    const v1::TimelineRequest* request,
-                                    v1::TimelineResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.GraphService/Timeline", request, [&](CallScope&) -> absl::Status {
-        KG_ASSIGN_OR_RETURN(int32_t page_size, ResolvePageSize(request->page_size(), limits_));
-        KG_ASSIGN_OR_RETURN(TimelineRequest query, TimelineRequestFromProto(*request, page_size));
-        std::unique_ptr<View> view = NewCallView(store_, context);
-        KG_ASSIGN_OR_RETURN(TimelineResult result,
-                            timeline_builder_.Build(*view, query, CancellationOf(context)));
-        TimelineToProto(result, response);
-        return absl::OkStatus();
-      });
+absl::Status GraphService::Timeline(CallScope& call, const v1::TimelineRequest& request,
+                                    v1::TimelineResponse& response) {
+  KG_ASSIGN_OR_RETURN(int32_t page_size, ResolvePageSize(request.page_size(), limits_));
+  KG_ASSIGN_OR_RETURN(TimelineRequest query, TimelineRequestFromProto(request, page_size));
+  std::unique_ptr<View> view = NewCallView(store_, &call.context());
+  KG_ASSIGN_OR_RETURN(TimelineResult result,
+                      timeline_builder_.Build(*view, query, CancellationOf(&call.context())));
+  TimelineToProto(result, &response);
+  return absl::OkStatus();
 }
 
 }  // namespace kg::server

@@ -10,8 +10,8 @@
 #include "query/subgraph.h"
 #include "query/timeline.h"
 #include "query/traverse.h"
-#include "server/gate.h"
 #include "server/options.h"
+#include "server/rpc.h"
 #include "storage/store.h"
 
 namespace kg::server {
@@ -19,39 +19,35 @@ namespace kg::server {
 // The query bounds the server's limits imply.
 QueryLimits QueryLimitsOf(const ServerLimits& limits);
 
-// Traverse is served by a reactor (a client that does not read holds no
-// thread); the other rpcs are unary.
-class GraphService final
-    : public v1::GraphService::WithCallbackMethod_Traverse<v1::GraphService::Service> {
+// Traverse, FindPaths, Subgraph and Timeline walk the graph and run on the
+// worker pool (Traverse then streams its steps as the client reads them; a
+// client that does not read holds no thread); the other rpcs read what
+// their answer holds, on gRPC's callback thread.
+class GraphService final : public RawService<v1::GraphService::Service> {
  public:
-  // `store` and `gate` must outlive the service.
-  GraphService(Store& store, CallGate& gate, const ServerLimits& limits);
-
-  grpc::Status GetEntity(grpc::ServerContext* context, const v1::GetEntityRequest* request,
-                         v1::Entity* response) override;
-  grpc::Status SearchEntities(grpc::ServerContext* context,
-                              const v1::SearchEntitiesRequest* request,
-                              v1::SearchEntitiesResponse* response) override;
-  grpc::Status MatchStatements(grpc::ServerContext* context,
-                               const v1::MatchStatementsRequest* request,
-                               v1::StatementsPage* response) override;
-  grpc::Status Neighbors(grpc::ServerContext* context, const v1::NeighborsRequest* request,
-                         v1::NeighborsResponse* response) override;
-  grpc::ServerWriteReactor<v1::TraverseResponse>* Traverse(
-      grpc::CallbackServerContext* context, const v1::TraverseRequest* request) override;
-  grpc::Status FindPaths(grpc::ServerContext* context, const v1::FindPathsRequest* request,
-                         v1::FindPathsResponse* response) override;
-  grpc::Status Subgraph(grpc::ServerContext* context, const v1::SubgraphRequest* request,
-                        v1::SubgraphResponse* response) override;
-  grpc::Status Timeline(grpc::ServerContext* context, const v1::TimelineRequest* request,
-                        v1::TimelineResponse* response) override;
+  // `store` and `path` must outlive the service.
+  GraphService(Store& store, const CallPath& path);
 
  private:
   class TraverseReactor;
 
+  absl::Status GetEntity(CallScope& call, const v1::GetEntityRequest& request,
+                         v1::Entity& response);
+  absl::Status SearchEntities(CallScope& call, const v1::SearchEntitiesRequest& request,
+                              v1::SearchEntitiesResponse& response);
+  absl::Status MatchStatements(CallScope& call, const v1::MatchStatementsRequest& request,
+                               v1::StatementsPage& response);
+  absl::Status Neighbors(CallScope& call, const v1::NeighborsRequest& request,
+                         v1::NeighborsResponse& response);
+  absl::Status FindPaths(CallScope& call, const v1::FindPathsRequest& request,
+                         v1::FindPathsResponse& response);
+  absl::Status Subgraph(CallScope& call, const v1::SubgraphRequest& request,
+                        v1::SubgraphResponse& response);
+  absl::Status Timeline(CallScope& call, const v1::TimelineRequest& request,
+                        v1::TimelineResponse& response);
+
   Store& store_;
-  CallGate& gate_;
-  const ServerLimits limits_;
+  const ServerLimits& limits_;
   const Traverser traverser_;
   const PathFinder path_finder_;
   const SubgraphBuilder subgraph_builder_;

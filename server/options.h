@@ -25,6 +25,8 @@ struct ServerLimits {
   int32_t max_batch_records = 10000;
   // Largest request message, bytes; gRPC answers RESOURCE_EXHAUSTED above.
   int32_t max_receive_message_bytes = 64 << 20;
+  // Largest response message, bytes: what a default gRPC client accepts.
+  int32_t max_message_bytes = 4 << 20;
   // Concurrent streams (calls) per client connection; further calls queue
   // in the client.
   int32_t max_concurrent_streams = 256;
@@ -43,6 +45,11 @@ struct ServerLimits {
   double write_burst = 100;
   double expensive_read_rate = 0;
   double expensive_read_burst = 20;
+  // Threads for the bodies of calls that may block (writes, traversals,
+  // backups), and how many such calls may wait for one; past that a call
+  // gets RESOURCE_EXHAUSTED at once.
+  int32_t worker_threads = 16;
+  int32_t max_queued_calls = 1024;
   // A stream (BulkIngest, Traverse) that sends or takes no message for this
   // long is ended.
   absl::Duration stream_idle_timeout = absl::Seconds(30);

@@ -23,75 +23,64 @@ ProvenanceOptions ProvenanceOptionsOf(const ServerLimits& limits) {
 
 }  // namespace
 
-grpc::Status ProvenanceService::Explain(grpc::ServerContext* context,
-                                        const v1::ExplainRequest* request,
-                                        v1::ExplainResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.ProvenanceService/Explain", request, [&](CallScope&) -> absl::Status {
-        if (request->statement_id() == 0)
-          return absl::InvalidArgumentError("statement_id: is required");
-        KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), "filter"));
-        std::unique_ptr<View> view = NewCallView(store_, context);
-        KG_ASSIGN_OR_RETURN(Explanation explanation,
-                            Provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_))
-                                .Explain(request->statement_id(), filter));
-        ExplanationToProto(explanation, response);
-        return absl::OkStatus();
-      });
+ProvenanceService::ProvenanceService(Store& store, const CallPath& path)
+    : RawService("kg.v1.ProvenanceService", path), store_(store), limits_(path.limits) {
+  ServeUnary("Explain", RunOn::kCallbackThread, &ProvenanceService::Explain);
+  ServeUnary("ListClaims", RunOn::kCallbackThread, &ProvenanceService::ListClaims);
+  ServeUnary("ListDisputes", RunOn::kWorker, &ProvenanceService::ListDisputes);
+  ServeUnary("History", RunOn::kCallbackThread, &ProvenanceService::History);
 }
 
-grpc::Status ProvenanceService::ListClaims(grpc::ServerContext* context,
-                                           const v1::ListClaimsRequest* request,
-                                           v1::StatementsPage* response) {
-  return gate_.Run(
-      *context, "kg.v1.ProvenanceService/ListClaims", request, [&](CallScope&) -> absl::Status {
-        KG_ASSIGN_OR_RETURN(ClaimsQuery q, ClaimsQueryFromProto(*request));
-        KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
-        KG_ASSIGN_OR_RETURN(Page<Statement> page,
-                            NewCallView(store_, context)
-                                ->ClaimsBy(q.role, q.source, q.date_from, q.date_to, q.filter,
-                                           limit, request->page_token()));
-        StatementsToProto(page, response);
-        return absl::OkStatus();
-      });
+absl::Status ProvenanceService::Explain(CallScope& call, const v1::ExplainRequest& request,
+                                        v1::ExplainResponse& response) {
+  if (request.statement_id() == 0) return absl::InvalidArgumentError("statement_id: is required");
+  KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request.filter(), "filter"));
+  std::unique_ptr<View> view = NewCallView(store_, &call.context());
+  KG_ASSIGN_OR_RETURN(Explanation explanation,
+                      Provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_))
+                          .Explain(request.statement_id(), filter));
+  ExplanationToProto(explanation, &response);
+  return absl::OkStatus();
 }
 
-grpc::Status ProvenanceService::ListDisputes(grpc::ServerContext* context,
-                                             const v1::ListDisputesRequest* request,
-                                             v1::ListDisputesResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.ProvenanceService/ListDisputes", request, [&](CallScope&) -> absl::Status {
-        KG_RETURN_IF_ERROR(CheckDisputesRequest(*request));
-        KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), "filter"));
-        KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
-        std::unique_ptr<View> view = NewCallView(store_, context);
-        KG_ASSIGN_OR_RETURN(
-            Page<Dispute> page,
-            Provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_))
-                .ListDisputes(request->entity(), filter, limit, request->page_token()));
-        DisputesToProto(page, response);
-        return absl::OkStatus();
-      });
+absl::Status ProvenanceService::ListClaims(CallScope& call, const v1::ListClaimsRequest& request,
+                                           v1::StatementsPage& response) {
+  KG_ASSIGN_OR_RETURN(ClaimsQuery q, ClaimsQueryFromProto(request));
+  KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
+  KG_ASSIGN_OR_RETURN(Page<Statement> page, NewCallView(store_, &call.context())
+                                                ->ClaimsBy(q.role, q.source, q.date_from, q.date_to,
+                                                           q.filter, limit, request.page_token()));
+  StatementsToProto(page, &response);
+  return absl::OkStatus();
 }
 
-grpc::Status ProvenanceService::History(grpc::ServerContext* context,
-                                        const v1::HistoryRequest* request,
-                                        v1::HistoryResponse* response) {
-  return gate_.Run(
-      *context, "kg.v1.ProvenanceService/History", request, [&](CallScope&) -> absl::Status {
-        KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request->filter(), "filter"));
-        KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
-        KG_RETURN_IF_ERROR(CheckHistoryTarget(*request));
-        std::unique_ptr<View> view = NewCallView(store_, context);
-        absl::StatusOr<Page<HistoryEvent>> page =
-            request->target_case() == v1::HistoryRequest::kStatementId
-                ? view->StatementHistory(request->statement_id(), as_of, limit,
-                                         request->page_token())
-                : view->EntityHistory(request->entity(), as_of, limit, request->page_token());
-        KG_RETURN_IF_ERROR(page.status());
-        HistoryToProto(*page, response);
-        return absl::OkStatus();
-      });
+absl::Status ProvenanceService::ListDisputes(CallScope& call,
+                                             const v1::ListDisputesRequest& request,
+                                             v1::ListDisputesResponse& response) {
+  KG_RETURN_IF_ERROR(CheckDisputesRequest(request));
+  KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request.filter(), "filter"));
+  KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
+  std::unique_ptr<View> view = NewCallView(store_, &call.context());
+  KG_ASSIGN_OR_RETURN(Page<Dispute> page,
+                      Provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_))
+                          .ListDisputes(request.entity(), filter, limit, request.page_token()));
+  DisputesToProto(page, &response);
+  return absl::OkStatus();
+}
+
+absl::Status ProvenanceService::History(CallScope& call, const v1::HistoryRequest& request,
+                                        v1::HistoryResponse& response) {
+  KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request.filter(), "filter"));
+  KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
+  KG_RETURN_IF_ERROR(CheckHistoryTarget(request));
+  std::unique_ptr<View> view = NewCallView(store_, &call.context());
+  absl::StatusOr<Page<HistoryEvent>> page =
+      request.target_case() == v1::HistoryRequest::kStatementId
+          ? view->StatementHistory(request.statement_id(), as_of, limit, request.page_token())
+          : view->EntityHistory(request.entity(), as_of, limit, request.page_token());
+  KG_RETURN_IF_ERROR(page.status());
+  HistoryToProto(*page, &response);
+  return absl::OkStatus();
 }
 
 }  // namespace kg::server

@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <sstream>
 #include <system_error>
 #include <utility>
@@ -21,6 +22,9 @@
 #include "server/graph_service.h"
 #include "server/ingest_service.h"
 #include "server/provenance_service.h"
+#include "server/rpc.h"
+#include "server/wire.h"
+#include "server/worker_pool.h"
 #include "storage/status_macros.h"
 #include "storage/store.h"
 
@@ -118,14 +122,20 @@ absl::StatusOr<std::unique_ptr<KgServer>> KgServer::Start(const ServerOptions& o
   server->tls_ = !options.tls_cert_path.empty();
   server->mutual_tls_ = !options.tls_client_ca_path.empty();
   KG_ASSIGN_OR_RETURN(server->store_, Store::Open(store_options));
-  server->gate_ = std::make_unique<CallGate>(*server->store_, *server->auth_, options.limits);
-  const ServerLimits& limits = options.limits;
+  server->limits_ = options.limits;
+  const ServerLimits& limits = server->limits_;
+  server->gate_ = std::make_unique<CallGate>(*server->store_, *server->auth_, limits);
+  server->workers_ = std::make_unique<WorkerPool>(limits.worker_threads,
+                                                  static_cast<size_t>(limits.max_queued_calls));
+  server->path_ = std::make_unique<CallPath>(CallPath{*server->gate_, *server->workers_, limits});
   Store& store = *server->store_;
-  CallGate& gate = *server->gate_;
-  server->ingest_ = std::make_unique<IngestService>(store, gate, limits);
-  server->graph_ = std::make_unique<GraphService>(store, gate, limits);
-  server->provenance_ = std::make_unique<ProvenanceService>(store, gate, limits);
-  server->admin_ = std::make_unique<AdminService>(store, gate, limits, options.backup_dir);
+  const CallPath& path = *server->path_;
+  server->ingest_ = std::make_unique<IngestService>(store, path);
+  server->graph_ = std::make_unique<GraphService>(store, path);
+  server->provenance_ = std::make_unique<ProvenanceService>(store, path);
+  server->admin_ = std::make_unique<AdminService>(store, path, options.backup_dir);
+  static std::once_flag throttled;
+  std::call_once(throttled, ThrottleProtobufLog);
 
   // Both are process-wide switches that take effect for servers built after.
   grpc::EnableDefaultHealthCheckService(true);
@@ -170,7 +180,8 @@ void KgServer::Shutdown(absl::Duration grace) {
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
     server_->Wait();
   }
-  store_.reset();  // closes RocksDB after the last call is done with it
+  workers_.reset();  // runs what is queued (each call owes an answer), then joins
+  store_.reset();    // closes RocksDB after the last call is done with it
   absl::MutexLock lock(&mu_);
   shutdown_done_ = true;
 }

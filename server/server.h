@@ -40,9 +40,11 @@ namespace kg::server {
 class AdminService;
 class Authenticator;
 class CallGate;
+struct CallPath;
 class GraphService;
 class IngestService;
 class ProvenanceService;
+class WorkerPool;
 
 class KgServer final {
  public:
@@ -83,9 +85,12 @@ class KgServer final {
   void WatchIdleStreams() ABSL_LOCKS_EXCLUDED(mu_);
 
   int port_ = 0;
+  ServerLimits limits_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<CallGate> gate_;
+  std::unique_ptr<WorkerPool> workers_;
+  std::unique_ptr<CallPath> path_;
   bool tls_ = false;
   bool mutual_tls_ = false;
   std::unique_ptr<IngestService> ingest_;
