@@ -148,13 +148,10 @@ void StreamActivity::ExpireIfIdle(absl::Duration timeout) {
   }
   // Under the lock: the reactor cannot finish (and be freed) meanwhile.
   absl::MutexLock lock(&mu_);
-  if (!on_idle_) return;
-  std::function<void()> on_idle = std::move(on_idle_);
-  on_idle_ = nullptr;
-  on_idle();
+  if (on_idle_ && on_idle_()) on_idle_ = nullptr;
 }
 
-std::shared_ptr<StreamActivity> CallGate::WatchStream(std::function<void()> on_idle) {
+std::shared_ptr<StreamActivity> CallGate::WatchStream(std::function<bool()> on_idle) {
   auto activity = std::make_shared<StreamActivity>(std::move(on_idle));
   absl::MutexLock lock(&streams_mu_);
   streams_.push_back(activity);

@@ -78,20 +78,23 @@ class CallScope {
 // An open stream's progress, shared by its reactor and the gate's idle
 // watchdog. The reactor Touches it on every message and Detaches it when the
 // call is done; until then the watchdog may run the reactor's idle action
-// (which must not wait for the stream's own callbacks).
+// (which must not wait for the stream's own callbacks). The action returns
+// whether it ended the stream; one that is busy (false) is asked again.
 class StreamActivity {
  public:
-  explicit StreamActivity(std::function<void()> on_idle)
+  explicit StreamActivity(std::function<bool()> on_idle)
       : on_idle_(std::move(on_idle)), last_ns_(absl::GetCurrentTimeNanos()) {}
 
   void Touch() { last_ns_.store(absl::GetCurrentTimeNanos(), std::memory_order_relaxed); }
   void Detach() ABSL_LOCKS_EXCLUDED(mu_);
-  // Runs the idle action once when no progress was made for `timeout`.
+  // Runs the idle action when no progress was made for `timeout`, until it
+  // ends the stream.
   void ExpireIfIdle(absl::Duration timeout) ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   absl::Mutex mu_;
-  std::function<void()> on_idle_ ABSL_GUARDED_BY(mu_);  // empty once run or detached
+  std::function<bool()> on_idle_
+      ABSL_GUARDED_BY(mu_);  // empty once it ended the stream or detached
   std::atomic<int64_t> last_ns_;
 };
 
@@ -116,9 +119,9 @@ class CallGate {
                         const grpc::ServerContextBase& context);
 
   // Watches an open stream until its activity is released; `on_idle` runs
-  // (once, on the watchdog's thread) when it makes no progress for
-  // limits.stream_idle_timeout.
-  std::shared_ptr<StreamActivity> WatchStream(std::function<void()> on_idle)
+  // (on the watchdog's thread, until it returns true) when it makes no
+  // progress for limits.stream_idle_timeout.
+  std::shared_ptr<StreamActivity> WatchStream(std::function<bool()> on_idle)
       ABSL_LOCKS_EXCLUDED(streams_mu_);
 
   // Runs the idle action of every watched stream idle past the timeout.

@@ -156,7 +156,10 @@ class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<grpc
     }
     // A client that stops reading leaves a write pending that only
     // cancelling the call releases.
-    activity_ = gate().WatchStream([context = context_] { context->TryCancel(); });
+    activity_ = gate().WatchStream([context = context_] {
+      context->TryCancel();
+      return true;
+    });
     StartWrite(&messages_.front());
   }
 

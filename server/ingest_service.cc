@@ -84,7 +84,7 @@ class IngestService::BulkIngestReactor final : public grpc::ServerReadReactor<gr
     scope_ = *std::move(scope);
     write_context_ = scope_->caller().write_context();
     activity_ = gate().WatchStream([this] {
-      End(absl::DeadlineExceededError(
+      return End(absl::DeadlineExceededError(
           "stream_idle_timeout: no message arrived in time; the stream is ended (messages "
           "before stay applied)"));
     });
@@ -143,10 +143,13 @@ class IngestService::BulkIngestReactor final : public grpc::ServerReadReactor<gr
     StartRead(&buffer_);
   }
 
-  // The watchdog's way out; a message being applied is progress.
-  void End(const absl::Status& outcome) ABSL_LOCKS_EXCLUDED(mu_) {
+  // The watchdog's way out: false while a message is being applied (that is
+  // progress), true once the stream is ended.
+  bool End(const absl::Status& outcome) ABSL_LOCKS_EXCLUDED(mu_) {
     absl::MutexLock lock(&mu_);
-    if (!finished_ && !applying_) EndLocked(outcome);
+    if (applying_) return false;
+    if (!finished_) EndLocked(outcome);
+    return true;
   }
 
   // Ends the call at message index_, the counts so far in the details.

@@ -56,8 +56,14 @@ ABSL_FLAG(int32_t, default_page_size, kDefaultLimits.default_page_size,
           "Page size when a request leaves page_size 0.");
 ABSL_FLAG(int32_t, max_batch_records, kDefaultLimits.max_batch_records,
           "Most entities + statements in one write request or BulkIngest message.");
-ABSL_FLAG(int32_t, max_message_bytes, kDefaultLimits.max_receive_message_bytes,
+ABSL_FLAG(int32_t, max_request_bytes, kDefaultLimits.max_receive_message_bytes,
           "Largest request message in bytes.");
+ABSL_FLAG(int32_t, max_message_bytes, kDefaultLimits.max_message_bytes,
+          "Largest response message in bytes (a default gRPC client accepts 4 MiB).");
+ABSL_FLAG(int32_t, worker_threads, kDefaultLimits.worker_threads,
+          "Threads for calls that may block: writes, traversals, backups.");
+ABSL_FLAG(int32_t, max_queued_calls, kDefaultLimits.max_queued_calls,
+          "Calls that may wait for a worker thread; past it RESOURCE_EXHAUSTED at once.");
 ABSL_FLAG(int32_t, max_concurrent_streams, kDefaultLimits.max_concurrent_streams,
           "Concurrent calls per client connection.");
 ABSL_FLAG(int32_t, max_calls_per_connection, kDefaultLimits.max_calls_per_connection,
@@ -124,7 +130,10 @@ kg::server::ServerOptions OptionsFromFlags() {
   o.limits.max_page_size = absl::GetFlag(FLAGS_max_page_size);
   o.limits.default_page_size = absl::GetFlag(FLAGS_default_page_size);
   o.limits.max_batch_records = absl::GetFlag(FLAGS_max_batch_records);
-  o.limits.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  o.limits.max_receive_message_bytes = absl::GetFlag(FLAGS_max_request_bytes);
+  o.limits.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  o.limits.worker_threads = absl::GetFlag(FLAGS_worker_threads);
+  o.limits.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
   o.limits.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   o.limits.max_calls_per_connection = absl::GetFlag(FLAGS_max_calls_per_connection);
   o.limits.max_calls_per_principal = absl::GetFlag(FLAGS_max_calls_per_principal);
@@ -149,7 +158,12 @@ std::string CheckLimits(const kg::server::ServerLimits& l) {
     return "--default_page_size must be in [1, --max_page_size]";
   }
   if (l.max_batch_records < 1) return "--max_batch_records must be >= 1";
-  if (l.max_receive_message_bytes < 1024) return "--max_message_bytes must be >= 1024";
+  if (l.max_receive_message_bytes < 1024 || l.max_message_bytes < 1024) {
+    return "--max_request_bytes and --max_message_bytes must be >= 1024";
+  }
+  if (l.worker_threads < 1 || l.max_queued_calls < 1) {
+    return "--worker_threads and --max_queued_calls must be >= 1";
+  }
   if (l.max_concurrent_streams < 1) return "--max_concurrent_streams must be >= 1";
   if (l.max_calls_per_connection < 1 || l.max_calls_per_principal < 1) {
     return "--max_calls_per_connection and --max_calls_per_principal must be >= 1";
