@@ -220,6 +220,10 @@ GraphService::GraphService(Store& store, const CallPath& path)
   ServeUnary("FindPaths", RunOn::kWorker, &GraphService::FindPaths);
   ServeUnary("Subgraph", RunOn::kWorker, &GraphService::Subgraph);
   ServeUnary("Timeline", RunOn::kWorker, &GraphService::Timeline);
+  ServeServerStream<v1::ExportRequest, v1::ExportChunk>(
+      "Export", [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+        return StartExport(context, *request);
+      });
 }
 
 absl::Status GraphService::FindPaths(CallScope& call, const v1::FindPathsRequest& request,

@@ -30,6 +30,11 @@ class GraphService final : public RawService<v1::GraphService::Service> {
 
  private:
   class TraverseReactor;
+  class ExportReactor;
+
+  // Export's reactor (server/graph_export.cc).
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StartExport(grpc::CallbackServerContext* context,
+                                                          const grpc::ByteBuffer& request);
 
   absl::Status GetEntity(CallScope& call, const v1::GetEntityRequest& request,
                          v1::Entity& response);

@@ -196,6 +196,10 @@ IngestService::IngestService(Store& store, const CallPath& path)
   ServeUnary("Merge", RunOn::kWorker, &IngestService::Merge);
   ServeUnary("Split", RunOn::kWorker, &IngestService::Split);
   ServeUnary("Purge", RunOn::kWorker, &IngestService::Purge);
+  ServeClientStream<v1::ImportChunk, v1::ImportResponse>(
+      "Import", [this](grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
+        return StartImport(context, response);
+      });
 }
 
 absl::Status IngestService::Retract(CallScope& call, const v1::RetractRequest& request,

@@ -20,6 +20,11 @@ class IngestService final : public RawService<v1::IngestService::Service> {
 
  private:
   class BulkIngestReactor;
+  class ImportReactor;
+
+  // Import's reactor (server/ingest_import.cc).
+  grpc::ServerReadReactor<grpc::ByteBuffer>* StartImport(grpc::CallbackServerContext* context,
+                                                         grpc::ByteBuffer* response);
 
   absl::Status UpsertEntities(CallScope& call, const v1::UpsertEntitiesRequest& request,
                               v1::WriteResponse& response);

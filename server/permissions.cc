@@ -19,6 +19,7 @@ constexpr RpcPermission kTable[] = {
     {"kg.v1.IngestService/Merge", Permission::kAdmin},
     {"kg.v1.IngestService/Split", Permission::kAdmin},
     {"kg.v1.IngestService/Purge", Permission::kAdmin},
+    {"kg.v1.IngestService/Import", Permission::kWrite},
     {"kg.v1.GraphService/GetEntity", Permission::kRead},
     {"kg.v1.GraphService/SearchEntities", Permission::kRead},
     {"kg.v1.GraphService/MatchStatements", Permission::kRead},
@@ -27,6 +28,7 @@ constexpr RpcPermission kTable[] = {
     {"kg.v1.GraphService/FindPaths", Permission::kRead},
     {"kg.v1.GraphService/Subgraph", Permission::kRead},
     {"kg.v1.GraphService/Timeline", Permission::kRead},
+    {"kg.v1.GraphService/Export", Permission::kRead},
     {"kg.v1.ProvenanceService/Explain", Permission::kRead},
     {"kg.v1.ProvenanceService/ListClaims", Permission::kRead},
     {"kg.v1.ProvenanceService/ListDisputes", Permission::kRead},
@@ -48,7 +50,7 @@ std::optional<Permission> RequiredPermission(absl::string_view rpc) {
 
 bool IsExpensiveRead(absl::string_view rpc) {
   return rpc == "kg.v1.GraphService/Traverse" || rpc == "kg.v1.GraphService/FindPaths" ||
-         rpc == "kg.v1.GraphService/Subgraph";
+         rpc == "kg.v1.GraphService/Subgraph" || rpc == "kg.v1.GraphService/Export";
 }
 
 std::vector<std::string> GuardedRpcs() {

@@ -1,0 +1,19 @@
+// The importers and exporters of each format, behind interop.h's factories.
+
+#ifndef KGD_INTEROP_FORMATS_H_
+#define KGD_INTEROP_FORMATS_H_
+
+#include <memory>
+
+#include "interop/interop.h"
+
+namespace kg::interop {
+
+std::unique_ptr<Importer> NewJsonLinesImporter(const ImportOptions& options);
+std::unique_ptr<Exporter> NewJsonLinesExporter(const ExportOptions& options);
+std::unique_ptr<Importer> NewRdfImporter(const ImportOptions& options, const Schema& schema);
+std::unique_ptr<Exporter> NewRdfExporter(const ExportOptions& options, const Schema& schema);
+
+}  // namespace kg::interop
+
+#endif  // KGD_INTEROP_FORMATS_H_

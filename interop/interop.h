@@ -1,0 +1,125 @@
+// interop: kgd's data in the formats other systems speak, converted to and
+// from kg.v1 messages. The server's Import and Export rpcs use it, and so
+// does `kg`; the mapping of each format is in docs/RDF.md (RDF) and the
+// comments of kg.v1.ImportOptions.
+//
+//   jsonl     one kg.v1.AssertRequest per line, in protobuf's JSON mapping
+//   ntriples  RDF 1.1 N-Triples
+//   nquads    RDF 1.1 N-Quads: the named graph of a quad is its document
+//
+// Example (import):
+//   KG_ASSIGN_OR_RETURN(std::unique_ptr<Importer> in, Importer::New(options, schema));
+//   std::vector<v1::AssertRequest> batches;
+//   KG_RETURN_IF_ERROR(in->Feed(chunk, &batches));   // any number of chunks
+//   KG_RETURN_IF_ERROR(in->Finish(&batches));
+//   for (const v1::AssertRequest& batch : batches) ...  // each one atomic write
+//
+// Example (export):
+//   KG_ASSIGN_OR_RETURN(std::unique_ptr<Exporter> out, Exporter::New(options, schema));
+//   out->AddEntity(entity); ...  out->AddStatement(statement); ...  out->Finish();
+//   send(out->Take());  // whenever convenient: Take returns what is written so far
+//
+// Thread safety: an Importer or Exporter is used by one thread at a time.
+
+#ifndef KGD_INTEROP_INTEROP_H_
+#define KGD_INTEROP_INTEROP_H_
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "kg/v1/kg.pb.h"
+#include "storage/schema.h"
+
+namespace kg::interop {
+
+namespace v1 = ::kg::v1;
+
+enum class Format { kJsonLines, kNTriples, kNQuads };
+
+// "jsonl", "ntriples", "nquads"; INVALID_ARGUMENT naming the known ones.
+absl::StatusOr<Format> FormatNamed(absl::string_view name);
+absl::string_view FormatName(Format format);
+// From a file name: .jsonl/.ndjson, .nt, .nq.
+std::optional<Format> FormatOfPath(absl::string_view path);
+
+// What a write takes of an entity or a statement read back: output-only
+// fields cleared, retracted evidence dropped (a statement may be left with
+// none).
+v1::Entity WritableEntity(const v1::Entity& entity);
+v1::Statement WritableStatement(const v1::Statement& statement);
+
+// Entity ids become IRIs under this base unless they are absolute IRIs.
+inline constexpr char kDefaultBaseIri[] = "urn:kgd:id:";
+
+struct ImportOptions {
+  Format format = Format::kJsonLines;
+  std::string base_iri = kDefaultBaseIri;
+  // The document of statements outside a named graph (N-Triples, N-Quads'
+  // default graph); without one such a statement is an error.
+  std::string document;
+  // Scopes blank-node labels: the same label from the same source is the
+  // same entity on every import. Usually the file name.
+  std::string source = "import";
+  // Triples whose predicate maps to nothing: fail (false, the list of such
+  // IRIs in the error) or skip and count them.
+  bool skip_unmapped = false;
+  // Entities + statements + evidence records per batch.
+  int32_t batch_records = 1000;
+  // Longest line accepted, bytes.
+  int32_t max_line_bytes = 1 << 20;
+};
+
+class Importer {
+ public:
+  static absl::StatusOr<std::unique_ptr<Importer>> New(const ImportOptions& options,
+                                                       const Schema& schema);
+  virtual ~Importer() = default;
+
+  // Consumes `bytes` (the input may be split anywhere) and appends every
+  // batch that is complete. INVALID_ARGUMENT "line 12, column 5: ..." on
+  // bad input; nothing of the bad line is appended.
+  virtual absl::Status Feed(absl::string_view bytes, std::vector<v1::AssertRequest>* batches) = 0;
+  // The input ended: appends the last batch.
+  virtual absl::Status Finish(std::vector<v1::AssertRequest>* batches) = 0;
+
+  // Lines read so far, and triples skipped as unmapped.
+  virtual int64_t lines() const = 0;
+  virtual int64_t skipped() const = 0;
+};
+
+struct ExportOptions {
+  Format format = Format::kJsonLines;
+  std::string base_iri = kDefaultBaseIri;
+  // jsonl: entities or statements per line.
+  int32_t per_line = 100;
+};
+
+class Exporter {
+ public:
+  static absl::StatusOr<std::unique_ptr<Exporter>> New(const ExportOptions& options,
+                                                       const Schema& schema);
+  virtual ~Exporter() = default;
+
+  // Entities first: an importer needs them before the statements naming them.
+  virtual void AddEntity(const v1::Entity& entity) = 0;
+  // A statement with its evidence records.
+  virtual void AddStatement(const v1::Statement& statement) = 0;
+  virtual void Finish() = 0;
+
+  // The bytes written since the last Take.
+  std::string Take() { return std::move(out_); }
+  size_t pending_bytes() const { return out_.size(); }
+
+ protected:
+  std::string out_;
+};
+
+}  // namespace kg::interop
+
+#endif  // KGD_INTEROP_INTEROP_H_
