@@ -7,9 +7,11 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -22,6 +24,7 @@
 #include "client/paging.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/rpc/status.pb.h"
+#include "interop/interop.h"
 
 namespace kg::cli {
 namespace {
@@ -154,9 +157,30 @@ class Progress final {
   Clock::time_point last_;
 };
 
+// The format of an import or export: --format, else FILE's extension, else
+// JSON Lines (kgd's own).
+std::string ResolveFormat(const ParsedArgs& args, const std::string& path) {
+  if (args.Has("format")) return args.Get("format");
+  return std::string(
+      interop::FormatName(interop::FormatOfPath(path).value_or(interop::Format::kJsonLines)));
+}
+
 int RunImport(Env& env) {
   std::string path = env.args->positional.empty() ? "-" : env.args->positional[0];
   std::string name = path == "-" ? "<stdin>" : path;
+  v1::ImportOptions options;
+  std::string error;
+  int64_t batch = 0;
+  options.set_format(ResolveFormat(*env.args, path));
+  if (!env.args->GetInt("batch", 0, 1 << 20, &batch, &error)) {
+    return env.Usage(error);
+  }
+  options.set_batch_records(static_cast<int32_t>(batch));
+  options.set_base_iri(env.args->Get("base-iri"));
+  options.set_document(env.args->Get("document"));
+  options.set_source(env.args->Has("source") ? env.args->Get("source")
+                                             : std::filesystem::path(name).filename().string());
+  options.set_skip_unmapped(env.args->Has("skip-unmapped"));
   std::ifstream file;
   std::istream* in = &std::cin;
   int64_t total_bytes = 0;
@@ -173,156 +197,79 @@ int RunImport(Env& env) {
   deadline *= total_bytes > 0 ? std::max<int64_t>(1, 1 + total_bytes / (64 << 10)) : 360;
 
   Progress progress(isatty(STDERR_FILENO) != 0 && !env.args->Has("quiet"), total_bytes);
-  std::vector<int64_t> line_of_message;  // 1-based input line of each message sent
-  int64_t line_no = 0, bytes = 0;
-  std::string bad_line_error;
-  auto next = [&](v1::AssertRequest* msg) {
-    std::string line;
-    // Bounded by the input: each iteration consumes one line.
-    while (std::getline(*in, line)) {
-      ++line_no;
-      bytes += static_cast<int64_t>(line.size()) + 1;
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      auto status = google::protobuf::util::JsonStringToMessage(line, msg);
-      if (!status.ok()) {
-        bad_line_error =
-            absl::StrCat(name, ":", line_no,
-                         ": not a kg.v1.AssertRequest: ", OneLine(status.message().as_string()));
-        return false;
-      }
-      line_of_message.push_back(line_no);
-      progress.Update(static_cast<int64_t>(line_of_message.size()), bytes);
-      return true;
-    }
-    return false;
+  int64_t lines = 0, bytes = 0;
+  auto next = [&](std::string* chunk) {
+    chunk->resize(256 << 10);
+    in->read(chunk->data(), static_cast<std::streamsize>(chunk->size()));
+    chunk->resize(static_cast<size_t>(in->gcount()));
+    bytes += static_cast<int64_t>(chunk->size());
+    lines += std::count(chunk->begin(), chunk->end(), '\n');
+    progress.Update(lines, bytes);
+    return !chunk->empty();
   };
-  v1::BulkIngestResponse resp;
-  grpc::Status s = env.client->BulkIngest(next, deadline, &resp);
-  progress.Update(static_cast<int64_t>(line_of_message.size()), bytes, /*final=*/true);
+  v1::ImportResponse resp;
+  grpc::Status s = env.client->Import(options, next, deadline, &resp);
+  progress.Update(lines, bytes, /*final=*/true);
   if (!s.ok()) {
-    // A bad message ends the call; what was committed before it is in the
+    // Bad input ends the call; what was committed before it is in the
     // status details.
     google::rpc::Status details;
     if (!details.ParseFromString(s.error_details()) || details.details_size() == 0 ||
-        !details.details(0).UnpackTo(&resp) || !resp.has_failed_index()) {
+        !details.details(0).UnpackTo(&resp)) {
       return env.Fail(s);
     }
-    const int64_t idx = resp.failed_index();
-    const int64_t line =
-        idx >= 0 && idx < static_cast<int64_t>(line_of_message.size()) ? line_of_message[idx] : -1;
-    *env.err << "kg import: " << name << ":" << line << ": " << s.error_message() << " ("
-             << StatusCodeName(s.error_code()) << "); the " << resp.messages_applied()
-             << " message(s) before it are applied (" << resp.statements_created()
-             << " statements created, " << resp.evidence_added() << " evidence added)\n";
+    const v1::BulkIngestResponse& counts = resp.counts();
+    *env.err << "kg import: " << name << ": " << s.error_message() << " ("
+             << StatusCodeName(s.error_code()) << "); the " << counts.messages_applied()
+             << " batch(es) before it are committed (" << counts.statements_created()
+             << " statements created, " << counts.evidence_added() << " evidence added)\n";
     return ExitCodeFor(s.error_code());
   }
   if (env.json()) {
     *env.out << ToJson(resp) << "\n";
   } else {
+    const v1::BulkIngestResponse& counts = resp.counts();
     *env.out << absl::StrFormat(
-        "imported %d message(s): %d entities written, %d statements created, %d evidence "
-        "added (%d unchanged)\n",
-        resp.messages_applied(), resp.entities_written(), resp.statements_created(),
-        resp.evidence_added(), resp.evidence_unchanged());
-  }
-  if (!bad_line_error.empty()) {
-    *env.err << "kg import: " << bad_line_error << "; the " << resp.messages_applied()
-             << " message(s) before it are applied\n";
-    return kExitRejected;
+        "imported %d batch(es) from %d line(s): %d entities written, %d statements created, "
+        "%d evidence added (%d unchanged)%s\n",
+        counts.messages_applied(), resp.lines_read(), counts.entities_written(),
+        counts.statements_created(), counts.evidence_added(), counts.evidence_unchanged(),
+        resp.skipped_unmapped() > 0
+            ? absl::StrCat(", ", resp.skipped_unmapped(), " unmapped triple(s) skipped")
+            : "");
   }
   return kExitOk;
 }
 
 // ------------------------------------------------------------- export
 
-// Clears what the server sets, so the line imports back as written.
-void StripOutputOnly(v1::Entity* e) {
-  e->clear_merged_into();
-  e->clear_updated_at();
-  e->clear_updated_by();
-}
-
 int RunExport(Env& env) {
-  v1::MatchStatementsRequest req;
+  v1::ExportRequest req;
   std::string error;
-  int64_t batch = 100;
-  if (!BuildFilter(*env.args, req.mutable_filter(), &error) ||
-      !env.args->GetInt("batch", 1, 100000, &batch, &error)) {
+  const std::string out_path = env.args->Get("out");
+  req.set_format(ResolveFormat(*env.args, out_path));
+  if (!BuildFilter(*env.args, req.mutable_filter(), &error)) {
     return env.Usage(error);
   }
+  req.set_document(env.args->Get("document"));
+  req.set_base_iri(env.args->Get("base-iri"));
   std::ofstream file;
   std::ostream* out = env.out;
-  if (env.args->Has("out")) {
-    file.open(env.args->Get("out"), std::ios::binary | std::ios::trunc);
-    if (!file) return env.Usage(absl::StrCat("--out: cannot write '", env.args->Get("out"), "'"));
+  if (!out_path.empty()) {
+    file.open(out_path, std::ios::binary | std::ios::trunc);
+    if (!file) return env.Usage(absl::StrCat("--out: cannot write '", out_path, "'"));
     out = &file;
   }
-  std::vector<v1::Statement> statements;
-  bool more = false;
-  grpc::Status s = FetchPages<v1::MatchStatementsRequest, v1::StatementsPage, v1::Statement>(
-      req, 0, [&](const auto& r, auto* resp) { return env.client->MatchStatements(r, resp); },
-      [](auto* resp) { return resp->mutable_statements(); }, &statements, &more);
-  if (!s.ok()) return env.Fail(s);
-
-  // Every entity the statements touch: ends, documents, publishers, claimants.
-  std::set<std::string> ids;
-  for (const v1::Statement& st : statements) {
-    ids.insert(st.subject());
-    if (st.object().has_entity()) ids.insert(st.object().entity());
-    for (const v1::Evidence& e : st.evidence()) {
-      for (const std::string& id : {e.document(), e.publisher(), e.claimant()}) {
-        if (!id.empty()) ids.insert(id);
-      }
-    }
-  }
-  std::vector<v1::Entity> entities;
-  for (const std::string& id : ids) {
-    v1::GetEntityRequest er;
-    er.set_id(id);
-    er.mutable_filter()->set_as_of(req.filter().as_of());
-    v1::Entity e;
-    grpc::Status es = env.client->GetEntity(er, &e);
-    if (es.error_code() == grpc::StatusCode::NOT_FOUND) continue;  // e.g. a free-text claimant
-    if (!es.ok()) return env.Fail(es);
-    StripOutputOnly(&e);
-    entities.push_back(std::move(e));
-  }
-  int64_t lines = 0;
-  for (size_t i = 0; i < entities.size(); i += batch) {
-    v1::AssertRequest line;
-    for (size_t j = i; j < std::min(entities.size(), i + batch); ++j) {
-      *line.add_entities() = entities[j];
-    }
-    *out << ToJson(line) << "\n";
-    ++lines;
-  }
-  int64_t evidence = 0;
-  for (size_t i = 0; i < statements.size(); i += batch) {
-    v1::AssertRequest line;
-    for (size_t j = i; j < std::min(statements.size(), i + batch); ++j) {
-      v1::Statement* st = line.add_statements();
-      *st = statements[j];
-      st->clear_id();
-      st->clear_corroboration();
-      st->clear_evidence();
-      for (const v1::Evidence& e : statements[j].evidence()) {
-        if (e.retracted_at() != 0) continue;
-        v1::Evidence* copy = st->add_evidence();
-        *copy = e;
-        copy->clear_id();
-        copy->clear_ingested_at();
-        copy->clear_ingested_by();
-        ++evidence;
-      }
-      if (st->evidence_size() == 0) line.mutable_statements()->RemoveLast();
-    }
-    if (line.statements_size() == 0) continue;
-    *out << ToJson(line) << "\n";
-    ++lines;
-  }
+  int64_t bytes = 0;
+  // An export reads the whole graph: 360 x --timeout.
+  grpc::Status s =
+      env.client->Export(req, env.client->options().timeout * 360, [&](const std::string& data) {
+        out->write(data.data(), static_cast<std::streamsize>(data.size()));
+        bytes += static_cast<int64_t>(data.size());
+      });
   out->flush();
-  *env.err << "kg export: " << entities.size() << " entities, " << statements.size()
-           << " statements, " << evidence << " evidence records in " << lines << " line(s)\n";
+  if (!s.ok()) return env.Fail(s);
+  *env.err << "kg export: " << bytes << " bytes of " << req.format() << "\n";
   return kExitOk;
 }
 
@@ -501,25 +448,35 @@ void AddWriteCommands(std::vector<Command>* c) {
   c->push_back(
       {"import",
        "[FILE]",
-       "bulk load JSON Lines through the BulkIngest stream",
-       "Streams FILE (or stdin) to kgd: JSON Lines, each line one kg.v1.AssertRequest in the\n"
-       "proto JSON mapping, applied in order, each atomically. Blank lines are skipped.\n"
-       "Stops at the first bad line (exit 3); the lines before it stay applied. Shows\n"
-       "progress (rate, ETA) on stderr when stderr is a terminal. The whole stream's\n"
-       "deadline is --timeout per 64 KiB of input (360 x --timeout for stdin).",
-       {{"quiet", "", "no progress display"}},
+       "stream a file to kgd's Import: JSON Lines, N-Triples or N-Quads",
+       "Streams FILE (or stdin) to kgd, which parses it as it arrives and commits it in\n"
+       "atomic batches. The format comes from --format or the name: .jsonl (each line one\n"
+       "kg.v1.AssertRequest in the proto JSON mapping, each its own batch), .nt, .nq (RDF;\n"
+       "the mapping is in docs/RDF.md: the named graph of a quad is its document). Stops\n"
+       "at the first bad line (exit 3) naming its line and column; the batches before it\n"
+       "stay committed. Importing the same file again changes nothing. Shows progress\n"
+       "(lines/s, ETA) on stderr when stderr is a terminal. The whole stream's deadline is\n"
+       "--timeout per 64 KiB of input (360 x --timeout for stdin).",
+       {{"format", "F", "jsonl, ntriples or nquads (default: FILE's extension, else jsonl)"},
+        {"base-iri", "IRI", "RDF: entity ids are IRIs under this base (default urn:kgd:id:)"},
+        {"document", "ID", "RDF: the document of statements outside a named graph"},
+        {"source", "NAME", "RDF: scopes blank-node labels (default: FILE's name)"},
+        {"skip-unmapped", "", "RDF: skip (and count) triples the mapping does not know"},
+        {"batch", "N", "records per committed batch (default 1000)"},
+        {"quiet", "", "no progress display"}},
        0,
        1,
        false,
        RunImport});
-  c->push_back({"export", "", "dump statements and the entities they touch as JSON Lines",
-                "Writes JSON Lines that `kg import` reads back: first the entities, then the\n"
-                "statements with their live evidence, --batch per line. Covers every statement\n"
-                "MatchStatements returns under the filter, and the entities they touch (subjects,\n"
-                "entity objects, documents, publishers, claimants). Not covered: entities no\n"
-                "statement touches, retracted evidence, and history.",
+  c->push_back({"export", "", "stream the graph out as JSON Lines, N-Triples or N-Quads",
+                "Writes what `kg import` reads back as the same entities, statements and\n"
+                "evidence records: every entity, then every statement with the evidence the\n"
+                "filter selects, as of --as-of (or only what --document supports). The format\n"
+                "comes from --format or --out's extension (default jsonl).",
                 Join({{"out", "FILE", "write here instead of stdout"},
-                      {"batch", "N", "entities or statements per line (default 100)"}},
+                      {"format", "F", "jsonl, ntriples or nquads"},
+                      {"document", "ID", "only the statements this document supports"},
+                      {"base-iri", "IRI", "RDF: entity IRIs under this base"}},
                      FilterFlags()),
                 0, 0, false, RunExport});
   c->push_back(

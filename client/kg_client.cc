@@ -151,23 +151,33 @@ grpc::Status KgClient::Purge(const v1::PurgeRequest& req, v1::PurgeResponse* res
   return Unary(ingest_.get(), &v1::IngestService::Stub::Purge, req, resp);
 }
 
-grpc::Status KgClient::BulkIngest(const std::function<bool(v1::AssertRequest*)>& next,
-                                  std::chrono::milliseconds deadline,
-                                  v1::BulkIngestResponse* resp) {
+grpc::Status KgClient::Import(const v1::ImportOptions& options,
+                              const std::function<bool(std::string*)>& next,
+                              std::chrono::milliseconds deadline, v1::ImportResponse* resp) {
   if (grpc::Status s = Connect(); !s.ok()) return s;
   auto ctx = NewContext(deadline);
-  std::unique_ptr<grpc::ClientWriter<v1::AssertRequest>> writer(
-      ingest_->BulkIngest(ctx.get(), resp));
-  v1::AssertRequest msg;
-  while (true) {
-    msg.Clear();
-    if (!next(&msg)) break;
-    // A failed write means the server ended the stream (a bad message or an
-    // error); Finish() below returns why.
-    if (!writer->Write(msg)) break;
+  std::unique_ptr<grpc::ClientWriter<v1::ImportChunk>> writer(ingest_->Import(ctx.get(), resp));
+  v1::ImportChunk chunk;
+  *chunk.mutable_options() = options;
+  // A failed write means the server ended the stream; Finish() says why.
+  bool open = writer->Write(chunk);
+  while (open) {
+    chunk.Clear();
+    if (!next(chunk.mutable_data())) break;
+    open = writer->Write(chunk);
   }
   writer->WritesDone();
   return Finish(writer->Finish());
+}
+
+grpc::Status KgClient::Export(const v1::ExportRequest& req, std::chrono::milliseconds deadline,
+                              const std::function<void(const std::string&)>& on_chunk) {
+  if (grpc::Status s = Connect(); !s.ok()) return s;
+  auto ctx = NewContext(deadline);
+  std::unique_ptr<grpc::ClientReader<v1::ExportChunk>> reader(graph_->Export(ctx.get(), req));
+  v1::ExportChunk chunk;
+  while (reader->Read(&chunk)) on_chunk(chunk.data());
+  return Finish(reader->Finish());
 }
 
 grpc::Status KgClient::GetEntity(const v1::GetEntityRequest& req, v1::Entity* resp) {

@@ -57,11 +57,12 @@ class KgClient final {
   grpc::Status UpsertEntities(const v1::UpsertEntitiesRequest& req, v1::WriteResponse* resp);
   grpc::Status Assert(const v1::AssertRequest& req, v1::WriteResponse* resp);
   grpc::Status IngestDocument(const v1::IngestDocumentRequest& req, v1::WriteResponse* resp);
-  // Streams the messages `next` yields (it returns false at the end)
-  // through BulkIngest, within `deadline` for the whole stream (a long
-  // import needs more than the per-call --timeout).
-  grpc::Status BulkIngest(const std::function<bool(v1::AssertRequest*)>& next,
-                          std::chrono::milliseconds deadline, v1::BulkIngestResponse* resp);
+  // Streams a file to Import: `options` first, then the chunks `next`
+  // yields (false: no more), within `deadline` for the whole stream (a
+  // long import needs more than the per-call --timeout).
+  grpc::Status Import(const v1::ImportOptions& options,
+                      const std::function<bool(std::string*)>& next,
+                      std::chrono::milliseconds deadline, v1::ImportResponse* resp);
   grpc::Status Retract(const v1::RetractRequest& req, v1::RetractResponse* resp);
   grpc::Status Merge(const v1::MergeRequest& req, v1::MergeResponse* resp);
   grpc::Status Split(const v1::SplitRequest& req, v1::MergeResponse* resp);
@@ -79,6 +80,9 @@ class KgClient final {
   grpc::Status FindPaths(const v1::FindPathsRequest& req, v1::FindPathsResponse* resp);
   grpc::Status Subgraph(const v1::SubgraphRequest& req, v1::SubgraphResponse* resp);
   grpc::Status Timeline(const v1::TimelineRequest& req, v1::TimelineResponse* resp);
+  // Calls `on_chunk` with each chunk's bytes, within `deadline`.
+  grpc::Status Export(const v1::ExportRequest& req, std::chrono::milliseconds deadline,
+                      const std::function<void(const std::string&)>& on_chunk);
 
   // Provenance.
   grpc::Status Explain(const v1::ExplainRequest& req, v1::ExplainResponse* resp);

@@ -239,7 +239,7 @@ def audit_checks(r):
     """The audit log: every write, admin call and denied call, filtered and paged."""
     entries = r.json_lines(["audit", "--principal", "e2e", "--limit", "0"])
     rpcs = {e["rpc"] for e in entries}
-    want = {"kg.v1.IngestService/" + m for m in ("BulkIngest", "UpsertEntities",
+    want = {"kg.v1.IngestService/" + m for m in ("Import", "UpsertEntities",
                                                  "IngestDocument", "Assert", "Retract",
                                                  "Merge", "Split", "Purge")}
     want.add("kg.v1.AdminService/Backup")
@@ -359,7 +359,8 @@ def main():
         r.addr = kgd.addr
         r.token = kgd.tokens["e2e"]
         imported = json.loads(load_demo(args.kg, kgd.addr, args.root, r.token))
-        r.check(imported.get("messagesApplied") == "13", "import applied %r" % imported)
+        r.check(imported.get("counts", {}).get("messagesApplied") == "13",
+                "import applied %r" % imported)
         r.golden("stats", ["stats"])
         r.golden("health", ["health"])
         r.golden("entity", ["entity", "actor/nusra"])
@@ -469,20 +470,21 @@ def main():
             r.golden("split", ["split", "actor/al-nusra-front-dup"])
             r.expect(["split", "actor/turkey"], 3)
 
-            # Import errors name the line; earlier lines stay applied.
+            # Import errors name the line; earlier batches stay committed.
             lines = open(os.path.join(args.root, "tools", "demo", "idlib.jsonl")).readlines()
             p = write("bad.jsonl", {})
             with open(p, "w") as f:
                 f.write(lines[0] + "{oops\n")
-            r.expect(["import", p], 3, stderr_has="bad.jsonl:2:")
+            r.expect(["import", p], 3, stderr_has="bad.jsonl: line 2, column 1: not a kg.v1.AssertRequest")
             with open(p, "w") as f:
                 f.write(lines[0] + "\n" + json.dumps({"statements": [
                     {"subject": "loc/idlib", "predicate": "supplies",
                      "object": {"entity": "actor/nusra"}, "evidence": [evidence]}]}) + "\n")
-            # The failed message's status names it; the details say what the
-            # messages before it committed.
-            r.expect(["import", p], 3, stderr_has="bad.jsonl:3: messages[1].statements[0]")
-            r.expect(["import", p], 3, stderr_has="the 1 message(s) before it are applied")
+            # The failed batch's status names it; the details say what the
+            # batches before it committed.
+            r.expect(["import", p], 3,
+                     stderr_has="bad.jsonl: batch 1 (input up to line 3): statements[0]")
+            r.expect(["import", p], 3, stderr_has="the 1 batch(es) before it are committed")
 
             # Export, then import into a second kgd: the same statements.
             exported = os.path.join(tmp, "export.jsonl")
