@@ -7,8 +7,10 @@
 
 #include <serd/serd.h>
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
+#include <cstring>
 #include <map>
 #include <set>
 #include <string>
@@ -119,8 +121,10 @@ class RdfImporter final : public Importer {
     line_text_.push_back('\n');
     error_.clear();
     triple_status_ = absl::OkStatus();
-    const SerdStatus read =
-        serd_reader_read_string(reader_, reinterpret_cast<const uint8_t*>(line_text_.c_str()));
+    // A byte source of the line's length: a literal may hold U+0000.
+    unread_ = line_text_;
+    const SerdStatus read = serd_reader_read_source(
+        reader_, &RdfImporter::ReadLine, [](void*) { return 0; }, this, nullptr, 4096);
     if (!triple_status_.ok()) return triple_status_;
     if (read != SERD_SUCCESS || !error_.empty()) {
       return absl::InvalidArgumentError(
@@ -128,6 +132,14 @@ class RdfImporter final : public Importer {
                        error_.empty() ? std::string("not valid RDF") : error_));
     }
     return absl::OkStatus();
+  }
+
+  static size_t ReadLine(void* buf, size_t size, size_t nmemb, void* stream) {
+    auto* self = static_cast<RdfImporter*>(stream);
+    const size_t n = std::min(size * nmemb, self->unread_.size());
+    std::memcpy(buf, self->unread_.data(), n);
+    self->unread_.remove_prefix(n);
+    return n / size;
   }
 
   static SerdStatus OnError(void* handle, const SerdError* error) {
@@ -494,6 +506,7 @@ class RdfImporter final : public Importer {
   // The line being read.
   int64_t line_number_ = 0;
   std::string line_text_;
+  absl::string_view unread_;  // of line_text_, for ReadLine
   std::string error_;
   unsigned error_column_ = 1;
   absl::Status triple_status_;
