@@ -8,10 +8,23 @@
 #include <cstdint>
 
 #include "google/protobuf/message.h"
+#include "interop/interop.h"
 #include "kg/v1/kg.pb.h"
 #include "storage/page_token.h"
 
 namespace kg::fuzz {
+
+// fuzz_import: the format of the first byte.
+inline interop::Format ImportFormatOf(uint8_t selector) {
+  switch (selector % 3) {
+    case 0:
+      return interop::Format::kJsonLines;
+    case 1:
+      return interop::Format::kNTriples;
+    default:
+      return interop::Format::kNQuads;
+  }
+}
 
 // fuzz_requests: the first byte picks the request message of one rpc of
 // kg.v1. BulkIngest streams AssertRequest, so it has no entry of its own.

@@ -13,6 +13,7 @@
 #include <fstream>
 #include <iostream>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -24,6 +25,7 @@
 #include "kg/v1/kg.pb.h"
 #include "storage/codec.h"
 #include "storage/page_token.h"
+#include "storage/schema.h"
 
 namespace kg::fuzz {
 namespace {
@@ -180,14 +182,14 @@ std::unique_ptr<google::protobuf::Message> Parse(RequestKind kind, std::string_v
 
 void WriteRequests(const fs::path& out) {
   Writer requests(out / "fuzz_requests", "request-");
-  Writer jsonl(out / "fuzz_jsonl", "assert-");
+  Writer jsonl(out / "fuzz_import", "assert-");
   for (const auto& [kind, text] : Requests()) {
     std::unique_ptr<google::protobuf::Message> m = Parse(kind, text);
     requests.Add(std::string(1, static_cast<char>(kind)) + m->SerializeAsString());
     if (kind == kAssert) {
       std::string json;
       if (!google::protobuf::util::MessageToJsonString(*m, &json).ok()) std::exit(1);
-      jsonl.Add(json);
+      jsonl.Add(std::string(2, '\0') + json);  // jsonl, one chunk
     }
   }
 }
@@ -198,9 +200,39 @@ void WriteLines(const fs::path& out, const std::string& path) {
     std::cerr << "make_corpus: cannot read " << path << "\n";
     std::exit(1);
   }
-  Writer jsonl(out / "fuzz_jsonl", "line-");
+  Writer jsonl(out / "fuzz_import", "line-");
+  std::vector<v1::AssertRequest> lines;
   std::string line;
-  while (std::getline(in, line)) jsonl.Add(line);
+  while (std::getline(in, line)) {
+    jsonl.Add(std::string(2, '\0') + line);
+    if (!google::protobuf::util::JsonStringToMessage(line, &lines.emplace_back()).ok()) {
+      std::exit(1);
+    }
+  }
+  // The same graph as N-Triples and N-Quads, a few dozen lines per seed.
+  for (interop::Format format : {interop::Format::kNTriples, interop::Format::kNQuads}) {
+    interop::ExportOptions options;
+    options.format = format;
+    auto exporter = interop::Exporter::New(options, Schema::Default()).value();
+    for (const v1::AssertRequest& request : lines) {
+      for (const v1::Entity& e : request.entities()) exporter->AddEntity(e);
+      for (const v1::Statement& s : request.statements()) exporter->AddStatement(s);
+    }
+    exporter->Finish();
+    const char selector = format == interop::Format::kNTriples ? '\x01' : '\x02';
+    Writer rdf(out / "fuzz_import", format == interop::Format::kNTriples ? "nt-" : "nq-");
+    std::istringstream text(exporter->Take());
+    std::string seed = {selector, '\x7f'};
+    int n = 0;
+    while (std::getline(text, line)) {
+      seed += line + "\n";
+      if (++n % 40 == 0) {
+        rdf.Add(seed);
+        seed = {selector, '\x7f'};
+      }
+    }
+    rdf.Add(seed);
+  }
 }
 
 void WritePageTokens(const fs::path& out) {

@@ -1,5 +1,5 @@
 // The checks a write goes through before it touches the store, shared by
-// fuzz_requests and fuzz_jsonl: the server's conversion, then the store's
+// fuzz_requests and fuzz_import: the server's conversion, then the store's
 // record checks (storage/validation.h) against the built-in schema, named
 // as RocksStore::Apply names them.
 

@@ -106,22 +106,22 @@ AdminService::AdminService(Store& store, const CallPath& path, std::string backu
       store_(store),
       limits_(path.limits),
       backup_dir_(std::move(backup_dir)) {
-  ServeUnary("GetStats", RunOn::kWorker, &AdminService::GetStats);
-  ServeUnary("Backup", RunOn::kWorker, &AdminService::Backup);
-  ServeUnary("WhoAmI", RunOn::kCallbackThread, &AdminService::WhoAmI);
-  ServeUnary("ListAudit", RunOn::kCallbackThread, &AdminService::ListAudit);
+  ServeUnary("GetStats", RunOn::kWorker, &AdminService::OnGetStats);
+  ServeUnary("Backup", RunOn::kWorker, &AdminService::OnBackup);
+  ServeUnary("WhoAmI", RunOn::kCallbackThread, &AdminService::OnWhoAmI);
+  ServeUnary("ListAudit", RunOn::kCallbackThread, &AdminService::OnListAudit);
 }
 
-absl::Status AdminService::GetStats(CallScope& call, const v1::GetStatsRequest& request,
-                                    v1::GetStatsResponse& response) {
+absl::Status AdminService::OnGetStats(CallScope& call, const v1::GetStatsRequest& request,
+                                      v1::GetStatsResponse& response) {
   KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request.filter(), "filter"));
   KG_ASSIGN_OR_RETURN(Stats stats, NewCallView(store_, &call.context())->GetStats(as_of));
   StatsToProto(stats, &response);
   return absl::OkStatus();
 }
 
-absl::Status AdminService::Backup(CallScope& /*call*/, const v1::BackupRequest& request,
-                                  v1::BackupResponse& response) {
+absl::Status AdminService::OnBackup(CallScope& /*call*/, const v1::BackupRequest& request,
+                                    v1::BackupResponse& response) {
   KG_ASSIGN_OR_RETURN(std::filesystem::path directory,
                       BackupDirectory(backup_dir_, request.directory()));
   if (absl::Status written = store_.Checkpoint(directory.string()); !written.ok()) {
@@ -134,8 +134,8 @@ absl::Status AdminService::Backup(CallScope& /*call*/, const v1::BackupRequest& 
   return absl::OkStatus();
 }
 
-absl::Status AdminService::WhoAmI(CallScope& call, const v1::WhoAmIRequest& /*request*/,
-                                  v1::WhoAmIResponse& response) {
+absl::Status AdminService::OnWhoAmI(CallScope& call, const v1::WhoAmIRequest& /*request*/,
+                                    v1::WhoAmIResponse& response) {
   const Caller& caller = call.caller();
   response.set_principal(caller.principal);
   response.set_role(std::string(RoleName(caller.role)));
@@ -147,8 +147,8 @@ absl::Status AdminService::WhoAmI(CallScope& call, const v1::WhoAmIRequest& /*re
   return absl::OkStatus();
 }
 
-absl::Status AdminService::ListAudit(CallScope& call, const v1::ListAuditRequest& request,
-                                     v1::ListAuditResponse& response) {
+absl::Status AdminService::OnListAudit(CallScope& call, const v1::ListAuditRequest& request,
+                                       v1::ListAuditResponse& response) {
   KG_ASSIGN_OR_RETURN(AuditQuery query, AuditQueryFromProto(request));
   KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
   KG_ASSIGN_OR_RETURN(

@@ -22,14 +22,14 @@ class AdminService final : public RawService<v1::AdminService::Service> {
   AdminService(Store& store, const CallPath& path, std::string backup_dir);
 
  private:
-  absl::Status GetStats(CallScope& call, const v1::GetStatsRequest& request,
-                        v1::GetStatsResponse& response);
-  absl::Status Backup(CallScope& call, const v1::BackupRequest& request,
-                      v1::BackupResponse& response);
-  absl::Status WhoAmI(CallScope& call, const v1::WhoAmIRequest& request,
-                      v1::WhoAmIResponse& response);
-  absl::Status ListAudit(CallScope& call, const v1::ListAuditRequest& request,
-                         v1::ListAuditResponse& response);
+  absl::Status OnGetStats(CallScope& call, const v1::GetStatsRequest& request,
+                          v1::GetStatsResponse& response);
+  absl::Status OnBackup(CallScope& call, const v1::BackupRequest& request,
+                        v1::BackupResponse& response);
+  absl::Status OnWhoAmI(CallScope& call, const v1::WhoAmIRequest& request,
+                        v1::WhoAmIResponse& response);
+  absl::Status OnListAudit(CallScope& call, const v1::ListAuditRequest& request,
+                           v1::ListAuditResponse& response);
 
   Store& store_;
   const ServerLimits& limits_;

@@ -55,8 +55,8 @@ QueryLimits QueryLimitsOf(const ServerLimits& limits) {
   return q;
 }
 
-absl::Status GraphService::GetEntity(CallScope& call, const v1::GetEntityRequest& request,
-                                     v1::Entity& response) {
+absl::Status GraphService::OnGetEntity(CallScope& call, const v1::GetEntityRequest& request,
+                                       v1::Entity& response) {
   KG_RETURN_IF_ERROR(CheckGetEntityRequest(request));
   KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request.filter(), "filter"));
   KG_ASSIGN_OR_RETURN(Entity entity,
@@ -65,8 +65,9 @@ absl::Status GraphService::GetEntity(CallScope& call, const v1::GetEntityRequest
   return absl::OkStatus();
 }
 
-absl::Status GraphService::SearchEntities(CallScope& call, const v1::SearchEntitiesRequest& request,
-                                          v1::SearchEntitiesResponse& response) {
+absl::Status GraphService::OnSearchEntities(CallScope& call,
+                                            const v1::SearchEntitiesRequest& request,
+                                            v1::SearchEntitiesResponse& response) {
   KG_RETURN_IF_ERROR(CheckSearchEntitiesRequest(request));
   KG_RETURN_IF_ERROR(CheckKinds(store_.schema(), request.kinds()));
   KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request.filter(), "filter"));
@@ -79,9 +80,9 @@ absl::Status GraphService::SearchEntities(CallScope& call, const v1::SearchEntit
   return absl::OkStatus();
 }
 
-absl::Status GraphService::MatchStatements(CallScope& call,
-                                           const v1::MatchStatementsRequest& request,
-                                           v1::StatementsPage& response) {
+absl::Status GraphService::OnMatchStatements(CallScope& call,
+                                             const v1::MatchStatementsRequest& request,
+                                             v1::StatementsPage& response) {
   KG_ASSIGN_OR_RETURN(Pattern pattern, PatternFromProto(request));
   KG_RETURN_IF_ERROR(CheckPredicate(store_.schema(), pattern.predicate));
   KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request.filter(), "filter"));
@@ -93,8 +94,8 @@ absl::Status GraphService::MatchStatements(CallScope& call,
   return absl::OkStatus();
 }
 
-absl::Status GraphService::Neighbors(CallScope& call, const v1::NeighborsRequest& request,
-                                     v1::NeighborsResponse& response) {
+absl::Status GraphService::OnNeighbors(CallScope& call, const v1::NeighborsRequest& request,
+                                       v1::NeighborsResponse& response) {
   KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
   KG_ASSIGN_OR_RETURN(NeighborsQuery query, NeighborsQueryFromProto(request, limit));
   std::unique_ptr<View> view = NewCallView(store_, &call.context());
@@ -209,25 +210,25 @@ GraphService::GraphService(Store& store, const CallPath& path)
       path_finder_(store.schema(), QueryLimitsOf(path.limits)),
       subgraph_builder_(store.schema(), QueryLimitsOf(path.limits)),
       timeline_builder_(store.schema(), QueryLimitsOf(path.limits)) {
-  ServeUnary("GetEntity", RunOn::kCallbackThread, &GraphService::GetEntity);
-  ServeUnary("SearchEntities", RunOn::kCallbackThread, &GraphService::SearchEntities);
-  ServeUnary("MatchStatements", RunOn::kCallbackThread, &GraphService::MatchStatements);
-  ServeUnary("Neighbors", RunOn::kCallbackThread, &GraphService::Neighbors);
+  ServeUnary("GetEntity", RunOn::kCallbackThread, &GraphService::OnGetEntity);
+  ServeUnary("SearchEntities", RunOn::kCallbackThread, &GraphService::OnSearchEntities);
+  ServeUnary("MatchStatements", RunOn::kCallbackThread, &GraphService::OnMatchStatements);
+  ServeUnary("Neighbors", RunOn::kCallbackThread, &GraphService::OnNeighbors);
   ServeServerStream<v1::TraverseRequest, v1::TraverseResponse>(
       "Traverse", [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
         return new TraverseReactor(*this, context, *request);
       });
-  ServeUnary("FindPaths", RunOn::kWorker, &GraphService::FindPaths);
-  ServeUnary("Subgraph", RunOn::kWorker, &GraphService::Subgraph);
-  ServeUnary("Timeline", RunOn::kWorker, &GraphService::Timeline);
+  ServeUnary("FindPaths", RunOn::kWorker, &GraphService::OnFindPaths);
+  ServeUnary("Subgraph", RunOn::kWorker, &GraphService::OnSubgraph);
+  ServeUnary("Timeline", RunOn::kWorker, &GraphService::OnTimeline);
   ServeServerStream<v1::ExportRequest, v1::ExportChunk>(
       "Export", [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
         return StartExport(context, *request);
       });
 }
 
-absl::Status GraphService::FindPaths(CallScope& call, const v1::FindPathsRequest& request,
-                                     v1::FindPathsResponse& response) {
+absl::Status GraphService::OnFindPaths(CallScope& call, const v1::FindPathsRequest& request,
+                                       v1::FindPathsResponse& response) {
   KG_ASSIGN_OR_RETURN(FindPathsRequest query, FindPathsRequestFromProto(request));
   std::unique_ptr<View> view = NewCallView(store_, &call.context());
   KG_ASSIGN_OR_RETURN(FindPathsResult result,
@@ -236,8 +237,8 @@ absl::Status GraphService::FindPaths(CallScope& call, const v1::FindPathsRequest
   return absl::OkStatus();
 }
 
-absl::Status GraphService::Subgraph(CallScope& call, const v1::SubgraphRequest& request,
-                                    v1::SubgraphResponse& response) {
+absl::Status GraphService::OnSubgraph(CallScope& call, const v1::SubgraphRequest& request,
+                                      v1::SubgraphResponse& response) {
   KG_ASSIGN_OR_RETURN(SubgraphRequest query, SubgraphRequestFromProto(request));
   std::unique_ptr<View> view = NewCallView(store_, &call.context());
   KG_ASSIGN_OR_RETURN(SubgraphResult result,
@@ -246,8 +247,8 @@ absl::Status GraphService::Subgraph(CallScope& call, const v1::SubgraphRequest& 
   return absl::OkStatus();
 }
 
-absl::Status GraphService::Timeline(CallScope& call, const v1::TimelineRequest& request,
-                                    v1::TimelineResponse& response) {
+absl::Status GraphService::OnTimeline(CallScope& call, const v1::TimelineRequest& request,
+                                      v1::TimelineResponse& response) {
   KG_ASSIGN_OR_RETURN(int32_t page_size, ResolvePageSize(request.page_size(), limits_));
   KG_ASSIGN_OR_RETURN(TimelineRequest query, TimelineRequestFromProto(request, page_size));
   std::unique_ptr<View> view = NewCallView(store_, &call.context());

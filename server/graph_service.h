@@ -36,20 +36,20 @@ class GraphService final : public RawService<v1::GraphService::Service> {
   grpc::ServerWriteReactor<grpc::ByteBuffer>* StartExport(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer& request);
 
-  absl::Status GetEntity(CallScope& call, const v1::GetEntityRequest& request,
-                         v1::Entity& response);
-  absl::Status SearchEntities(CallScope& call, const v1::SearchEntitiesRequest& request,
-                              v1::SearchEntitiesResponse& response);
-  absl::Status MatchStatements(CallScope& call, const v1::MatchStatementsRequest& request,
-                               v1::StatementsPage& response);
-  absl::Status Neighbors(CallScope& call, const v1::NeighborsRequest& request,
-                         v1::NeighborsResponse& response);
-  absl::Status FindPaths(CallScope& call, const v1::FindPathsRequest& request,
-                         v1::FindPathsResponse& response);
-  absl::Status Subgraph(CallScope& call, const v1::SubgraphRequest& request,
-                        v1::SubgraphResponse& response);
-  absl::Status Timeline(CallScope& call, const v1::TimelineRequest& request,
-                        v1::TimelineResponse& response);
+  absl::Status OnGetEntity(CallScope& call, const v1::GetEntityRequest& request,
+                           v1::Entity& response);
+  absl::Status OnSearchEntities(CallScope& call, const v1::SearchEntitiesRequest& request,
+                                v1::SearchEntitiesResponse& response);
+  absl::Status OnMatchStatements(CallScope& call, const v1::MatchStatementsRequest& request,
+                                 v1::StatementsPage& response);
+  absl::Status OnNeighbors(CallScope& call, const v1::NeighborsRequest& request,
+                           v1::NeighborsResponse& response);
+  absl::Status OnFindPaths(CallScope& call, const v1::FindPathsRequest& request,
+                           v1::FindPathsResponse& response);
+  absl::Status OnSubgraph(CallScope& call, const v1::SubgraphRequest& request,
+                          v1::SubgraphResponse& response);
+  absl::Status OnTimeline(CallScope& call, const v1::TimelineRequest& request,
+                          v1::TimelineResponse& response);
 
   Store& store_;
   const ServerLimits& limits_;

@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/mutex.h"
 #include "interop/interop.h"
+#include "server/client_stream.h"
 #include "server/convert.h"
 #include "server/ingest_service.h"
 #include "server/status.h"
@@ -58,172 +58,77 @@ absl::StatusOr<interop::ImportOptions> ImportOptionsFromProto(const v1::ImportOp
 
 }  // namespace
 
-// Reads one chunk at a time; parses it, then applies the batches it
-// completed on a worker before reading the next, so that a client sending
-// faster than kgd writes is slowed by flow control, not buffered.
-class IngestService::ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
+// Parses each chunk as it arrives and applies the batches it completes, on
+// a worker, before the next chunk is read.
+class IngestService::ImportReactor final : public ClientStreamReactor {
  public:
   ImportReactor(IngestService& service, grpc::CallbackServerContext* context,
                 grpc::ByteBuffer* response)
-      : service_(service), context_(context), response_bytes_(response) {
-    absl::StatusOr<std::unique_ptr<CallScope>> scope =
-        gate().Admit(*context_, "kg.v1.IngestService/Import", std::nullopt);
-    absl::MutexLock lock(&mu_);  // the watchdog may fire as soon as it is watching
-    if (!scope.ok()) {
-      finished_ = true;
-      Finish(ToGrpcStatus(scope.status()));
-      return;
-    }
-    scope_ = *std::move(scope);
-    write_context_ = scope_->caller().write_context();
-    activity_ = gate().WatchStream([this] {
-      return End(absl::DeadlineExceededError(
-          "stream_idle_timeout: no chunk arrived in time; the import is ended (batches "
-          "before stay committed)"));
-    });
-    StartRead(&buffer_);
-  }
-
-  void OnReadDone(bool ok) override {
-    absl::MutexLock lock(&mu_);
-    if (finished_) return;
-    activity_->Touch();
-    if (!ok) {
-      if (context_->IsCancelled()) {
-        EndLocked(absl::CancelledError("import cancelled"));
-      } else if (importer_ == nullptr) {
-        EndLocked(
-            absl::InvalidArgumentError("chunks: the stream is empty; the first chunk "
-                                       "carries the options"));
-      } else {
-        Submit(/*last=*/true);
-      }
-      return;
-    }
-    const grpc::Slice bytes = SingleSlice(buffer_);
-    scope_->AddRequest(BytesOf(bytes));
-    v1::ImportChunk chunk;
-    if (absl::Status parsed =
-            ParseMessage(BytesOf(bytes), absl::StrCat("chunks[", chunks_, "]"), chunk);
-        !parsed.ok()) {
-      FailLocked(parsed);
-      return;
-    }
-    if (chunks_++ == 0) {
-      absl::StatusOr<interop::ImportOptions> options =
-          ImportOptionsFromProto(chunk.options(), service_.limits_);
-      if (!options.ok()) {
-        FailLocked(options.status());
-        return;
-      }
-      absl::StatusOr<std::unique_ptr<interop::Importer>> importer =
-          interop::Importer::New(*options, service_.store_.schema());
-      if (!importer.ok()) {
-        FailLocked(importer.status());
-        return;
-      }
-      importer_ = *std::move(importer);
-    }
-    response_.set_bytes_read(response_.bytes_read() + static_cast<int64_t>(chunk.data().size()));
-    data_ = std::move(*chunk.mutable_data());
-    Submit(/*last=*/false);
-  }
-
-  void OnDone() override {
-    if (activity_ != nullptr) activity_->Detach();
-    delete this;
-  }
+      : ClientStreamReactor(service.path(), context, response, "kg.v1.IngestService/Import",
+                            "chunks"),
+        service_(service) {}
 
  private:
-  CallGate& gate() { return service_.path().gate; }
-
-  void Submit(bool last) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    working_ = true;
-    if (!service_.path().workers.TrySubmit([this, last] { Work(last); })) {
-      working_ = false;
-      FailLocked(absl::ResourceExhaustedError(
-          "max_queued_calls: too many calls are waiting for a worker; import the rest shortly"));
+  absl::Status OnMessage(absl::string_view bytes, int64_t index) override {
+    v1::ImportChunk chunk;
+    KG_RETURN_IF_ERROR(ParseMessage(bytes, absl::StrCat("chunks[", index, "]"), chunk));
+    if (index == 0) {
+      KG_ASSIGN_OR_RETURN(interop::ImportOptions options,
+                          ImportOptionsFromProto(chunk.options(), service_.limits_));
+      KG_ASSIGN_OR_RETURN(importer_, interop::Importer::New(options, service_.store_.schema()));
     }
+    response_.set_bytes_read(response_.bytes_read() + static_cast<int64_t>(chunk.data().size()));
+    std::vector<v1::AssertRequest> batches;
+    return Apply(importer_->Feed(chunk.data(), &batches), batches);
   }
 
-  // On a worker: parse what arrived, apply the batches it completed. No read
-  // is outstanding meanwhile, so importer_ and data_ are ours.
-  void Work(bool last) ABSL_LOCKS_EXCLUDED(mu_) {
+  absl::Status OnEnd() override {
+    if (importer_ == nullptr) {
+      return absl::InvalidArgumentError(
+          "chunks: the stream is empty; the first chunk carries the options");
+    }
     std::vector<v1::AssertRequest> batches;
-    absl::Status parsed = last ? importer_->Finish(&batches) : importer_->Feed(data_, &batches);
-    data_.clear();
-    absl::Status applied = absl::OkStatus();
+    return Apply(importer_->Finish(&batches), batches);
+  }
+
+  // Commits the batches that parsed, then reports the parse error, if any.
+  absl::Status Apply(const absl::Status& parsed, const std::vector<v1::AssertRequest>& batches) {
     for (const v1::AssertRequest& batch : batches) {
-      absl::StatusOr<WriteResult> result = service_.ApplyAssert(batch, write_context_);
+      absl::StatusOr<WriteResult> result =
+          service_.ApplyAssert(batch, call().caller().write_context());
       if (!result.ok()) {
-        applied = absl::Status(
+        return absl::Status(
             result.status().code(),
             absl::StrCat("batch ", response_.counts().messages_applied(), " (input up to line ",
                          importer_->lines(), "): ", result.status().message()));
-        break;
       }
       AddToBulkResponse(*result, response_.mutable_counts());
     }
-    absl::MutexLock lock(&mu_);
-    working_ = false;
-    activity_->Touch();
     response_.set_lines_read(importer_->lines());
     response_.set_skipped_unmapped(importer_->skipped());
-    if (!applied.ok()) {
-      FailLocked(applied);
-    } else if (!parsed.ok()) {
-      FailLocked(absl::Status(
-          parsed.code(),
-          absl::StrCat(parsed.message(), " (batch ", response_.counts().messages_applied(), ")")));
-    } else if (last) {
-      EndLocked(absl::OkStatus());
-    } else {
-      StartRead(&buffer_);
+    if (!parsed.ok()) {
+      return absl::Status(parsed.code(), absl::StrCat(parsed.message(), " (batch ",
+                                                      response_.counts().messages_applied(), ")"));
     }
+    return absl::OkStatus();
   }
 
-  // The watchdog's way out: false while a chunk is being worked on.
-  bool End(const absl::Status& outcome) ABSL_LOCKS_EXCLUDED(mu_) {
-    absl::MutexLock lock(&mu_);
-    if (working_) return false;
-    if (!finished_) EndLocked(outcome);
-    return true;
-  }
-
-  // Ends the call at the batch that failed, the counts so far in the details.
-  void FailLocked(absl::Status failed) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+  google::protobuf::Message& response() override { return response_; }
+  // The batch that failed: every one before it is committed.
+  void SetFailedAt(int64_t) override {
     response_.mutable_counts()->set_failed_index(response_.counts().messages_applied());
-    AddStatusDetail(response_, &failed);
-    EndLocked(failed);
-  }
-
-  void EndLocked(absl::Status outcome) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
-    finished_ = true;
-    if (outcome.ok()) {
-      outcome = SerializeMessage(response_, service_.limits_.max_message_bytes, *response_bytes_);
-    }
-    Finish(gate().Complete(std::move(scope_), outcome, *context_));
   }
 
   IngestService& service_;
-  grpc::CallbackServerContext* const context_;
-  grpc::ByteBuffer* const response_bytes_;
-  std::unique_ptr<CallScope> scope_;
-  WriteContext write_context_;
-  std::shared_ptr<StreamActivity> activity_;
-  grpc::ByteBuffer buffer_;
   std::unique_ptr<interop::Importer> importer_;
-  std::string data_;
-  int64_t chunks_ = 0;
   v1::ImportResponse response_;
-  absl::Mutex mu_;
-  bool finished_ ABSL_GUARDED_BY(mu_) = false;
-  bool working_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 grpc::ServerReadReactor<grpc::ByteBuffer>* IngestService::StartImport(
     grpc::CallbackServerContext* context, grpc::ByteBuffer* response) {
-  return new ImportReactor(*this, context, response);
+  auto* reactor = new ImportReactor(*this, context, response);
+  reactor->Start();
+  return reactor;
 }
 
 }  // namespace kg::server

@@ -26,17 +26,20 @@ class IngestService final : public RawService<v1::IngestService::Service> {
   grpc::ServerReadReactor<grpc::ByteBuffer>* StartImport(grpc::CallbackServerContext* context,
                                                          grpc::ByteBuffer* response);
 
-  absl::Status UpsertEntities(CallScope& call, const v1::UpsertEntitiesRequest& request,
-                              v1::WriteResponse& response);
-  absl::Status Assert(CallScope& call, const v1::AssertRequest& request,
-                      v1::WriteResponse& response);
-  absl::Status IngestDocument(CallScope& call, const v1::IngestDocumentRequest& request,
-                              v1::WriteResponse& response);
-  absl::Status Retract(CallScope& call, const v1::RetractRequest& request,
-                       v1::RetractResponse& response);
-  absl::Status Merge(CallScope& call, const v1::MergeRequest& request, v1::MergeResponse& response);
-  absl::Status Split(CallScope& call, const v1::SplitRequest& request, v1::MergeResponse& response);
-  absl::Status Purge(CallScope& call, const v1::PurgeRequest& request, v1::PurgeResponse& response);
+  absl::Status OnUpsertEntities(CallScope& call, const v1::UpsertEntitiesRequest& request,
+                                v1::WriteResponse& response);
+  absl::Status OnAssert(CallScope& call, const v1::AssertRequest& request,
+                        v1::WriteResponse& response);
+  absl::Status OnIngestDocument(CallScope& call, const v1::IngestDocumentRequest& request,
+                                v1::WriteResponse& response);
+  absl::Status OnRetract(CallScope& call, const v1::RetractRequest& request,
+                         v1::RetractResponse& response);
+  absl::Status OnMerge(CallScope& call, const v1::MergeRequest& request,
+                       v1::MergeResponse& response);
+  absl::Status OnSplit(CallScope& call, const v1::SplitRequest& request,
+                       v1::MergeResponse& response);
+  absl::Status OnPurge(CallScope& call, const v1::PurgeRequest& request,
+                       v1::PurgeResponse& response);
 
   // Validates, converts and applies one AssertRequest.
   absl::StatusOr<WriteResult> ApplyAssert(const v1::AssertRequest& request,

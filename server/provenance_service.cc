@@ -25,14 +25,14 @@ ProvenanceOptions ProvenanceOptionsOf(const ServerLimits& limits) {
 
 ProvenanceService::ProvenanceService(Store& store, const CallPath& path)
     : RawService("kg.v1.ProvenanceService", path), store_(store), limits_(path.limits) {
-  ServeUnary("Explain", RunOn::kCallbackThread, &ProvenanceService::Explain);
-  ServeUnary("ListClaims", RunOn::kCallbackThread, &ProvenanceService::ListClaims);
-  ServeUnary("ListDisputes", RunOn::kWorker, &ProvenanceService::ListDisputes);
-  ServeUnary("History", RunOn::kCallbackThread, &ProvenanceService::History);
+  ServeUnary("Explain", RunOn::kCallbackThread, &ProvenanceService::OnExplain);
+  ServeUnary("ListClaims", RunOn::kCallbackThread, &ProvenanceService::OnListClaims);
+  ServeUnary("ListDisputes", RunOn::kWorker, &ProvenanceService::OnListDisputes);
+  ServeUnary("History", RunOn::kCallbackThread, &ProvenanceService::OnHistory);
 }
 
-absl::Status ProvenanceService::Explain(CallScope& call, const v1::ExplainRequest& request,
-                                        v1::ExplainResponse& response) {
+absl::Status ProvenanceService::OnExplain(CallScope& call, const v1::ExplainRequest& request,
+                                          v1::ExplainResponse& response) {
   if (request.statement_id() == 0) return absl::InvalidArgumentError("statement_id: is required");
   KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request.filter(), "filter"));
   std::unique_ptr<View> view = NewCallView(store_, &call.context());
@@ -43,8 +43,8 @@ absl::Status ProvenanceService::Explain(CallScope& call, const v1::ExplainReques
   return absl::OkStatus();
 }
 
-absl::Status ProvenanceService::ListClaims(CallScope& call, const v1::ListClaimsRequest& request,
-                                           v1::StatementsPage& response) {
+absl::Status ProvenanceService::OnListClaims(CallScope& call, const v1::ListClaimsRequest& request,
+                                             v1::StatementsPage& response) {
   KG_ASSIGN_OR_RETURN(ClaimsQuery q, ClaimsQueryFromProto(request));
   KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
   KG_ASSIGN_OR_RETURN(Page<Statement> page, NewCallView(store_, &call.context())
@@ -54,9 +54,9 @@ absl::Status ProvenanceService::ListClaims(CallScope& call, const v1::ListClaims
   return absl::OkStatus();
 }
 
-absl::Status ProvenanceService::ListDisputes(CallScope& call,
-                                             const v1::ListDisputesRequest& request,
-                                             v1::ListDisputesResponse& response) {
+absl::Status ProvenanceService::OnListDisputes(CallScope& call,
+                                               const v1::ListDisputesRequest& request,
+                                               v1::ListDisputesResponse& response) {
   KG_RETURN_IF_ERROR(CheckDisputesRequest(request));
   KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request.filter(), "filter"));
   KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
@@ -68,8 +68,8 @@ absl::Status ProvenanceService::ListDisputes(CallScope& call,
   return absl::OkStatus();
 }
 
-absl::Status ProvenanceService::History(CallScope& call, const v1::HistoryRequest& request,
-                                        v1::HistoryResponse& response) {
+absl::Status ProvenanceService::OnHistory(CallScope& call, const v1::HistoryRequest& request,
+                                          v1::HistoryResponse& response) {
   KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request.filter(), "filter"));
   KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
   KG_RETURN_IF_ERROR(CheckHistoryTarget(request));

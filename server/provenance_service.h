@@ -19,14 +19,14 @@ class ProvenanceService final : public RawService<v1::ProvenanceService::Service
   ProvenanceService(Store& store, const CallPath& path);
 
  private:
-  absl::Status Explain(CallScope& call, const v1::ExplainRequest& request,
-                       v1::ExplainResponse& response);
-  absl::Status ListClaims(CallScope& call, const v1::ListClaimsRequest& request,
-                          v1::StatementsPage& response);
-  absl::Status ListDisputes(CallScope& call, const v1::ListDisputesRequest& request,
-                            v1::ListDisputesResponse& response);
-  absl::Status History(CallScope& call, const v1::HistoryRequest& request,
-                       v1::HistoryResponse& response);
+  absl::Status OnExplain(CallScope& call, const v1::ExplainRequest& request,
+                         v1::ExplainResponse& response);
+  absl::Status OnListClaims(CallScope& call, const v1::ListClaimsRequest& request,
+                            v1::StatementsPage& response);
+  absl::Status OnListDisputes(CallScope& call, const v1::ListDisputesRequest& request,
+                              v1::ListDisputesResponse& response);
+  absl::Status OnHistory(CallScope& call, const v1::HistoryRequest& request,
+                         v1::HistoryResponse& response);
 
   Store& store_;
   const ServerLimits& limits_;
