@@ -69,6 +69,16 @@ struct Term {
 // serialized bytes), valid time.
 using StatementKey = std::tuple<std::string, std::string, std::string, std::string, std::string>;
 
+// An evidence node being read: its own subject, and the fields so far.
+struct EvidenceNode {
+  std::string subject;
+  int64_t line = 0;
+  std::string statement_subject, predicate, document;
+  std::optional<Term> object;
+  std::string valid_from, valid_to;
+  v1::Evidence evidence;
+};
+
 class RdfImporter final : public Importer {
  public:
   RdfImporter(const ImportOptions& options, const Schema& schema)
@@ -104,16 +114,6 @@ class RdfImporter final : public Importer {
   int64_t skipped() const override { return skipped_; }
 
  private:
-  // An evidence node being read: its own subject, and the fields so far.
-  struct EvidenceNode {
-    std::string subject;
-    int64_t line = 0;
-    std::string statement_subject, predicate, document;
-    std::optional<Term> object;
-    std::string valid_from, valid_to;
-    v1::Evidence evidence;
-  };
-
   absl::Status Line(absl::string_view line, int64_t number) {
     if (line.find_first_not_of(" \t") == absl::string_view::npos) return absl::OkStatus();
     line_number_ = number;
