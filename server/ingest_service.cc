@@ -22,9 +22,7 @@ absl::Status Required(bool present, absl::string_view field) {
 
 absl::StatusOr<WriteResult> IngestService::ApplyAssert(const v1::AssertRequest& request,
                                                        const WriteContext& context) {
-  KG_RETURN_IF_ERROR(
-      CheckBatchSize(static_cast<int64_t>(request.entities_size()) + request.statements_size(),
-                     "entities + statements", limits_));
+  KG_RETURN_IF_ERROR(CheckWriteSize(0, request.entities(), request.statements(), limits_));
   KG_ASSIGN_OR_RETURN(WriteBatch batch,
                       WriteBatchFromProto(request.entities(), request.statements()));
   return store_.Apply(batch, context);
@@ -61,9 +59,7 @@ grpc::Status IngestService::IngestDocument(grpc::ServerContext* context,
   return gate_.Run(
       *context, "kg.v1.IngestService/IngestDocument", request,
       [&](CallScope& call) -> absl::Status {
-        KG_RETURN_IF_ERROR(CheckBatchSize(
-            1 + static_cast<int64_t>(request->entities_size()) + request->statements_size(),
-            "document + entities + statements", limits_));
+        KG_RETURN_IF_ERROR(CheckWriteSize(1, request->entities(), request->statements(), limits_));
         KG_RETURN_IF_ERROR(Required(request->has_document(), "document"));
         KG_ASSIGN_OR_RETURN(Entity document, EntityFromProto(request->document(), "document"));
         KG_ASSIGN_OR_RETURN(WriteBatch batch,

@@ -55,9 +55,18 @@ ABSL_FLAG(int32_t, max_page_size, kDefaultLimits.max_page_size,
 ABSL_FLAG(int32_t, default_page_size, kDefaultLimits.default_page_size,
           "Page size when a request leaves page_size 0.");
 ABSL_FLAG(int32_t, max_batch_records, kDefaultLimits.max_batch_records,
-          "Most entities + statements in one write request or BulkIngest message.");
+          "Most entities + statements + evidence records in one write request or BulkIngest "
+          "message.");
+ABSL_FLAG(int32_t, max_evidence_per_statement, kDefaultLimits.max_evidence_per_statement,
+          "Most evidence records one write request or BulkIngest message adds to one statement.");
 ABSL_FLAG(int32_t, max_message_bytes, kDefaultLimits.max_receive_message_bytes,
-          "Largest request message in bytes.");
+          "Largest request message in bytes; responses stay under it too.");
+ABSL_FLAG(int32_t, max_response_bytes, kDefaultLimits.max_response_bytes,
+          "Largest response of MatchStatements, ListClaims, ListDisputes and Explain in bytes; "
+          "their pages shrink to fit (default: a default gRPC client's receive limit).");
+ABSL_FLAG(int32_t, evidence_per_listed_statement, kDefaultLimits.evidence_per_listed_statement,
+          "Evidence records per statement in MatchStatements, ListClaims and ListDisputes; the "
+          "rest are counted and read through Explain.");
 ABSL_FLAG(int32_t, max_concurrent_streams, kDefaultLimits.max_concurrent_streams,
           "Concurrent calls per client connection.");
 ABSL_FLAG(int32_t, max_calls_per_connection, kDefaultLimits.max_calls_per_connection,
@@ -124,7 +133,10 @@ kg::server::ServerOptions OptionsFromFlags() {
   o.limits.max_page_size = absl::GetFlag(FLAGS_max_page_size);
   o.limits.default_page_size = absl::GetFlag(FLAGS_default_page_size);
   o.limits.max_batch_records = absl::GetFlag(FLAGS_max_batch_records);
+  o.limits.max_evidence_per_statement = absl::GetFlag(FLAGS_max_evidence_per_statement);
   o.limits.max_receive_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  o.limits.max_response_bytes = absl::GetFlag(FLAGS_max_response_bytes);
+  o.limits.evidence_per_listed_statement = absl::GetFlag(FLAGS_evidence_per_listed_statement);
   o.limits.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
   o.limits.max_calls_per_connection = absl::GetFlag(FLAGS_max_calls_per_connection);
   o.limits.max_calls_per_principal = absl::GetFlag(FLAGS_max_calls_per_principal);
@@ -149,7 +161,13 @@ std::string CheckLimits(const kg::server::ServerLimits& l) {
     return "--default_page_size must be in [1, --max_page_size]";
   }
   if (l.max_batch_records < 1) return "--max_batch_records must be >= 1";
+  if (l.max_evidence_per_statement < 1) return "--max_evidence_per_statement must be >= 1";
   if (l.max_receive_message_bytes < 1024) return "--max_message_bytes must be >= 1024";
+  // Room for one listed statement with its evidence at the records' bounds.
+  if (l.max_response_bytes < (1 << 20)) return "--max_response_bytes must be >= 1 MiB";
+  if (l.evidence_per_listed_statement < 0 || l.evidence_per_listed_statement > 10) {
+    return "--evidence_per_listed_statement must be in [0, 10]";
+  }
   if (l.max_concurrent_streams < 1) return "--max_concurrent_streams must be >= 1";
   if (l.max_calls_per_connection < 1 || l.max_calls_per_principal < 1) {
     return "--max_calls_per_connection and --max_calls_per_principal must be >= 1";
