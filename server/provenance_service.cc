@@ -32,11 +32,15 @@ grpc::Status ProvenanceService::Explain(grpc::ServerContext* context,
           return absl::InvalidArgumentError("statement_id: is required");
         KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), "filter"));
         std::unique_ptr<View> view = NewCallView(store_, context);
-        KG_ASSIGN_OR_RETURN(Explanation explanation,
-                            Provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_))
-                                .Explain(request->statement_id(), filter));
-        ExplanationToProto(explanation, response);
-        return absl::OkStatus();
+        Provenance provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_));
+        return FillToFit(
+            request->evidence_page_size(), limits_, "statement.evidence",
+            ListedEvidenceOf(limits_, filter, true),
+            [&](int32_t n) {
+              return provenance.Explain(request->statement_id(), filter,
+                                        {n, request->evidence_page_token()});
+            },
+            response);
       });
 }
 
@@ -47,12 +51,14 @@ grpc::Status ProvenanceService::ListClaims(grpc::ServerContext* context,
       *context, "kg.v1.ProvenanceService/ListClaims", request, [&](CallScope&) -> absl::Status {
         KG_ASSIGN_OR_RETURN(ClaimsQuery q, ClaimsQueryFromProto(*request));
         KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
-        KG_ASSIGN_OR_RETURN(Page<Statement> page,
-                            NewCallView(store_, context)
-                                ->ClaimsBy(q.role, q.source, q.date_from, q.date_to, q.filter,
-                                           limit, request->page_token()));
-        StatementsToProto(page, response);
-        return absl::OkStatus();
+        std::unique_ptr<View> view = NewCallView(store_, context);
+        return FillToFit(
+            limit, limits_, "statements", ListedEvidenceOf(limits_, q.filter, false),
+            [&](int32_t n) {
+              return view->ClaimsBy(q.role, q.source, q.date_from, q.date_to, q.filter, n,
+                                    request->page_token());
+            },
+            response);
       });
 }
 
@@ -65,12 +71,13 @@ grpc::Status ProvenanceService::ListDisputes(grpc::ServerContext* context,
         KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request->filter(), "filter"));
         KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request->page_size(), limits_));
         std::unique_ptr<View> view = NewCallView(store_, context);
-        KG_ASSIGN_OR_RETURN(
-            Page<Dispute> page,
-            Provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_))
-                .ListDisputes(request->entity(), filter, limit, request->page_token()));
-        DisputesToProto(page, response);
-        return absl::OkStatus();
+        Provenance provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_));
+        return FillToFit(
+            limit, limits_, "disputes", ListedEvidenceOf(limits_, filter, true),
+            [&](int32_t n) {
+              return provenance.ListDisputes(request->entity(), filter, n, request->page_token());
+            },
+            response);
       });
 }
 
