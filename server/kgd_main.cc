@@ -60,7 +60,8 @@ ABSL_FLAG(int32_t, max_batch_records, kDefaultLimits.max_batch_records,
 ABSL_FLAG(int32_t, max_evidence_per_statement, kDefaultLimits.max_evidence_per_statement,
           "Most evidence records one write request or BulkIngest message adds to one statement.");
 ABSL_FLAG(int32_t, max_message_bytes, kDefaultLimits.max_receive_message_bytes,
-          "Largest request message in bytes; responses stay under it too.");
+          "Largest request message in bytes; the responses of MatchStatements, ListClaims, "
+          "ListDisputes and Explain stay under it too.");
 ABSL_FLAG(int32_t, max_response_bytes, kDefaultLimits.max_response_bytes,
           "Largest response of MatchStatements, ListClaims, ListDisputes and Explain in bytes; "
           "their pages shrink to fit (default: a default gRPC client's receive limit).");

@@ -28,7 +28,7 @@ struct ServerLimits {
   // statement per write; reads page through any number.
   int32_t max_evidence_per_statement = 1000;
   // Largest request message, bytes; gRPC answers RESOURCE_EXHAUSTED above.
-  // Responses stay under it too.
+  // The responses max_response_bytes bounds stay under it too.
   int32_t max_receive_message_bytes = 64 << 20;
   // Largest response of the listings that carry evidence (MatchStatements,
   // ListClaims, ListDisputes, Explain), bytes: a page that would be larger
