@@ -40,7 +40,14 @@ PageListing EvidenceListing(StatementId statement, const Filter& filter) {
 
 using EvidencePosition = std::pair<int64_t, std::string>;
 
-EvidencePosition PositionOf(const Evidence& e) { return {e.retracted_at != 0 ? 1 : 0, e.id}; }
+int64_t GroupOf(const Evidence& e) { return e.retracted_at != 0 ? 1 : 0; }
+
+EvidencePosition PositionOf(const Evidence& e) { return {GroupOf(e), e.id}; }
+
+// Whether `e` comes after position `p` (without copying its id).
+bool After(const Evidence& e, const EvidencePosition& p) {
+  return GroupOf(e) != p.first ? GroupOf(e) > p.first : e.id > p.second;
+}
 
 // Live as of `as_of`: a retraction after that moment has not happened yet.
 bool IsLive(const Evidence& e, TxTime as_of) {
@@ -178,7 +185,7 @@ absl::StatusOr<Explanation> Provenance::Explain(StatementId id, const Filter& re
   std::vector<Evidence>& records = out.statement.evidence;
   out.evidence_total = static_cast<int32_t>(records.size());
   const auto begin = std::find_if(records.begin(), records.end(),
-                                  [&](const Evidence& e) { return PositionOf(e) > resume; });
+                                  [&](const Evidence& e) { return After(e, resume); });
   const size_t first = begin - records.begin();
   const size_t end = std::min(records.size(), first + page_size);
   if (end < records.size()) {

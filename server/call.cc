@@ -1,5 +1,6 @@
 #include "server/call.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <utility>
