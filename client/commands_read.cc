@@ -505,6 +505,32 @@ int RunTimeline(Env& env) {
 
 // ------------------------------------------------------------- provenance
 
+// Every evidence page of an explanation, as one response: the pages'
+// records in order and each cited document once.
+grpc::Status ExplainAll(Env& env, v1::ExplainRequest req, v1::ExplainResponse* all) {
+  std::set<std::string> documents;
+  for (int page = 0; page < kMaxPages; ++page) {
+    v1::ExplainResponse resp;
+    if (grpc::Status s = env.client->Explain(req, &resp); !s.ok()) return s;
+    const std::string next = resp.statement().evidence_page_token();
+    if (page == 0) {
+      *all = resp;
+      all->clear_documents();
+    } else {
+      for (v1::Evidence& e : *resp.mutable_statement()->mutable_evidence()) {
+        *all->mutable_statement()->add_evidence() = std::move(e);
+      }
+    }
+    for (v1::DocumentInfo& d : *resp.mutable_documents()) {
+      if (documents.insert(d.id()).second) *all->add_documents() = std::move(d);
+    }
+    if (next.empty()) break;
+    req.set_evidence_page_token(next);
+  }
+  all->mutable_statement()->clear_evidence_page_token();
+  return grpc::Status::OK;
+}
+
 int RunExplain(Env& env) {
   v1::ExplainRequest req;
   uint64_t id = 0;
@@ -514,9 +540,14 @@ int RunExplain(Env& env) {
   }
   req.set_statement_id(id);
   std::string error;
-  if (!BuildFilter(*env.args, req.mutable_filter(), &error)) return env.Usage(error);
+  int64_t page_size = 0;
+  if (!BuildFilter(*env.args, req.mutable_filter(), &error) ||
+      !env.args->GetInt("evidence-page-size", 1, INT32_MAX, &page_size, &error)) {
+    return env.Usage(error);
+  }
+  req.set_evidence_page_size(static_cast<int32_t>(page_size));
   v1::ExplainResponse resp;
-  if (grpc::Status s = env.client->Explain(req, &resp); !s.ok()) return env.Fail(s);
+  if (grpc::Status s = ExplainAll(env, req, &resp); !s.ok()) return env.Fail(s);
   if (env.json()) {
     *env.out << ToJson(resp) << "\n";
   } else {
@@ -686,10 +717,14 @@ void AddReadCommands(std::vector<Command>* c) {
                           filter),
                      page),
                 0, 0, false, RunTimeline});
-  c->push_back({"explain", "STATEMENT", "a statement's evidence and corroboration",
-                "Every evidence record of a statement (retracted ones included) and the\n"
-                "derived view: sources, confidence, disputes. Exit 1 when it does not exist.",
-                filter, 1, 1, false, RunExplain});
+  c->push_back(
+      {"explain", "STATEMENT", "a statement's evidence and corroboration",
+       "Every evidence record of a statement (retracted ones included) and the\n"
+       "derived view: sources, confidence, disputes. The records come a page per\n"
+       "call, all pages read as of the first one's time. Exit 1 when it does not exist.",
+       Join({{"evidence-page-size", "N", "evidence records per call (server default when absent)"}},
+            filter),
+       1, 1, false, RunExplain});
   c->push_back({"claims", "publisher|document|claimant VALUE",
                 "everything a publisher, document or claimant asserted",
                 "Statements supported by the evidence of one publisher, one document, or one\n"

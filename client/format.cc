@@ -157,14 +157,24 @@ std::string Clip(const std::string& text, size_t width) {
 std::string ConfText(double confidence) { return absl::StrFormat("%.2f", confidence); }
 
 void PrintStatementTable(const std::vector<const v1::Statement*>& statements, std::ostream& out) {
-  Table table({"ID", "SUBJECT", "PREDICATE", "OBJECT", "CONF", "SOURCES", "DISPUTED"});
+  Table table({"ID", "SUBJECT", "PREDICATE", "OBJECT", "CONF", "SOURCES", "EVIDENCE", "DISPUTED"});
+  std::vector<const v1::Statement*> partial;
   for (const v1::Statement* s : statements) {
     const v1::Corroboration& c = s->corroboration();
+    std::string evidence = absl::StrCat(s->evidence_total());
+    if (s->evidence_size() < s->evidence_total()) {
+      evidence = absl::StrCat(s->evidence_size(), " of ", s->evidence_total());
+      partial.push_back(s);
+    }
     table.AddRow({absl::StrCat(s->id()), s->subject(), s->predicate(),
                   Clip(ValueText(s->object()), 48), ConfText(c.confidence()),
-                  absl::StrCat(c.independent_sources()), c.disputed() ? "yes" : ""});
+                  absl::StrCat(c.independent_sources()), evidence, c.disputed() ? "yes" : ""});
   }
   table.Print(out);
+  for (const v1::Statement* s : partial) {
+    out << "statement " << s->id() << ": " << s->evidence_size() << " of " << s->evidence_total()
+        << " evidence records listed; kg explain " << s->id() << " reads them all\n";
+  }
 }
 
 void PrintEntity(const v1::Entity& e, std::ostream& out) {

@@ -42,7 +42,10 @@ std::string Clip(const std::string& text, size_t width);
 // Confidence with two decimals.
 std::string ConfText(double confidence);
 
-// Statements as a table: ID SUBJECT PREDICATE OBJECT CONF SOURCES DISPUTED.
+// Statements as a table: ID SUBJECT PREDICATE OBJECT CONF SOURCES EVIDENCE
+// DISPUTED, where EVIDENCE is the records the read has ("3", or "10 of 1500"
+// when the listing carried only some), then for a statement with records
+// left out, how to read them all.
 void PrintStatementTable(const std::vector<const v1::Statement*>& statements, std::ostream& out);
 // An entity as "field: value" lines.
 void PrintEntity(const v1::Entity& entity, std::ostream& out);

@@ -57,8 +57,7 @@ absl::Status Run(RequestKind kind, const google::protobuf::Message& message) {
     }
     case kIngestDocument: {
       const auto& r = static_cast<const v1::IngestDocumentRequest&>(message);
-      KG_RETURN_IF_ERROR(server::CheckBatchSize(
-          1 + static_cast<int64_t>(r.entities_size()) + r.statements_size(), "document", limits));
+      KG_RETURN_IF_ERROR(server::CheckWriteSize(1, r.entities(), r.statements(), limits));
       KG_ASSIGN_OR_RETURN(Entity document, server::EntityFromProto(r.document(), "document"));
       KG_ASSIGN_OR_RETURN(WriteBatch batch,
                           server::WriteBatchFromProto(r.entities(), r.statements()));

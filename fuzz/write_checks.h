@@ -53,8 +53,7 @@ inline absl::Status CheckWriteBatch(const WriteBatch& batch) {
 inline absl::Status CheckAssert(const google::protobuf::RepeatedPtrField<v1::Entity>& entities,
                                 const google::protobuf::RepeatedPtrField<v1::Statement>& statements,
                                 const server::ServerLimits& limits) {
-  KG_RETURN_IF_ERROR(server::CheckBatchSize(
-      static_cast<int64_t>(entities.size()) + statements.size(), "entities + statements", limits));
+  KG_RETURN_IF_ERROR(server::CheckWriteSize(0, entities, statements, limits));
   KG_ASSIGN_OR_RETURN(WriteBatch batch, server::WriteBatchFromProto(entities, statements));
   return CheckWriteBatch(batch);
 }

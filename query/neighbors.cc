@@ -56,6 +56,7 @@ absl::StatusOr<Page<Neighbor>> FindNeighbors(View& view, const Schema& schema,
                       query_internal::ResolveEntity(view, "id", query.id, filter.as_of));
 
   Page<Neighbor> page;
+  page.as_of = filter.as_of;
   int64_t matched = 0;  // neighbours passing every filter, including skipped ones
   bool more = false;
   absl::Status error;

@@ -29,6 +29,26 @@ std::vector<std::string> PositionOf(const DisputeCursor& c) {
   return {absl::StrCat(c.phase), absl::StrCat(c.offset), c.inner};
 }
 
+// Explain's evidence pages: one listing per statement and filter. A
+// position is a record's group (0 live, 1 retracted: the order Explain
+// lists them in) and its id.
+PageListing EvidenceListing(StatementId statement, const Filter& filter) {
+  PageListing listing("ExplainEvidence");
+  listing.Add(static_cast<int64_t>(statement)).Add(filter);
+  return listing;
+}
+
+using EvidencePosition = std::pair<int64_t, std::string>;
+
+int64_t GroupOf(const Evidence& e) { return e.retracted_at != 0 ? 1 : 0; }
+
+EvidencePosition PositionOf(const Evidence& e) { return {GroupOf(e), e.id}; }
+
+// Whether `e` comes after position `p` (without copying its id).
+bool After(const Evidence& e, const EvidencePosition& p) {
+  return GroupOf(e) != p.first ? GroupOf(e) > p.first : e.id > p.second;
+}
+
 // Live as of `as_of`: a retraction after that moment has not happened yet.
 bool IsLive(const Evidence& e, TxTime as_of) {
   return e.retracted_at == 0 || e.retracted_at > as_of;
@@ -53,6 +73,18 @@ struct Provenance::Disputes {
 
 Provenance::Provenance(View& view, const Schema& schema, ProvenanceOptions options)
     : view_(view), schema_(schema), options_(options) {}
+
+absl::StatusOr<int32_t> Provenance::PageSize(int32_t requested, const char* field) const {
+  if (requested < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": must not be negative, got ", requested));
+  }
+  if (requested > options_.max_page_size) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat(field, ": at most ", options_.max_page_size, " allowed, got ", requested));
+  }
+  return requested == 0 ? options_.default_page_size : requested;
+}
 
 absl::StatusOr<Provenance::Disputes> Provenance::FindDisputes(const Statement& statement,
                                                               const Filter& filter) {
@@ -100,8 +132,31 @@ absl::StatusOr<Provenance::Disputes> Provenance::FindDisputes(const Statement& s
   return out;
 }
 
-absl::StatusOr<Explanation> Provenance::Explain(StatementId id, const Filter& filter) {
+std::string EvidencePageToken(StatementId statement, const Filter& filter, TxTime as_of,
+                              const Evidence* after) {
+  const EvidencePosition at = after != nullptr ? PositionOf(*after) : EvidencePosition(0, "");
+  return EncodePageToken(EvidenceListing(statement, filter), as_of,
+                         {absl::StrCat(at.first), at.second});
+}
+
+absl::StatusOr<Explanation> Provenance::Explain(StatementId id, const Filter& request_filter,
+                                                const EvidencePageRequest& page) {
+  KG_ASSIGN_OR_RETURN(const size_t page_size, PageSize(page.page_size, "evidence_page_size"));
+  const PageListing listing = EvidenceListing(id, request_filter);
+  KG_ASSIGN_OR_RETURN(PageCursor at, StartPage(page.page_token, listing, request_filter.as_of,
+                                               view_.snapshot_time(), 2));
+  EvidencePosition resume(-1, "");
+  if (!page.page_token.empty()) {
+    KG_ASSIGN_OR_RETURN(resume.first, at.Int(0));
+    if (resume.first > 1) return absl::InvalidArgumentError("page_token: malformed");
+    resume.second = std::move(at.fields[1]);
+  }
+  // Every page reads as of the first one's time.
+  Filter filter = request_filter;
+  filter.as_of = at.as_of;
+
   Explanation out;
+  out.as_of = at.as_of;
   KG_ASSIGN_OR_RETURN(out.statement, view_.GetStatement(id, filter, /*include_retracted=*/true));
   const Corroboration& c = out.statement.corroboration;
   // A statement whose evidence is all retracted is still explained: the
@@ -124,6 +179,20 @@ absl::StatusOr<Explanation> Provenance::Explain(StatementId id, const Filter& fi
   out.disputed = !disputes.reasons.empty();
   out.dispute_reasons = std::move(disputes.reasons);
   out.conflicts = std::move(disputes.conflicting);
+
+  // The page, once everything above has seen all the records. They come in
+  // position order: the live ones, then the retracted ones, by id.
+  std::vector<Evidence>& records = out.statement.evidence;
+  out.evidence_total = static_cast<int32_t>(records.size());
+  const auto begin = std::find_if(records.begin(), records.end(),
+                                  [&](const Evidence& e) { return After(e, resume); });
+  const size_t first = begin - records.begin();
+  const size_t end = std::min(records.size(), first + page_size);
+  if (end < records.size()) {
+    out.next_evidence_token = EvidencePageToken(id, request_filter, at.as_of, &records[end - 1]);
+  }
+  records.erase(records.begin() + end, records.end());
+  records.erase(records.begin(), records.begin() + first);
 
   std::set<std::string> seen;
   for (const Evidence& e : out.statement.evidence) {
@@ -149,15 +218,7 @@ absl::StatusOr<Explanation> Provenance::Explain(StatementId id, const Filter& fi
 absl::StatusOr<Page<Dispute>> Provenance::ListDisputes(std::string_view entity,
                                                        const Filter& filter, int32_t page_size,
                                                        std::string_view page_token) {
-  if (page_size < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("page_size: must not be negative, got ", page_size));
-  }
-  if (page_size > options_.max_page_size) {
-    return absl::ResourceExhaustedError(
-        absl::StrCat("page_size: at most ", options_.max_page_size, " allowed, got ", page_size));
-  }
-  if (page_size == 0) page_size = options_.default_page_size;
+  KG_ASSIGN_OR_RETURN(page_size, PageSize(page_size, "page_size"));
 
   // The token pins the listing to one transaction time so that later pages
   // answer as of the same moment even while writes go on.
@@ -196,6 +257,7 @@ absl::StatusOr<Page<Dispute>> Provenance::ListDisputes(std::string_view entity,
   }
 
   Page<Dispute> out;
+  out.as_of = pinned.as_of;
   int64_t scanned = 0;
   const int32_t inner_limit = std::max<int32_t>(page_size, 100);
   while (cursor.phase < static_cast<int64_t>(phases.size())) {

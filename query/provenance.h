@@ -1,11 +1,12 @@
 // Provenance queries over a View: explain a statement down to its sources,
 // and list disputed statements.
 //
-// Explain returns a statement with every evidence record as of filter.as_of
-// (retracted records included, with their retraction), the corroboration
-// over the live evidence the filter selects, the cited documents resolved
-// from their Document entities, and whether and why the statement is
-// disputed. A statement is disputed when
+// Explain returns a statement with its evidence records as of filter.as_of,
+// a page at a time (retracted records included, with their retraction), the
+// corroboration over all the live evidence the filter selects (never just
+// the page), the documents the page cites resolved from their Document
+// entities, and whether and why the statement is disputed. A statement is
+// disputed when
 //   - an independent source denies it ("denied by 2 independent sources"), or
 //   - its predicate is functional in the schema and another statement with
 //     the same subject and predicate but a different object has supporting
@@ -58,9 +59,16 @@ struct DocumentInfo {
 };
 
 struct Explanation {
-  // Every evidence record as of filter.as_of that the filter's evidence
-  // selectors pick, live and retracted; corroboration over the live ones.
+  // One page of the evidence records as of filter.as_of that the filter's
+  // evidence selectors pick: the live ones first, then the retracted ones,
+  // each group in evidence id order. Corroboration over all the live ones.
   Statement statement;
+  // The records over all pages, and the token of the next page (empty on
+  // the last).
+  int32_t evidence_total = 0;
+  std::string next_evidence_token;
+  // The transaction time every page of this explanation answers as of.
+  TxTime as_of = 0;
   bool disputed = false;
   // "denied by N independent source(s)", "conflicting <predicate>".
   std::vector<std::string> dispute_reasons;
@@ -68,9 +76,27 @@ struct Explanation {
   // object), each with its selected evidence; at most
   // ProvenanceOptions::max_conflicts.
   std::vector<Statement> conflicts;
-  // Each document the evidence cites, once, in order of first citation.
+  // Each document the page's evidence cites, once, in order of first
+  // citation.
   std::vector<DocumentInfo> documents;
 };
+
+// Which page of a statement's evidence Explain returns.
+struct EvidencePageRequest {
+  // Records per page: 0 = ProvenanceOptions::default_page_size.
+  int32_t page_size = 0;
+  // Explanation::next_evidence_token of the previous page, or a token of
+  // EvidencePageToken; empty = the first page.
+  std::string page_token;
+};
+
+// The token of the Explain page of `statement` under `filter` (as the
+// request gives it) as of `as_of` that starts after the record `after`, or
+// at the first record when `after` is null. `after` must be one Explain
+// lists; a listing that shows a statement's first live records in id order
+// (Match) passes its last one, so that Explain goes on from there.
+std::string EvidencePageToken(StatementId statement, const Filter& filter, TxTime as_of,
+                              const Evidence* after);
 
 struct Dispute {
   std::vector<std::string> reasons;
@@ -85,8 +111,8 @@ struct ProvenanceOptions {
   // Most competing statements reported per statement. Bounds the cost of a
   // subject with many objects for one functional predicate.
   int32_t max_conflicts = 50;
-  // Page sizes of ListDisputes (a request's 0 means the default; more than
-  // the maximum is RESOURCE_EXHAUSTED).
+  // Page sizes of ListDisputes and of Explain's evidence pages (a request's
+  // 0 means the default; more than the maximum is RESOURCE_EXHAUSTED).
   int32_t default_page_size = 50;
   int32_t max_page_size = 1000;
   // Statements one ListDisputes call examines before it returns what it has
@@ -109,8 +135,12 @@ class Provenance final {
   // filter's evidence selectors leave it no evidence (live or retracted), or
   // when its corroboration fails min_confidence / min_sources (the message
   // says which). A statement whose evidence is all retracted is explained
-  // (confidence 0) unless a minimum excludes it.
-  absl::StatusOr<Explanation> Explain(StatementId id, const Filter& filter);
+  // (confidence 0) unless a minimum excludes it. Every page reads as of the
+  // first page's time. INVALID_ARGUMENT for a negative page size or a token
+  // of another statement or filter, RESOURCE_EXHAUSTED for a page size
+  // above max_page_size ("evidence_page_size: ...").
+  absl::StatusOr<Explanation> Explain(StatementId id, const Filter& filter,
+                                      const EvidencePageRequest& page = {});
 
   // Disputed statements with `entity` as subject or object, or of the whole
   // graph when `entity` is empty, in a stable order (by predicate, then
@@ -127,6 +157,9 @@ class Provenance final {
  private:
   struct Disputes;
   absl::StatusOr<Disputes> FindDisputes(const Statement& statement, const Filter& filter);
+  // A request's page size: 0 = the default; negative or above the maximum
+  // is an error naming `field`.
+  absl::StatusOr<int32_t> PageSize(int32_t requested, const char* field) const;
 
   View& view_;
   const Schema& schema_;

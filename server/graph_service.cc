@@ -87,11 +87,10 @@ absl::Status GraphService::OnMatchStatements(CallScope& call,
   KG_RETURN_IF_ERROR(CheckPredicate(store_.schema(), pattern.predicate));
   KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request.filter(), "filter"));
   KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
-  KG_ASSIGN_OR_RETURN(
-      Page<Statement> page,
-      NewCallView(store_, &call.context())->Match(pattern, filter, limit, request.page_token()));
-  StatementsToProto(page, &response);
-  return absl::OkStatus();
+  std::unique_ptr<View> view = NewCallView(store_, &call.context());
+  return FillToFit(
+      limit, limits_, "statements", ListedEvidenceOf(limits_, filter, true),
+      [&](int32_t n) { return view->Match(pattern, filter, n, request.page_token()); }, &response);
 }
 
 absl::Status GraphService::OnNeighbors(CallScope& call, const v1::NeighborsRequest& request,

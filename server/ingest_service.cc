@@ -24,9 +24,7 @@ absl::Status Required(bool present, absl::string_view field) {
 
 absl::StatusOr<WriteResult> IngestService::ApplyAssert(const v1::AssertRequest& request,
                                                        const WriteContext& context) {
-  KG_RETURN_IF_ERROR(
-      CheckBatchSize(static_cast<int64_t>(request.entities_size()) + request.statements_size(),
-                     "entities + statements", limits_));
+  KG_RETURN_IF_ERROR(CheckWriteSize(0, request.entities(), request.statements(), limits_));
   KG_ASSIGN_OR_RETURN(WriteBatch batch,
                       WriteBatchFromProto(request.entities(), request.statements()));
   return store_.Apply(batch, context);
@@ -52,9 +50,7 @@ absl::Status IngestService::OnAssert(CallScope& call, const v1::AssertRequest& r
 absl::Status IngestService::OnIngestDocument(CallScope& call,
                                              const v1::IngestDocumentRequest& request,
                                              v1::WriteResponse& response) {
-  KG_RETURN_IF_ERROR(
-      CheckBatchSize(1 + static_cast<int64_t>(request.entities_size()) + request.statements_size(),
-                     "document + entities + statements", limits_));
+  KG_RETURN_IF_ERROR(CheckWriteSize(1, request.entities(), request.statements(), limits_));
   KG_RETURN_IF_ERROR(Required(request.has_document(), "document"));
   KG_ASSIGN_OR_RETURN(Entity document, EntityFromProto(request.document(), "document"));
   KG_ASSIGN_OR_RETURN(WriteBatch batch,

@@ -55,11 +55,18 @@ ABSL_FLAG(int32_t, max_page_size, kDefaultLimits.max_page_size,
 ABSL_FLAG(int32_t, default_page_size, kDefaultLimits.default_page_size,
           "Page size when a request leaves page_size 0.");
 ABSL_FLAG(int32_t, max_batch_records, kDefaultLimits.max_batch_records,
-          "Most entities + statements in one write request or BulkIngest message.");
+          "Most entities + statements + evidence records in one write request or BulkIngest "
+          "message.");
+ABSL_FLAG(int32_t, max_evidence_per_statement, kDefaultLimits.max_evidence_per_statement,
+          "Most evidence records one write request or BulkIngest message adds to one statement.");
 ABSL_FLAG(int32_t, max_request_bytes, kDefaultLimits.max_receive_message_bytes,
           "Largest request message in bytes.");
 ABSL_FLAG(int32_t, max_message_bytes, kDefaultLimits.max_message_bytes,
-          "Largest response message in bytes (a default gRPC client accepts 4 MiB).");
+          "Largest response message in bytes (a default gRPC client accepts 4 MiB); the pages "
+          "of MatchStatements, ListClaims, ListDisputes and Explain shrink to fit.");
+ABSL_FLAG(int32_t, evidence_per_listed_statement, kDefaultLimits.evidence_per_listed_statement,
+          "Evidence records per statement in MatchStatements, ListClaims and ListDisputes; the "
+          "rest are counted and read through Explain.");
 ABSL_FLAG(int32_t, worker_threads, kDefaultLimits.worker_threads,
           "Threads for calls that may block: writes, traversals, backups.");
 ABSL_FLAG(int32_t, max_queued_calls, kDefaultLimits.max_queued_calls,
@@ -130,8 +137,10 @@ kg::server::ServerOptions OptionsFromFlags() {
   o.limits.max_page_size = absl::GetFlag(FLAGS_max_page_size);
   o.limits.default_page_size = absl::GetFlag(FLAGS_default_page_size);
   o.limits.max_batch_records = absl::GetFlag(FLAGS_max_batch_records);
+  o.limits.max_evidence_per_statement = absl::GetFlag(FLAGS_max_evidence_per_statement);
   o.limits.max_receive_message_bytes = absl::GetFlag(FLAGS_max_request_bytes);
   o.limits.max_message_bytes = absl::GetFlag(FLAGS_max_message_bytes);
+  o.limits.evidence_per_listed_statement = absl::GetFlag(FLAGS_evidence_per_listed_statement);
   o.limits.worker_threads = absl::GetFlag(FLAGS_worker_threads);
   o.limits.max_queued_calls = absl::GetFlag(FLAGS_max_queued_calls);
   o.limits.max_concurrent_streams = absl::GetFlag(FLAGS_max_concurrent_streams);
@@ -158,8 +167,12 @@ std::string CheckLimits(const kg::server::ServerLimits& l) {
     return "--default_page_size must be in [1, --max_page_size]";
   }
   if (l.max_batch_records < 1) return "--max_batch_records must be >= 1";
-  if (l.max_receive_message_bytes < 1024 || l.max_message_bytes < 1024) {
-    return "--max_request_bytes and --max_message_bytes must be >= 1024";
+  if (l.max_evidence_per_statement < 1) return "--max_evidence_per_statement must be >= 1";
+  if (l.max_receive_message_bytes < 1024) return "--max_request_bytes must be >= 1024";
+  // Room for one listed statement with its evidence at the records' bounds.
+  if (l.max_message_bytes < (1 << 20)) return "--max_message_bytes must be >= 1 MiB";
+  if (l.evidence_per_listed_statement < 0 || l.evidence_per_listed_statement > 10) {
+    return "--evidence_per_listed_statement must be in [0, 10]";
   }
   if (l.worker_threads < 1 || l.max_queued_calls < 1) {
     return "--worker_threads and --max_queued_calls must be >= 1";

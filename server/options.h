@@ -20,13 +20,23 @@ struct ServerLimits {
   // page_size above this is RESOURCE_EXHAUSTED; 0 means default_page_size.
   int32_t max_page_size = 1000;
   int32_t default_page_size = 100;
-  // Entities + statements of one write request (and of each BulkIngest
-  // message); more is RESOURCE_EXHAUSTED.
+  // Entities + statements + evidence records of one write request (and of
+  // each BulkIngest message); more is RESOURCE_EXHAUSTED.
   int32_t max_batch_records = 10000;
+  // Evidence records one write request (or BulkIngest message) may carry
+  // for one statement; more is RESOURCE_EXHAUSTED. Bounds the growth of a
+  // statement per write; reads page through any number.
+  int32_t max_evidence_per_statement = 1000;
   // Largest request message, bytes; gRPC answers RESOURCE_EXHAUSTED above.
   int32_t max_receive_message_bytes = 64 << 20;
   // Largest response message, bytes: what a default gRPC client accepts.
+  // The listings that carry evidence (MatchStatements, ListClaims,
+  // ListDisputes, Explain) hold fewer items rather than exceed it; any
+  // other response above it is RESOURCE_EXHAUSTED.
   int32_t max_message_bytes = 4 << 20;
+  // Evidence records each statement of such a listing carries; the rest are
+  // counted and read through Explain. Costs response bytes per statement.
+  int32_t evidence_per_listed_statement = 10;
   // Concurrent streams (calls) per client connection; further calls queue
   // in the client.
   int32_t max_concurrent_streams = 256;

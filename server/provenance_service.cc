@@ -36,22 +36,29 @@ absl::Status ProvenanceService::OnExplain(CallScope& call, const v1::ExplainRequ
   if (request.statement_id() == 0) return absl::InvalidArgumentError("statement_id: is required");
   KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request.filter(), "filter"));
   std::unique_ptr<View> view = NewCallView(store_, &call.context());
-  KG_ASSIGN_OR_RETURN(Explanation explanation,
-                      Provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_))
-                          .Explain(request.statement_id(), filter));
-  ExplanationToProto(explanation, &response);
-  return absl::OkStatus();
+  Provenance provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_));
+  return FillToFit(
+      request.evidence_page_size(), limits_, "statement.evidence",
+      ListedEvidenceOf(limits_, filter, true),
+      [&](int32_t n) {
+        return provenance.Explain(request.statement_id(), filter,
+                                  {n, request.evidence_page_token()});
+      },
+      &response);
 }
 
 absl::Status ProvenanceService::OnListClaims(CallScope& call, const v1::ListClaimsRequest& request,
                                              v1::StatementsPage& response) {
   KG_ASSIGN_OR_RETURN(ClaimsQuery q, ClaimsQueryFromProto(request));
   KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
-  KG_ASSIGN_OR_RETURN(Page<Statement> page, NewCallView(store_, &call.context())
-                                                ->ClaimsBy(q.role, q.source, q.date_from, q.date_to,
-                                                           q.filter, limit, request.page_token()));
-  StatementsToProto(page, &response);
-  return absl::OkStatus();
+  std::unique_ptr<View> view = NewCallView(store_, &call.context());
+  return FillToFit(
+      limit, limits_, "statements", ListedEvidenceOf(limits_, q.filter, false),
+      [&](int32_t n) {
+        return view->ClaimsBy(q.role, q.source, q.date_from, q.date_to, q.filter, n,
+                              request.page_token());
+      },
+      &response);
 }
 
 absl::Status ProvenanceService::OnListDisputes(CallScope& call,
@@ -61,11 +68,13 @@ absl::Status ProvenanceService::OnListDisputes(CallScope& call,
   KG_ASSIGN_OR_RETURN(Filter filter, FilterFromProto(request.filter(), "filter"));
   KG_ASSIGN_OR_RETURN(int32_t limit, ResolvePageSize(request.page_size(), limits_));
   std::unique_ptr<View> view = NewCallView(store_, &call.context());
-  KG_ASSIGN_OR_RETURN(Page<Dispute> page,
-                      Provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_))
-                          .ListDisputes(request.entity(), filter, limit, request.page_token()));
-  DisputesToProto(page, &response);
-  return absl::OkStatus();
+  Provenance provenance(*view, store_.schema(), ProvenanceOptionsOf(limits_));
+  return FillToFit(
+      limit, limits_, "disputes", ListedEvidenceOf(limits_, filter, true),
+      [&](int32_t n) {
+        return provenance.ListDisputes(request.entity(), filter, n, request.page_token());
+      },
+      &response);
 }
 
 absl::Status ProvenanceService::OnHistory(CallScope& call, const v1::HistoryRequest& request,

@@ -120,6 +120,7 @@ absl::StatusOr<Page<Entity>> RocksView::SearchEntities(std::string_view prefix,
   const std::string norm = NormalizeText(prefix);
   const Schema& schema = *reader_.handles().schema;
   Page<Entity> page;
+  page.as_of = eff;
   std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kAlias);
   for (it->Seek(std::max(resume, norm)); it->Valid() && StartsWith(it->key(), norm); it->Next()) {
     KG_RETURN_IF_ERROR(Tick());
@@ -204,6 +205,7 @@ absl::StatusOr<Page<Statement>> RocksView::Match(const Pattern& pattern, const F
   std::string resume;
   KG_RETURN_IF_ERROR(BeginPage(page_token, listing, filter.as_of, &eff, &resume));
   Page<Statement> page;
+  page.as_of = eff;
   // Bound positions as terms. An entity unknown as of eff is NOT_FOUND; a
   // predicate or literal never stored matches nothing.
   std::optional<TermId> s, p, o;
@@ -283,8 +285,12 @@ absl::StatusOr<Statement> RocksView::GetStatement(StatementId id, const Filter& 
   KG_ASSIGN_OR_RETURN(st.object, reader_.TermValue(at.o));
   st.valid_from = rec->valid_from;
   st.valid_to = rec->valid_to;
-  std::vector<const Evidence*> selected;
-  for (const Evidence& e : evidence) {
+  // The records are as of eff already (EvidenceOf): the selected ones, then
+  // the retracted ones shown, are moved out, not copied (a statement may
+  // have 100,000).
+  std::vector<Evidence*> selected;
+  std::vector<Evidence*> retracted;
+  for (Evidence& e : evidence) {
     if (SelectsEvidence(filter, eff, e)) {
       selected.push_back(&e);
       continue;
@@ -293,13 +299,12 @@ absl::StatusOr<Statement> RocksView::GetStatement(StatementId id, const Filter& 
     // Retracted as of eff: shown when the other selectors would keep it.
     Evidence live = e;
     live.retracted_at = 0;
-    if (SelectsEvidence(filter, eff, live)) st.evidence.push_back(e);
+    if (SelectsEvidence(filter, eff, live)) retracted.push_back(&e);
   }
-  st.corroboration = Corroborate(selected);
-  std::vector<Evidence> all;
-  for (const Evidence* e : selected) all.push_back(EvidenceAsOf(*e, eff));
-  all.insert(all.end(), st.evidence.begin(), st.evidence.end());
-  st.evidence = std::move(all);
+  st.corroboration = Corroborate({selected.begin(), selected.end()});
+  st.evidence.reserve(selected.size() + retracted.size());
+  for (Evidence* e : selected) st.evidence.push_back(std::move(*e));
+  for (Evidence* e : retracted) st.evidence.push_back(std::move(*e));
   return st;
 }
 

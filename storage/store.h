@@ -129,6 +129,11 @@ struct Page {
   // never overlap or skip even while writes go on. A token passed to another
   // listing or query is INVALID_ARGUMENT (storage/page_token.h).
   std::string next_page_token;
+  // The transaction time the page answers as of: the request's as_of
+  // clamped to the snapshot on a first page, the token's pin after. A read
+  // that follows up on an item (Explain on a listed statement) uses it to
+  // see the same state. 0 from ListAudit, which has no as_of.
+  TxTime as_of = 0;
 };
 
 enum class SourceRole { kPublisher, kDocument, kClaimant };

@@ -78,6 +78,7 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
   };
 
   Page<Statement> page;
+  page.as_of = eff;
   DbReader::BorrowedIterator it = reader_.Borrow(codec::kProv);
   for (it->Seek(std::max(resume, prefix + low)); it->Valid() && StartsWith(it->key(), prefix);
        it->Next()) {
@@ -128,6 +129,7 @@ absl::StatusOr<Page<HistoryEvent>> RocksView::History(char tag, uint64_t target,
   limit = ClampLimit(limit);
   const std::string prefix = codec::LogPrefix(tag, target);
   Page<HistoryEvent> page;
+  page.as_of = eff;
   std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kLog);
   for (it->Seek(std::max(std::string(resume), prefix));
        it->Valid() && StartsWith(it->key(), prefix); it->Next()) {

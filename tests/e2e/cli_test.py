@@ -388,6 +388,14 @@ def main():
         chem = r.statement_id("inc/possible-chemical-attack", "perpetrated_by",
                               "actor/syria-government")
         r.golden("explain_denied", ["explain", chem])
+        # Explain reads every evidence page: a page per record gives the same answer.
+        supplies = r.statement_id("actor/turkey", "supplies", "actor/opposition")
+        whole = r.json_lines(["explain", supplies])
+        r.check(len(whole[0]["statement"]["evidence"]) == 2, "supplies has two records")
+        r.check(r.json_lines(["explain", supplies, "--evidence-page-size", "1"]) == whole,
+                "explain page by page differs from one page")
+        r.expect(["explain", supplies, "--evidence-page-size", "0"], 2,
+                 stderr_has="--evidence-page-size")
         r.golden("claims_claimant", ["claims", "claimant", "outlet/sana"])
         r.golden("claims_description", ["claims", "claimant",
                                         "senior opposition and rebel sources"])

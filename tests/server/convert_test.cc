@@ -111,6 +111,43 @@ TEST(ConvertTest, PageAndBatchLimits) {
   EXPECT_TRUE(CheckBatchSize(10000, "entities", limits).ok());
 }
 
+TEST(ConvertTest, WriteSizeCountsEvidence) {
+  ServerLimits limits;
+  limits.max_batch_records = 8;
+  limits.max_evidence_per_statement = 3;
+  google::protobuf::RepeatedPtrField<v1::Entity> entities;
+  google::protobuf::RepeatedPtrField<v1::Statement> statements;
+  v1::Statement* st = statements.Add();
+  st->set_subject("actor/turkey");
+  st->set_predicate("supplies");
+  st->mutable_object()->set_entity("group/nusra");
+  for (int i = 0; i < 3; ++i) st->add_evidence();
+  EXPECT_OK(CheckWriteSize(0, entities, statements, limits));
+  // The same statement again: its records count with the first entry's.
+  *statements.Add() = *st;
+  EXPECT_EQ(CheckWriteSize(0, entities, statements, limits).message(),
+            "statements[1].evidence: 6 records (with statements[0], the same statement) exceed "
+            "--max_evidence_per_statement 3");
+  // Another object is another statement; 2 + 6 records exceed 8 with a
+  // document.
+  statements[1].mutable_object()->set_string("group/nusra");
+  EXPECT_OK(CheckWriteSize(0, entities, statements, limits));
+  EXPECT_EQ(CheckWriteSize(1, entities, statements, limits).message(),
+            "document + entities + statements + evidence: 9 records exceed the limit 8 per "
+            "request");
+}
+
+TEST(ConvertTest, ItemsThatFitTheBudget) {
+  ServerLimits limits;
+  EXPECT_EQ(ResponseBudget(limits), (4u << 20) - (4u << 10));
+  limits.max_message_bytes = 1 << 20;
+  EXPECT_EQ(ResponseBudget(limits), (1u << 20) - (4u << 10));
+  EXPECT_EQ(ItemsThatFit(100, 10, {30, 30, 30, 30}), 3u);
+  EXPECT_EQ(ItemsThatFit(100, 10, {91}), 0u);
+  EXPECT_EQ(ItemsThatFit(100, 0, {}), 0u);
+  EXPECT_EQ(ItemsThatFit(100, 0, {50, 50}), 2u);
+}
+
 // The requests whose rpc bodies check them before their first lookup.
 TEST(ConvertTest, RequestBounds) {
   v1::GetEntityRequest get;

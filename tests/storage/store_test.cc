@@ -625,6 +625,27 @@ TEST_F(ApplyTest, PageTokensBelongToTheirListing) {
   EXPECT_OK(view->Match({.subject = "inc/strike-1"}, {}, 1, match.next_page_token).status());
 }
 
+TEST_F(ApplyTest, PagesSayTheTimeTheyAnswerAsOf) {
+  AddStatements();
+  std::unique_ptr<View> first_view = store_->NewView();
+  ASSERT_OK_AND_ASSIGN(Page<Statement> first,
+                       first_view->Match({.subject = "inc/strike-1"}, {}, 1, ""));
+  EXPECT_EQ(first.as_of, first_view->snapshot_time());  // "latest", clamped
+  ASSERT_FALSE(first.next_page_token.empty());
+  WriteBatch later;  // the next page still answers as of the first
+  later.entities.push_back(MakeEntity("actor/qatar", "State", "Qatar"));
+  MustApply(later);
+  std::unique_ptr<View> view = store_->NewView();
+  ASSERT_GT(view->snapshot_time(), first.as_of);
+  ASSERT_OK_AND_ASSIGN(Page<Statement> next,
+                       view->Match({.subject = "inc/strike-1"}, {}, 1, first.next_page_token));
+  EXPECT_EQ(next.as_of, first.as_of);
+  ASSERT_OK_AND_ASSIGN(
+      Page<Statement> claims,
+      view->ClaimsBy(SourceRole::kPublisher, "outlet/tass", "", "", {.as_of = first.as_of}, 1, ""));
+  EXPECT_EQ(claims.as_of, first.as_of);
+}
+
 TEST_F(ApplyTest, HistoryOfWhatDidNotExistYetIsNotFound) {
   AddStatements();
   std::unique_ptr<View> view = store_->NewView();
