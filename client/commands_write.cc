@@ -429,6 +429,10 @@ int RunStats(Env& env) {
   t.AddRow({"evidence", absl::StrCat(resp.evidence())});
   t.AddRow({"retracted evidence", absl::StrCat(resp.retracted_evidence())});
   t.AddRow({"disk bytes", absl::StrCat(resp.disk_bytes())});
+  t.AddRow({"sync writes", resp.sync_writes() ? "on" : "off"});
+  t.AddRow({"commits", absl::StrCat(resp.commits())});
+  t.AddRow({"wal syncs", absl::StrCat(resp.wal_syncs())});
+  if (!resp.write_error().empty()) t.AddRow({"WRITE ERROR", resp.write_error()});
   std::map<std::string, int64_t> kinds(resp.entities_per_kind().begin(),
                                        resp.entities_per_kind().end());
   for (const auto& [k, n] : kinds) t.AddRow({absl::StrCat("kind ", k), absl::StrCat(n)});

@@ -109,6 +109,7 @@ grpc::Status AdminService::GetStats(grpc::ServerContext* context,
         KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request->filter(), "filter"));
         KG_ASSIGN_OR_RETURN(Stats stats, NewCallView(store_, context)->GetStats(as_of));
         StatsToProto(stats, response);
+        HealthToProto(store_.Health(), response);
         return absl::OkStatus();
       });
 }

@@ -31,7 +31,9 @@ ABSL_FLAG(std::string, data_dir, kDefaults.data_dir, "RocksDB data directory; cr
 ABSL_FLAG(std::string, schema, "",
           "Schema file (kinds and predicates, see storage/FORMAT.md); empty = built-in schema.");
 ABSL_FLAG(bool, sync_writes, kDefaults.sync_writes,
-          "fsync the write-ahead log on every write: survives power loss, costs latency.");
+          "Acknowledge a write once its write-ahead log is fsynced, so that it survives a "
+          "power cut (concurrent writers share one sync). --sync_writes=false: acknowledged "
+          "writes survive a killed kgd but the last ones may be lost in a power cut.");
 ABSL_FLAG(std::string, port_file, "",
           "After start, write the bound port (decimal, one line) to this file or FIFO.");
 ABSL_FLAG(double, grace_period, 10,

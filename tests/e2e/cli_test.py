@@ -14,7 +14,8 @@ limits, delegation, backups under --backup_dir, purges, and the audit log.
 Normalisation (so goldens hold across runs): each output line is parsed as JSON
 and re-dumped with sorted keys; the values of transaction times and other
 volatile fields (VOLATILE below: ingestedAt, committedAt, updatedAt,
-retractedAt, purgedAt, at, diskBytes, bytes, directory) become "<volatile>".
+retractedAt, purgedAt, at, diskBytes, bytes, directory, commits, walSyncs) become
+"<volatile>".
 Statement ids (assigned in import order) and evidence ids (content digests)
 are stable and kept.
 
@@ -33,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kgd_fixture import Kgd, load_demo  # noqa: E402
 
 VOLATILE = {"ingestedAt", "committedAt", "updatedAt", "retractedAt", "purgedAt", "at",
-            "diskBytes", "bytes", "directory"}
+            "diskBytes", "bytes", "directory", "commits", "walSyncs"}
 REGENERATE = os.environ.get("REGENERATE") == "1"
 CALL_GUARD_S = 60  # a hang guard for each kg run, far above any --timeout used here
 # The principals of the authenticated kgd and their roles.
