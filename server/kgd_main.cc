@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "server/server.h"
+#include "storage/backup.h"
 #include "storage/check.h"
 
 namespace {
@@ -58,6 +59,10 @@ ABSL_FLAG(bool, repair, false,
           "Like --check, then rebuild what is derived from the records (index entries, "
           "summaries, provenance and alias indexes, counters) and check again; exit 0 when "
           "nothing is left, 4 when problems that need the records remain.");
+ABSL_FLAG(std::string, restore_from, "",
+          "Restore a backup of this repository (a directory CreateBackup / `kg backup` wrote) "
+          "into --data_dir, which must be new or empty, and exit; then start kgd on it.");
+ABSL_FLAG(uint32_t, backup_id, 0, "With --restore_from: the backup to restore; 0 = the newest.");
 ABSL_FLAG(int32_t, max_depth, kDefaultLimits.max_depth,
           "Largest max_depth of Traverse, Subgraph and FindPaths.");
 ABSL_FLAG(int32_t, max_page_size, kDefaultLimits.max_page_size,
@@ -113,6 +118,7 @@ Examples:
 
 Offline: `kgd --check --data_dir=DIR` reports inconsistencies (exit 4),
 `kgd --repair --data_dir=DIR` rebuilds derived indexes and summaries.
+`kgd --restore_from=REPO --data_dir=NEW [--backup_id=N]` restores a backup.
 
 Clients: the `kg` CLI, or any gRPC tool (grpcurl -plaintext localhost:7400 list).
 A non-loopback --listen needs TLS and --auth_tokens (or --insecure).
@@ -192,6 +198,21 @@ bool WritePortFile(const std::string& path, int port) {
   return close(fd) == 0 && ok;
 }
 
+// kgd --restore_from: one line on success, one on failure.
+int Restore(const std::string& repository, uint32_t id, const std::string& data_dir) {
+  absl::StatusOr<kg::BackupInfo> restored = kg::RestoreBackup(repository, id, data_dir);
+  if (!restored.ok()) {
+    std::fprintf(stderr, "kgd: restore: %s\n", restored.status().ToString().c_str());
+    return 1;
+  }
+  std::fprintf(stderr,
+               "kgd: restored backup %u of %s (as of transaction time %lld, %u files, %llu bytes) "
+               "into %s\n",
+               restored->id, repository.c_str(), static_cast<long long>(restored->as_of),
+               restored->files, static_cast<unsigned long long>(restored->bytes), data_dir.c_str());
+  return 0;
+}
+
 // kgd --check / --repair: the report on stdout, errors on stderr.
 int CheckOffline(const std::string& data_dir, bool repair) {
   absl::StatusOr<kg::CheckReport> report = kg::CheckDatabase({.path = data_dir, .repair = repair});
@@ -213,6 +234,9 @@ int main(int argc, char** argv) {
   absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   const kg::server::ServerOptions options = OptionsFromFlags();
+  if (const std::string from = absl::GetFlag(FLAGS_restore_from); !from.empty()) {
+    return Restore(from, absl::GetFlag(FLAGS_backup_id), options.data_dir);
+  }
   if (absl::GetFlag(FLAGS_check) || absl::GetFlag(FLAGS_repair)) {
     return CheckOffline(options.data_dir, absl::GetFlag(FLAGS_repair));
   }

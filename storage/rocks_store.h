@@ -38,6 +38,7 @@ class RocksStore final : public Store {
   absl::StatusOr<TxTime> AppendAudit(const AuditRecord& record) override;
   std::unique_ptr<View> NewView(std::function<bool()> is_cancelled) const override;
   absl::Status Checkpoint(const std::string& directory) const override;
+  absl::StatusOr<BackupInfo> Backup(const std::string& repository, int32_t keep_last) override;
   StoreHealth Health() const override;
   const Schema& schema() const override { return schema_; }
 

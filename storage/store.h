@@ -36,6 +36,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "storage/backup.h"
 #include "storage/schema.h"
 #include "storage/types.h"
 
@@ -306,6 +307,14 @@ class Store {
   // Writes an openable copy of the database into `directory`, which must
   // not exist yet (RocksDB checkpoint: hard links where possible).
   virtual absl::Status Checkpoint(const std::string& directory) const = 0;
+
+  // A backup of the store as of one transaction time into the repository
+  // `repository` (storage/backup.h; created when missing), incremental over
+  // the backups already in it. Writes go on meanwhile: they wait only while
+  // a checkpoint is taken (hard links and a memtable flush), the copy runs
+  // after. keep_last > 0 then deletes all but the newest keep_last backups.
+  // UNAVAILABLE (naming the path and the cause) when it cannot be written.
+  virtual absl::StatusOr<BackupInfo> Backup(const std::string& repository, int32_t keep_last) = 0;
 
   // Durability counters and the store's write error, if any. Cheap; any thread.
   virtual StoreHealth Health() const = 0;
