@@ -36,6 +36,10 @@ ABSL_FLAG(bool, sync_writes, kDefaults.sync_writes,
           "Acknowledge a write once its write-ahead log is fsynced, so that it survives a "
           "power cut (concurrent writers share one sync). --sync_writes=false: acknowledged "
           "writes survive a killed kgd but the last ones may be lost in a power cut.");
+ABSL_FLAG(uint64_t, min_free_disk_mb, kDefaults.min_free_disk_bytes >> 20,
+          "Writes are refused (RESOURCE_EXHAUSTED, health NOT_SERVING) while the data dir's "
+          "filesystem has less free space than this many MiB; they resume once it has more. "
+          "0 = no reserve.");
 ABSL_FLAG(std::string, port_file, "",
           "After start, write the bound port (decimal, one line) to this file or FIFO.");
 ABSL_FLAG(double, grace_period, 10,
@@ -133,6 +137,7 @@ kg::server::ServerOptions OptionsFromFlags() {
   o.data_dir = absl::GetFlag(FLAGS_data_dir);
   o.schema_path = absl::GetFlag(FLAGS_schema);
   o.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  o.min_free_disk_bytes = absl::GetFlag(FLAGS_min_free_disk_mb) << 20;
   o.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
   o.tls_key_path = absl::GetFlag(FLAGS_tls_key);
   o.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);

@@ -63,6 +63,10 @@ struct ServerOptions {
   // survives a power cut); concurrent writers share one sync. False: an
   // acknowledged write survives a killed kgd, not a power cut.
   bool sync_writes = true;
+  // Free space the data directory's filesystem keeps: below it writes get
+  // RESOURCE_EXHAUSTED ("disk full") and health NOT_SERVING until space is
+  // freed; reads go on. 0 = no reserve.
+  uint64_t min_free_disk_bytes = 256ull << 20;
   ServerLimits limits;
   // PEM files. Certificate and key turn TLS on; a client CA additionally
   // requires and verifies client certificates (mutual TLS). All empty =

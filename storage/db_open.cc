@@ -1,8 +1,12 @@
 #include "storage/db_open.h"
 
+#include <cstdarg>
+#include <cstdio>
 #include <filesystem>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "rocksdb/cache.h"
 #include "rocksdb/env.h"
 #include "rocksdb/filter_policy.h"
@@ -12,6 +16,35 @@
 #include "storage/status_macros.h"
 
 namespace kg {
+namespace {
+
+// RocksDB's info log (<path>/LOG) written with stdio, ignoring failures:
+// on a full disk RocksDB's own file logger asserts (in builds with
+// assertions, such as Debian's) when it writes after a failed write, and
+// its info log is not worth stopping for.
+class TolerantLogger final : public rocksdb::Logger {
+ public:
+  explicit TolerantLogger(const std::string& path)
+      : rocksdb::Logger(rocksdb::InfoLogLevel::INFO_LEVEL), file_(std::fopen(path.c_str(), "a")) {}
+  ~TolerantLogger() override {
+    if (file_ != nullptr) std::fclose(file_);
+  }
+  using rocksdb::Logger::Logv;
+  void Logv(const char* format, va_list ap) override {
+    if (file_ == nullptr) return;
+    absl::MutexLock lock(&mu_);
+    // Best effort, by design: see above.
+    (void)std::vfprintf(file_, format, ap);
+    (void)std::fputc('\n', file_);
+    (void)std::fflush(file_);
+  }
+
+ private:
+  absl::Mutex mu_;
+  std::FILE* const file_;
+};
+
+}  // namespace
 
 absl::StatusOr<std::unique_ptr<OpenDb>> OpenDb::Open(
     const std::string& path, Mode mode, size_t block_cache_bytes,
@@ -36,6 +69,12 @@ absl::StatusOr<std::unique_ptr<OpenDb>> OpenDb::Open(
   db_options.wal_recovery_mode = rocksdb::WALRecoveryMode::kPointInTimeRecovery;
   db_options.IncreaseParallelism(2);
   if (listener != nullptr) db_options.listeners.push_back(std::move(listener));
+  if (mode != Mode::kReadOnly) {
+    std::error_code error;
+    std::filesystem::create_directories(path, error);  // a failure shows in DB::Open
+    db_options.info_log =
+        std::make_shared<TolerantLogger>((std::filesystem::path(path) / "LOG").string());
+  }
 
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (int cf = 0; cf < codec::kNumCfs; ++cf) {
@@ -47,6 +86,10 @@ absl::StatusOr<std::unique_ptr<OpenDb>> OpenDb::Open(
       mode == Mode::kReadOnly
           ? rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &out->cfs_, &raw)
           : rocksdb::DB::Open(db_options, path, descriptors, &out->cfs_, &raw);
+  if (s.IsIOError() && absl::StrContains(s.ToString(), "lock file")) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(path, ": in use by another process (a running kgd?): ", s.ToString()));
+  }
   KG_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", path)));
   out->db_.reset(raw);
   return out;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "rocksdb/db.h"
+#include "storage/write_health.h"
 
 namespace kg {
 
@@ -21,6 +22,10 @@ absl::Status GroupSync::WaitDurable(uint64_t sequence) {
   // This thread syncs for everyone queued behind it. Every write with a
   // sequence up to `target` has returned from DB::Write, so its WAL record
   // is in the file (RocksDB flushes it to the OS unless manual_wal_flush).
+  if (const std::string stopped = health_->rocksdb_error(); !stopped.empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("not acknowledged: the write-ahead log cannot be synced: ", stopped));
+  }
   syncing_ = true;
   const uint64_t target = db_->GetLatestSequenceNumber();
   mu_.Unlock();
@@ -35,6 +40,11 @@ absl::Status GroupSync::WaitDurable(uint64_t sequence) {
   }
   durable_ = std::max(durable_, target);
   return absl::OkStatus();
+}
+
+absl::Status GroupSync::failed() const {
+  absl::MutexLock lock(&mu_);
+  return failed_;
 }
 
 int64_t GroupSync::syncs() const {

@@ -30,10 +30,12 @@ class DB;
 
 namespace kg {
 
+class WriteHealth;
+
 class GroupSync {
  public:
-  // `db` must outlive this object.
-  explicit GroupSync(rocksdb::DB* db) : db_(db) {}
+  // `db` and `health` must outlive this object.
+  GroupSync(rocksdb::DB* db, const WriteHealth* health) : db_(db), health_(health) {}
   GroupSync(const GroupSync&) = delete;
   GroupSync& operator=(const GroupSync&) = delete;
 
@@ -41,14 +43,20 @@ class GroupSync {
   // stable storage. UNAVAILABLE (naming the cause) when the sync failed:
   // the write may not be durable and must not be acknowledged. A failed
   // sync stays failed (as PostgreSQL stops on a failed fsync): the WAL's
-  // state on disk is unknown after one.
+  // state on disk is unknown after one. While RocksDB reports a background
+  // error no sync is tried (a WAL whose last append failed must not be
+  // synced): UNAVAILABLE, and the write is not acknowledged.
   absl::Status WaitDurable(uint64_t sequence) ABSL_LOCKS_EXCLUDED(mu_);
+
+  // The error of a failed sync (OK while none failed).
+  absl::Status failed() const ABSL_LOCKS_EXCLUDED(mu_);
 
   // WAL syncs done so far (each covers every write committed before it).
   int64_t syncs() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
   rocksdb::DB* const db_;
+  const WriteHealth* const health_;
   mutable absl::Mutex mu_;
   uint64_t durable_ ABSL_GUARDED_BY(mu_) = 0;  // every sequence <= this is synced
   bool syncing_ ABSL_GUARDED_BY(mu_) = false;

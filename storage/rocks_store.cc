@@ -2,6 +2,8 @@
 
 #include "storage/rocks_store.h"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <filesystem>
 #include <utility>
@@ -33,11 +35,11 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& opti
   }
   std::unique_ptr<RocksStore> store(new RocksStore(options, std::move(schema)));
 
-  KG_ASSIGN_OR_RETURN(store->db_,
-                      OpenDb::Open(options.path, OpenDb::Mode::kCreate, options.block_cache_bytes));
+  KG_ASSIGN_OR_RETURN(store->db_, OpenDb::Open(options.path, OpenDb::Mode::kCreate,
+                                               options.block_cache_bytes, store->write_health_));
   rocksdb::DB* raw = store->db_->db();
   store->cfs_ = store->db_->cfs();
-  store->group_sync_ = std::make_unique<GroupSync>(raw);
+  store->group_sync_ = std::make_unique<GroupSync>(raw, store->write_health_.get());
   store->dict_ =
       std::make_unique<Dictionary>(raw, store->cfs_[codec::kDict], store->cfs_[codec::kRdict]);
   store->handles_ = DbHandles{raw, store->cfs_, store->dict_.get(), &store->schema_};
@@ -91,30 +93,55 @@ absl::StatusOr<T> RocksStore::Durable(absl::StatusOr<T> result) {
 
 absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
                                               const WriteContext& context) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
   return Durable(ApplyUnsynced(batch, context));
 }
 
 absl::StatusOr<TxTime> RocksStore::Retract(StatementId statement, std::string_view evidence_id,
                                            std::string_view reason, const WriteContext& context) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
   return Durable(RetractUnsynced(statement, evidence_id, reason, context));
 }
 
 absl::StatusOr<TxTime> RocksStore::Merge(std::string_view from, std::string_view into,
                                          const WriteContext& context) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
   return Durable(MergeUnsynced(from, into, context));
 }
 
 absl::StatusOr<TxTime> RocksStore::Split(std::string_view merged, const WriteContext& context) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
   return Durable(SplitUnsynced(merged, context));
 }
 
 absl::StatusOr<PurgeResult> RocksStore::Purge(const PurgeTarget& target, std::string_view reason,
                                               const WriteContext& context) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
   return Durable(PurgeUnsynced(target, reason, context));
 }
 
 absl::StatusOr<TxTime> RocksStore::AppendAudit(const AuditRecord& record) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
   return Durable(AppendAuditUnsynced(record));
+}
+
+absl::Status RocksStore::ReadyToWrite() {
+  if (options_.min_free_disk_bytes > 0) {
+    struct statvfs fs;
+    if (statvfs(options_.path.c_str(), &fs) == 0) {
+      const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+      if (free_bytes < options_.min_free_disk_bytes) {
+        std::string error = absl::StrCat(
+            "disk full: ", free_bytes >> 20, " MiB free under ", options_.path, ", writes need ",
+            options_.min_free_disk_bytes >> 20, " MiB (min_free_disk); free space to resume");
+        write_health_->SetSpaceError(error);
+        return absl::ResourceExhaustedError(std::move(error));
+      }
+      write_health_->SetSpaceError("");
+    }
+  }
+  write_health_->MaybeResume(db_->db());
+  return absl::OkStatus();
 }
 
 StoreHealth RocksStore::Health() const {
@@ -122,6 +149,12 @@ StoreHealth RocksStore::Health() const {
   health.sync_writes = options_.sync_writes;
   health.commits = commits_.load(std::memory_order_relaxed);
   health.wal_syncs = group_sync_->syncs();
+  health.error = write_health_->error();
+  health.recoverable = write_health_->recoverable();
+  if (absl::Status failed = group_sync_->failed(); !failed.ok()) {
+    health.error = std::string(failed.message());
+    health.recoverable = false;
+  }
   return health;
 }
 

@@ -18,6 +18,7 @@
 #include "storage/group_sync.h"
 #include "storage/schema.h"
 #include "storage/store.h"
+#include "storage/write_health.h"
 #include "storage/write_txn.h"
 
 namespace kg {
@@ -61,6 +62,10 @@ class RocksStore final : public Store {
   // A failed sync turns an OK `result` into the sync's error.
   template <typename T>
   absl::StatusOr<T> Durable(absl::StatusOr<T> result);
+  // Before each write: RESOURCE_EXHAUSTED while free space is below the
+  // reserve (StoreOptions::min_free_disk_bytes); resumes RocksDB after a
+  // recoverable background error.
+  absl::Status ReadyToWrite();
 
   RocksStore(StoreOptions options, Schema schema)
       : options_(std::move(options)), schema_(std::move(schema)) {}
@@ -76,6 +81,8 @@ class RocksStore final : public Store {
 
   const StoreOptions options_;
   const Schema schema_;
+  // Shared with RocksDB, which calls it from its threads until closed.
+  std::shared_ptr<WriteHealth> write_health_ = std::make_shared<WriteHealth>();
   // Declared first of the database's users so that it is destroyed last.
   std::unique_ptr<OpenDb> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // owned by db_

@@ -57,6 +57,12 @@ struct StoreOptions {
   // acknowledged write still survives a killed process (kill -9) but the
   // last writes before a power cut may be lost.
   bool sync_writes = true;
+  // Writes are refused (RESOURCE_EXHAUSTED, "disk full") while the data
+  // directory's filesystem has less free space than this, and resume by
+  // themselves once it has more again; reads go on. The reserve keeps
+  // RocksDB itself from running out (a memtable flush or compaction needs
+  // room), so a full disk never tears its write-ahead log. 0 = no reserve.
+  uint64_t min_free_disk_bytes = 256ull << 20;
 };
 
 // Upserts and asserts applied together, all or nothing.
