@@ -50,7 +50,9 @@ std::shared_ptr<grpc::Channel> Channel(int port) {
                                    grpc::InsecureChannelCredentials(), args);
 }
 
-v1::AssertRequest BaseRequest() {
+}  // namespace
+
+v1::AssertRequest OneStatementAssert() {
   v1::AssertRequest request;
   for (const auto& [id, kind] :
        {std::pair{"actor/a", "State"}, std::pair{"outlet/o", "MediaOutlet"},
@@ -60,6 +62,8 @@ v1::AssertRequest BaseRequest() {
     e->set_kind(kind);
     e->set_label(id);
   }
+  (*request.mutable_entities(2)->mutable_attributes())["publisher"].set_entity("outlet/o");
+  (*request.mutable_entities(2)->mutable_attributes())["date"].set_date("2019-05-11");
   request.add_entities()->set_kind("State");  // the new object, renamed per call
   v1::Statement* statement = request.add_statements();
   statement->set_subject("actor/a");
@@ -70,6 +74,8 @@ v1::AssertRequest BaseRequest() {
   evidence->set_confidence(0.7);
   return request;
 }
+
+namespace {
 
 struct Result {
   std::vector<double> ms;
@@ -99,7 +105,7 @@ Result RunConfig(const std::filesystem::path& dir, bool sync, int writers, doubl
   for (int w = 0; w < writers; ++w) {
     threads.emplace_back([&, w] {
       auto ingest = v1::IngestService::NewStub(Channel(port));
-      v1::AssertRequest request = BaseRequest();
+      v1::AssertRequest request = OneStatementAssert();
       for (int64_t i = 0; Clock::now() < end; ++i) {
         const std::string object = absl::StrCat("actor/w", w, "-", i);
         request.mutable_entities(3)->set_id(object);

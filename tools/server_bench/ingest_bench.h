@@ -7,7 +7,14 @@
 
 #include <filesystem>
 
+#include "kg/v1/kg.pb.h"
+
 namespace kg {
+
+// An Assert of entities actor/a, outlet/o, doc/d (publisher outlet/o) and a
+// fourth, new one to rename per call, and one statement actor/a backs it
+// with one evidence record: one new statement per call.
+v1::AssertRequest OneStatementAssert();
 
 // Runs every configuration for `seconds` each under `root` (fresh data dirs)
 // and prints a markdown table. Returns the process exit code.

@@ -113,25 +113,8 @@ void BM_AssertOneStatement(benchmark::State& state) {
   const bool with_auth = state.range(0) != 0;
   auto ingest = v1::IngestService::NewStub(Server(with_auth).channel);
   static std::atomic<int64_t> sequence{0};
-  v1::AssertRequest request;
-  for (const auto& [id, kind] :
-       {std::pair{"actor/a", "State"}, std::pair{"outlet/o", "MediaOutlet"},
-        std::pair{"doc/d", "Document"}}) {
-    v1::Entity* e = request.add_entities();
-    e->set_id(id);
-    e->set_kind(kind);
-    e->set_label(id);
-  }
-  (*request.mutable_entities(2)->mutable_attributes())["publisher"].set_entity("outlet/o");
-  (*request.mutable_entities(2)->mutable_attributes())["date"].set_date("2019-05-11");
-  request.add_entities()->set_kind("State");  // the new object, renamed per call
-  v1::Statement* statement = request.add_statements();
-  statement->set_subject("actor/a");
-  statement->set_predicate("backs");
-  v1::Evidence* evidence = statement->add_evidence();
-  evidence->set_document("doc/d");
-  evidence->set_publisher("outlet/o");
-  evidence->set_confidence(0.7);
+  v1::AssertRequest request = OneStatementAssert();
+  v1::Evidence* evidence = request.mutable_statements(0)->mutable_evidence(0);
   for (auto _ : state) {
     const std::string object = absl::StrCat("actor/b", sequence++);
     request.mutable_entities(3)->set_id(object);
