@@ -289,7 +289,11 @@ TEST_F(StressTest, EveryReadIsASnapshotMemoryStaysFlatAndSigtermLosesNothing) {
   EXPECT_GT(reads.load(), 0);
   EXPECT_GT(merges.load(), 0);
   // Flat: the memtable and caches grow with the data, a leak with the calls.
+  // Under AddressSanitizer freed memory sits in its quarantine (256 MiB) and
+  // RSS says nothing about leaks; LeakSanitizer checks kgd at exit instead.
+#ifndef __SANITIZE_ADDRESS__
   EXPECT_LT(rss_late, rss_early + 96 * 1024) << "RSS grew from " << rss_early << " kB";
+#endif
 
   // Every acknowledged write is there after a restart.
   ASSERT_NO_FATAL_FAILURE(Start());
