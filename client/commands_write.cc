@@ -1,5 +1,5 @@
 // The write and admin subcommands: upsert, assert, ingest, import, export,
-// retract, merge, split, purge, stats, backup, health.
+// retract, merge, split, purge, stats, backup, backups, health.
 
 #include <sys/stat.h>
 #include <unistd.h>
@@ -376,6 +376,10 @@ int RunStats(Env& env) {
   t.AddRow({"evidence", absl::StrCat(resp.evidence())});
   t.AddRow({"retracted evidence", absl::StrCat(resp.retracted_evidence())});
   t.AddRow({"disk bytes", absl::StrCat(resp.disk_bytes())});
+  t.AddRow({"sync writes", resp.sync_writes() ? "on" : "off"});
+  t.AddRow({"commits", absl::StrCat(resp.commits())});
+  t.AddRow({"wal syncs", absl::StrCat(resp.wal_syncs())});
+  if (!resp.write_error().empty()) t.AddRow({"WRITE ERROR", resp.write_error()});
   std::map<std::string, int64_t> kinds(resp.entities_per_kind().begin(),
                                        resp.entities_per_kind().end());
   for (const auto& [k, n] : kinds) t.AddRow({absl::StrCat("kind ", k), absl::StrCat(n)});
@@ -386,7 +390,45 @@ int RunStats(Env& env) {
   return kExitOk;
 }
 
+// `kg backup REPO [--keep N]`: an incremental backup into a repository.
+int RunRepositoryBackup(Env& env) {
+  v1::CreateBackupRequest req;
+  req.set_repository(env.args->positional[0]);
+  int64_t keep = 0;
+  std::string error;
+  if (!env.args->GetInt("keep", 0, 1 << 20, &keep, &error)) return env.Usage(error);
+  req.set_keep_last(static_cast<int32_t>(keep));
+  v1::BackupInfo resp;
+  if (grpc::Status s = env.client->CreateBackup(req, &resp); !s.ok()) return env.Fail(s);
+  if (env.json()) {
+    *env.out << ToJson(resp) << "\n";
+  } else {
+    *env.out << "backup " << resp.id() << " in " << resp.repository() << " as of " << resp.as_of()
+             << " (" << resp.files() << " files, " << resp.bytes() << " bytes)\n";
+  }
+  return kExitOk;
+}
+
+int RunBackups(Env& env) {
+  v1::ListBackupsRequest req;
+  req.set_repository(env.args->positional[0]);
+  v1::ListBackupsResponse resp;
+  if (grpc::Status s = env.client->ListBackups(req, &resp); !s.ok()) return env.Fail(s);
+  if (env.json()) {
+    for (const v1::BackupInfo& b : resp.backups()) *env.out << ToJson(b) << "\n";
+    return kExitOk;
+  }
+  Table t({"ID", "CREATED (UNIX S)", "AS OF (TX TIME)", "FILES", "BYTES"});
+  for (const v1::BackupInfo& b : resp.backups()) {
+    t.AddRow({absl::StrCat(b.id()), absl::StrCat(b.created_at()), absl::StrCat(b.as_of()),
+              absl::StrCat(b.files()), absl::StrCat(b.bytes())});
+  }
+  t.Print(*env.out);
+  return kExitOk;
+}
+
 int RunBackup(Env& env) {
+  if (!env.args->Has("checkpoint")) return RunRepositoryBackup(env);
   v1::BackupRequest req;
   req.set_directory(env.args->positional[0]);
   v1::BackupResponse resp;
@@ -535,17 +577,32 @@ void AddWriteCommands(std::vector<Command>* c) {
                 false,
                 RunStats});
   c->push_back({"backup",
-                "DIR",
-                "online checkpoint into DIR under the server's --backup_dir",
-                "Writes an online checkpoint into DIR, a new directory given relative to kgd's\n"
-                "--backup_dir (e.g. 2026-12-01/nightly); the copy opens as a kgd data directory.\n"
-                "Prints the absolute path written. Refused (exit 3): an absolute DIR, '..', an\n"
-                "existing DIR, and a kgd without --backup_dir. Admin only.",
-                {},
+                "REPO",
+                "incremental backup into repository REPO under the server's --backup_dir",
+                "Backs the graph up, as of one transaction time and while writes go on, into the\n"
+                "backup repository REPO given relative to kgd's --backup_dir (created when\n"
+                "missing); files unchanged since an earlier backup in REPO are stored once.\n"
+                "--keep N then deletes all but the newest N backups. Prints the backup's id and\n"
+                "as-of time; restore with `kgd --restore_from DIR --data_dir NEW`.\n"
+                "--checkpoint instead writes a plain copy into REPO, a new directory, that opens\n"
+                "as a kgd data directory. Refused (exit 3): an absolute path, '..', a path\n"
+                "leading outside --backup_dir, and a kgd without --backup_dir. Admin only.",
+                {{"keep", "N", "keep only the newest N backups of REPO"},
+                 {"checkpoint", "", "a plain checkpoint into a new directory REPO"}},
                 1,
                 1,
                 false,
                 RunBackup});
+  c->push_back({"backups",
+                "REPO",
+                "list the backups of repository REPO under --backup_dir",
+                "Lists the backups of REPO (oldest first): id, creation time, the transaction\n"
+                "time each holds, files and bytes. Exit 1 when REPO holds none. Admin only.",
+                {},
+                1,
+                1,
+                false,
+                RunBackups});
   c->push_back({"health",
                 "[SERVICE]",
                 "grpc.health.v1 check",

@@ -235,6 +235,13 @@ grpc::Status KgClient::GetStats(const v1::GetStatsRequest& req, v1::GetStatsResp
 grpc::Status KgClient::Backup(const v1::BackupRequest& req, v1::BackupResponse* resp) {
   return Unary(admin_.get(), &v1::AdminService::Stub::Backup, req, resp);
 }
+grpc::Status KgClient::CreateBackup(const v1::CreateBackupRequest& req, v1::BackupInfo* resp) {
+  return Unary(admin_.get(), &v1::AdminService::Stub::CreateBackup, req, resp);
+}
+grpc::Status KgClient::ListBackups(const v1::ListBackupsRequest& req,
+                                   v1::ListBackupsResponse* resp) {
+  return Unary(admin_.get(), &v1::AdminService::Stub::ListBackups, req, resp);
+}
 grpc::Status KgClient::WhoAmI(const v1::WhoAmIRequest& req, v1::WhoAmIResponse* resp) {
   return Unary(admin_.get(), &v1::AdminService::Stub::WhoAmI, req, resp);
 }

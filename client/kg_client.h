@@ -93,6 +93,8 @@ class KgClient final {
   // Admin.
   grpc::Status GetStats(const v1::GetStatsRequest& req, v1::GetStatsResponse* resp);
   grpc::Status Backup(const v1::BackupRequest& req, v1::BackupResponse* resp);
+  grpc::Status CreateBackup(const v1::CreateBackupRequest& req, v1::BackupInfo* resp);
+  grpc::Status ListBackups(const v1::ListBackupsRequest& req, v1::ListBackupsResponse* resp);
   grpc::Status WhoAmI(const v1::WhoAmIRequest& req, v1::WhoAmIResponse* resp);
   grpc::Status ListAudit(const v1::ListAuditRequest& req, v1::ListAuditResponse* resp);
   // grpc.health.v1.Health/Check for `service` ("" = the whole server).

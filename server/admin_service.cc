@@ -8,14 +8,13 @@
 
 #include "absl/strings/str_cat.h"
 #include "server/auth.h"
+#include "server/backup_path.h"
 #include "server/call.h"
 #include "server/convert.h"
 #include "storage/status_macros.h"
 
 namespace kg::server {
 namespace {
-
-constexpr size_t kMaxBackupPathBytes = 1024;
 
 // Total size of the regular files under `directory` (a fresh checkpoint:
 // bounded by the database's own file count).
@@ -29,76 +28,6 @@ uint64_t DirectoryBytes(const std::filesystem::path& directory) {
   return bytes;  // a partial sum when listing failed; the size is informational
 }
 
-bool IsUnder(const std::filesystem::path& path, const std::filesystem::path& root) {
-  auto [root_end, path_it] = std::mismatch(root.begin(), root.end(), path.begin(), path.end());
-  return root_end == root.end();
-}
-
-// `relative` resolved under the backup root, creating the directories on
-// the way. Each step that exists already is resolved (symlinks included)
-// and must stay under the root, so no request writes outside it.
-absl::StatusOr<std::filesystem::path> BackupDirectory(const std::string& root_dir,
-                                                      const std::string& relative) {
-  if (root_dir.empty()) {
-    return absl::FailedPreconditionError(
-        "directory: backups are off (kgd runs without --backup_dir)");
-  }
-  if (relative.empty()) return absl::InvalidArgumentError("directory: is required");
-  if (relative.size() > kMaxBackupPathBytes) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("directory: at most ", kMaxBackupPathBytes, " bytes"));
-  }
-  const std::filesystem::path path(relative);
-  if (path.is_absolute() || path.has_root_name() || path.has_root_directory()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "directory: must be a path relative to the backup root, got '", relative, "'"));
-  }
-  std::vector<std::filesystem::path> parts;
-  for (const std::filesystem::path& part : path) {
-    if (part.empty()) continue;  // a trailing slash
-    if (part == ".." || part == ".") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("directory: '", part.string(), "' is not allowed, got '", relative, "'"));
-    }
-    parts.push_back(part);
-  }
-  if (parts.empty()) return absl::InvalidArgumentError("directory: is required");
-  std::error_code error;
-  const std::filesystem::path root = std::filesystem::canonical(root_dir, error);
-  if (error) {
-    return absl::UnavailableError(
-        absl::StrCat("directory: the backup root '", root_dir, "' is unusable: ", error.message()));
-  }
-  std::filesystem::path current = root;
-  for (size_t i = 0; i + 1 < parts.size(); ++i) {
-    current /= parts[i];
-    if (std::filesystem::symlink_status(current, error).type() ==
-        std::filesystem::file_type::not_found) {
-      if (!std::filesystem::create_directory(current, error) && error) {
-        return absl::UnavailableError(
-            absl::StrCat("directory: cannot create '", current.string(), "': ", error.message()));
-      }
-      continue;
-    }
-    current = std::filesystem::canonical(current, error);
-    if (error || !IsUnder(current, root)) {
-      return absl::PermissionDeniedError(
-          absl::StrCat("directory: '", relative, "' leads outside the backup root"));
-    }
-    if (!std::filesystem::is_directory(current, error)) {
-      return absl::FailedPreconditionError(absl::StrCat("directory: '", parts[i].string(), "' of '",
-                                                        relative, "' is not a directory"));
-    }
-  }
-  current /= parts.back();
-  if (std::filesystem::symlink_status(current, error).type() !=
-      std::filesystem::file_type::not_found) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("directory: '", relative, "' already exists under the backup root"));
-  }
-  return current;
-}
-
 }  // namespace
 
 AdminService::AdminService(Store& store, const CallPath& path, std::string backup_dir)
@@ -108,6 +37,8 @@ AdminService::AdminService(Store& store, const CallPath& path, std::string backu
       backup_dir_(std::move(backup_dir)) {
   ServeUnary("GetStats", RunOn::kWorker, &AdminService::OnGetStats);
   ServeUnary("Backup", RunOn::kWorker, &AdminService::OnBackup);
+  ServeUnary("CreateBackup", RunOn::kWorker, &AdminService::OnCreateBackup);
+  ServeUnary("ListBackups", RunOn::kWorker, &AdminService::OnListBackups);
   ServeUnary("WhoAmI", RunOn::kCallbackThread, &AdminService::OnWhoAmI);
   ServeUnary("ListAudit", RunOn::kCallbackThread, &AdminService::OnListAudit);
 }
@@ -117,6 +48,7 @@ absl::Status AdminService::OnGetStats(CallScope& call, const v1::GetStatsRequest
   KG_ASSIGN_OR_RETURN(TxTime as_of, AsOfFromProto(request.filter(), "filter"));
   KG_ASSIGN_OR_RETURN(Stats stats, NewCallView(store_, &call.context())->GetStats(as_of));
   StatsToProto(stats, &response);
+  HealthToProto(store_.Health(), &response);
   return absl::OkStatus();
 }
 

@@ -13,8 +13,9 @@
 
 namespace kg::server {
 
-// GetStats (a scan) and Backup (a copy) run on the worker pool; WhoAmI and
-// ListAudit (a bounded page) on gRPC's callback thread.
+// GetStats (a scan), Backup, CreateBackup and ListBackups (files) run on the
+// worker pool; WhoAmI and ListAudit (a bounded page) on gRPC's callback
+// thread.
 class AdminService final : public RawService<v1::AdminService::Service> {
  public:
   // `store` and `path` must outlive the service. Backups go under
@@ -26,6 +27,11 @@ class AdminService final : public RawService<v1::AdminService::Service> {
                           v1::GetStatsResponse& response);
   absl::Status OnBackup(CallScope& call, const v1::BackupRequest& request,
                         v1::BackupResponse& response);
+  // admin_backups.cc
+  absl::Status OnCreateBackup(CallScope& call, const v1::CreateBackupRequest& request,
+                              v1::BackupInfo& response);
+  absl::Status OnListBackups(CallScope& call, const v1::ListBackupsRequest& request,
+                             v1::ListBackupsResponse& response);
   absl::Status OnWhoAmI(CallScope& call, const v1::WhoAmIRequest& request,
                         v1::WhoAmIResponse& response);
   absl::Status OnListAudit(CallScope& call, const v1::ListAuditRequest& request,

@@ -439,6 +439,14 @@ void StatsToProto(const Stats& stats, v1::GetStatsResponse* out) {
   out->set_disk_bytes(stats.disk_bytes);
 }
 
+void HealthToProto(const StoreHealth& health, v1::GetStatsResponse* out) {
+  out->set_sync_writes(health.sync_writes);
+  out->set_commits(health.commits);
+  out->set_wal_syncs(health.wal_syncs);
+  out->set_write_error(health.error);
+  out->set_write_error_recoverable(health.recoverable);
+}
+
 v1::Direction DirectionToProto(Direction direction) {
   switch (direction) {
     case Direction::kOut:

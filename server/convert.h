@@ -74,6 +74,8 @@ void WriteResultToProto(const WriteResult& result, v1::WriteResponse* out);
 void AddToBulkResponse(const WriteResult& result, v1::BulkIngestResponse* out);
 void HistoryEventToProto(const HistoryEvent& event, v1::HistoryEvent* out);
 void StatsToProto(const Stats& stats, v1::GetStatsResponse* out);
+// The store's durability counters and write error into GetStats.
+void HealthToProto(const StoreHealth& health, v1::GetStatsResponse* out);
 void AuditPageToProto(const Page<AuditRecord>& page, v1::ListAuditResponse* out);
 v1::Direction DirectionToProto(Direction direction);
 

@@ -19,6 +19,8 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "server/server.h"
+#include "storage/backup.h"
+#include "storage/check.h"
 
 namespace {
 const kg::server::ServerOptions kDefaults;
@@ -31,7 +33,13 @@ ABSL_FLAG(std::string, data_dir, kDefaults.data_dir, "RocksDB data directory; cr
 ABSL_FLAG(std::string, schema, "",
           "Schema file (kinds and predicates, see storage/FORMAT.md); empty = built-in schema.");
 ABSL_FLAG(bool, sync_writes, kDefaults.sync_writes,
-          "fsync the write-ahead log on every write: survives power loss, costs latency.");
+          "Acknowledge a write once its write-ahead log is fsynced, so that it survives a "
+          "power cut (concurrent writers share one sync). --sync_writes=false: acknowledged "
+          "writes survive a killed kgd but the last ones may be lost in a power cut.");
+ABSL_FLAG(uint64_t, min_free_disk_mb, kDefaults.min_free_disk_bytes >> 20,
+          "Writes are refused (RESOURCE_EXHAUSTED, health NOT_SERVING) while the data dir's "
+          "filesystem has less free space than this many MiB; they resume once it has more. "
+          "0 = no reserve.");
 ABSL_FLAG(std::string, port_file, "",
           "After start, write the bound port (decimal, one line) to this file or FIFO.");
 ABSL_FLAG(double, grace_period, 10,
@@ -48,6 +56,17 @@ ABSL_FLAG(std::string, auth_tokens, "",
 ABSL_FLAG(std::string, backup_dir, "",
           "Directory under which Backup writes (created if missing); empty = Backup refused.");
 ABSL_FLAG(bool, insecure, false, "Serve a non-loopback address without TLS and authentication.");
+ABSL_FLAG(bool, check, false,
+          "Check the --data_dir offline (kgd must not be running on it) and exit: 0 consistent, "
+          "4 problems found (listed on stdout), 1 cannot check.");
+ABSL_FLAG(bool, repair, false,
+          "Like --check, then rebuild what is derived from the records (index entries, "
+          "summaries, provenance and alias indexes, counters) and check again; exit 0 when "
+          "nothing is left, 4 when problems that need the records remain.");
+ABSL_FLAG(std::string, restore_from, "",
+          "Restore a backup of this repository (a directory CreateBackup / `kg backup` wrote) "
+          "into --data_dir, which must be new or empty, and exit; then start kgd on it.");
+ABSL_FLAG(uint32_t, backup_id, 0, "With --restore_from: the backup to restore; 0 = the newest.");
 ABSL_FLAG(int32_t, max_depth, kDefaultLimits.max_depth,
           "Largest max_depth of Traverse, Subgraph and FindPaths.");
 ABSL_FLAG(int32_t, max_page_size, kDefaultLimits.max_page_size,
@@ -114,6 +133,10 @@ Examples:
       --auth_tokens=/etc/kgd/tokens --backup_dir=/var/backups/kgd
   kgd --listen=127.0.0.1:0 --port_file=/tmp/kgd.port   # pick a free port
 
+Offline: `kgd --check --data_dir=DIR` reports inconsistencies (exit 4),
+`kgd --repair --data_dir=DIR` rebuilds derived indexes and summaries.
+`kgd --restore_from=REPO --data_dir=NEW [--backup_id=N]` restores a backup.
+
 Clients: the `kg` CLI, or any gRPC tool (grpcurl -plaintext localhost:7400 list).
 A non-loopback --listen needs TLS and --auth_tokens (or --insecure).
 `kg token new PRINCIPAL ROLE` makes a token and its --auth_tokens line.
@@ -127,6 +150,7 @@ kg::server::ServerOptions OptionsFromFlags() {
   o.data_dir = absl::GetFlag(FLAGS_data_dir);
   o.schema_path = absl::GetFlag(FLAGS_schema);
   o.sync_writes = absl::GetFlag(FLAGS_sync_writes);
+  o.min_free_disk_bytes = absl::GetFlag(FLAGS_min_free_disk_mb) << 20;
   o.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
   o.tls_key_path = absl::GetFlag(FLAGS_tls_key);
   o.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
@@ -206,6 +230,33 @@ bool WritePortFile(const std::string& path, int port) {
   return close(fd) == 0 && ok;
 }
 
+// kgd --restore_from: one line on success, one on failure.
+int Restore(const std::string& repository, uint32_t id, const std::string& data_dir) {
+  absl::StatusOr<kg::BackupInfo> restored = kg::RestoreBackup(repository, id, data_dir);
+  if (!restored.ok()) {
+    std::fprintf(stderr, "kgd: restore: %s\n", restored.status().ToString().c_str());
+    return 1;
+  }
+  std::fprintf(stderr,
+               "kgd: restored backup %u of %s (as of transaction time %lld, %u files, %llu bytes) "
+               "into %s\n",
+               restored->id, repository.c_str(), static_cast<long long>(restored->as_of),
+               restored->files, static_cast<unsigned long long>(restored->bytes), data_dir.c_str());
+  return 0;
+}
+
+// kgd --check / --repair: the report on stdout, errors on stderr.
+int CheckOffline(const std::string& data_dir, bool repair) {
+  absl::StatusOr<kg::CheckReport> report = kg::CheckDatabase({.path = data_dir, .repair = repair});
+  if (!report.ok()) {
+    std::fprintf(stderr, "kgd: %s: %s\n", repair ? "repair" : "check",
+                 report.status().ToString().c_str());
+    return 1;
+  }
+  std::fputs(report->ToString().c_str(), stdout);
+  return report->ok() ? 0 : 4;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -215,6 +266,12 @@ int main(int argc, char** argv) {
   absl::SetFlagsUsageConfig(usage);
   absl::ParseCommandLine(argc, argv);
   const kg::server::ServerOptions options = OptionsFromFlags();
+  if (const std::string from = absl::GetFlag(FLAGS_restore_from); !from.empty()) {
+    return Restore(from, absl::GetFlag(FLAGS_backup_id), options.data_dir);
+  }
+  if (absl::GetFlag(FLAGS_check) || absl::GetFlag(FLAGS_repair)) {
+    return CheckOffline(options.data_dir, absl::GetFlag(FLAGS_repair));
+  }
   if (std::string error = CheckLimits(options.limits); !error.empty()) {
     std::fprintf(stderr, "kgd: %s\n", error.c_str());
     return 2;

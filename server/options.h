@@ -76,8 +76,14 @@ struct ServerOptions {
   std::string data_dir = "./var/kgd";
   // Schema file (storage/FORMAT.md, "Schema"); empty = the built-in schema.
   std::string schema_path;
-  // fsync the write-ahead log on every write (survives power loss, slower).
-  bool sync_writes = false;
+  // Acknowledge a write only once its write-ahead log is fsynced (it then
+  // survives a power cut); concurrent writers share one sync. False: an
+  // acknowledged write survives a killed kgd, not a power cut.
+  bool sync_writes = true;
+  // Free space the data directory's filesystem keeps: below it writes get
+  // RESOURCE_EXHAUSTED ("disk full") and health NOT_SERVING until space is
+  // freed; reads go on. 0 = no reserve.
+  uint64_t min_free_disk_bytes = 256ull << 20;
   ServerLimits limits;
   // PEM files. Certificate and key turn TLS on; a client CA additionally
   // requires and verifies client certificates (mutual TLS). All empty =

@@ -36,6 +36,8 @@ constexpr RpcPermission kTable[] = {
     {"kg.v1.AdminService/GetStats", Permission::kRead},
     {"kg.v1.AdminService/WhoAmI", Permission::kRead},
     {"kg.v1.AdminService/Backup", Permission::kAdmin},
+    {"kg.v1.AdminService/CreateBackup", Permission::kAdmin},
+    {"kg.v1.AdminService/ListBackups", Permission::kAdmin},
     {"kg.v1.AdminService/ListAudit", Permission::kAdmin},
 };
 

@@ -5,6 +5,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -109,6 +110,7 @@ absl::StatusOr<std::unique_ptr<KgServer>> KgServer::Start(const ServerOptions& o
   store_options.path = options.data_dir;
   store_options.schema_path = options.schema_path;
   store_options.sync_writes = options.sync_writes;
+  store_options.min_free_disk_bytes = options.min_free_disk_bytes;
   KG_ASSIGN_OR_RETURN(server->auth_, Authenticator::Create(options.auth_tokens_path));
   KG_RETURN_IF_ERROR(CheckExposure(options, server->auth_->enabled()));
   if (!options.backup_dir.empty()) {
@@ -189,9 +191,19 @@ void KgServer::Shutdown(absl::Duration grace) {
 void KgServer::WatchIdleStreams() {
   // Once a second: fine enough for timeouts of seconds, cheap when idle.
   absl::MutexLock lock(&mu_);
+  bool serving = true;
   while (!mu_.AwaitWithTimeout(absl::Condition(&shutdown_started_), absl::Seconds(1))) {
     mu_.Unlock();
     gate_->ExpireIdleStreams();
+    // Health follows the store: NOT_SERVING while writes are stopped (a
+    // full disk, a RocksDB background error); GetStats says why.
+    const bool writable = store_->Health().error.empty();
+    if (writable != serving) {
+      serving = writable;
+      server_->GetHealthCheckService()->SetServingStatus(serving);
+      std::fprintf(stderr, "kgd: health %s%s\n", serving ? "SERVING" : "NOT_SERVING: ",
+                   serving ? "" : store_->Health().error.c_str());
+    }
     mu_.Lock();
   }
 }

@@ -81,7 +81,8 @@ class KgServer final {
  private:
   KgServer();
 
-  // Until shutdown starts: ends streams idle past the timeout.
+  // Until shutdown starts, once a second: ends streams idle past the
+  // timeout, and sets health NOT_SERVING while the store cannot write.
   void WatchIdleStreams() ABSL_LOCKS_EXCLUDED(mu_);
 
   int port_ = 0;

@@ -117,8 +117,8 @@ absl::Status RocksStore::ValidateStatements(const WriteBatch& batch, WriteTxn& t
   return absl::OkStatus();
 }
 
-absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
-                                              const WriteContext& context) {
+absl::StatusOr<WriteResult> RocksStore::ApplyUnsynced(const WriteBatch& batch,
+                                                      const WriteContext& context) {
   if (batch.document.has_value()) return ApplyDocument(batch, context);
   if (batch.entities.empty() && batch.statements.empty()) {
     return absl::InvalidArgumentError("batch: empty (no entities and no statements)");

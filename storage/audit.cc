@@ -25,7 +25,7 @@ bool Matches(const AuditQuery& q, const AuditRecord& r) {
 
 }  // namespace
 
-absl::StatusOr<TxTime> RocksStore::AppendAudit(const AuditRecord& record) {
+absl::StatusOr<TxTime> RocksStore::AppendAuditUnsynced(const AuditRecord& record) {
   WriteContext context;
   context.principal = record.principal;
   absl::MutexLock lock(&write_mu_);

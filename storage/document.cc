@@ -49,7 +49,7 @@ absl::StatusOr<WriteResult> RocksStore::ApplyDocument(const WriteBatch& batch,
       if (evidence.reported_on.empty()) evidence.reported_on = date;
     }
   }
-  absl::StatusOr<WriteResult> result = Apply(expanded, context);
+  absl::StatusOr<WriteResult> result = ApplyUnsynced(expanded, context);
   const std::string slot = absl::StrCat("entities[", batch.entities.size(), "]");
   if (result.ok() || !absl::StartsWith(result.status().message(), slot)) return result;
   return absl::Status(result.status().code(),

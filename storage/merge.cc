@@ -50,8 +50,8 @@ absl::Status RepointAll(WriteTxn& txn, const std::vector<StatementId>& sids) {
 
 }  // namespace
 
-absl::StatusOr<TxTime> RocksStore::Merge(std::string_view from, std::string_view into,
-                                         const WriteContext& context) {
+absl::StatusOr<TxTime> RocksStore::MergeUnsynced(std::string_view from, std::string_view into,
+                                                 const WriteContext& context) {
   absl::MutexLock lock(&write_mu_);
   WriteTxn txn = BeginWrite(context);
   KG_ASSIGN_OR_RETURN(Loaded f, LoadEntity(txn, from, "from"));
@@ -108,7 +108,8 @@ absl::StatusOr<TxTime> RocksStore::Merge(std::string_view from, std::string_view
   return txn.now();
 }
 
-absl::StatusOr<TxTime> RocksStore::Split(std::string_view merged, const WriteContext& context) {
+absl::StatusOr<TxTime> RocksStore::SplitUnsynced(std::string_view merged,
+                                                 const WriteContext& context) {
   absl::MutexLock lock(&write_mu_);
   WriteTxn txn = BeginWrite(context);
   KG_ASSIGN_OR_RETURN(Loaded f, LoadEntity(txn, merged, "merged"));

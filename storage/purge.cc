@@ -104,8 +104,9 @@ bool AboutEvidence(const HistoryEvent& e, const std::set<std::string>& ids) {
 
 }  // namespace
 
-absl::StatusOr<PurgeResult> RocksStore::Purge(const PurgeTarget& target, std::string_view reason,
-                                              const WriteContext& context) {
+absl::StatusOr<PurgeResult> RocksStore::PurgeUnsynced(const PurgeTarget& target,
+                                                      std::string_view reason,
+                                                      const WriteContext& context) {
   KG_RETURN_IF_ERROR(CheckTarget(target, reason));
   absl::MutexLock lock(&write_mu_);
   WriteTxn txn = BeginWrite(context);

@@ -19,8 +19,10 @@ std::string_view OwnerOf(std::string_view principal) {
 
 }  // namespace
 
-absl::StatusOr<TxTime> RocksStore::Retract(StatementId statement, std::string_view evidence_id,
-                                           std::string_view reason, const WriteContext& context) {
+absl::StatusOr<TxTime> RocksStore::RetractUnsynced(StatementId statement,
+                                                   std::string_view evidence_id,
+                                                   std::string_view reason,
+                                                   const WriteContext& context) {
   KG_RETURN_IF_ERROR(CheckId(evidence_id, "evidence_id"));
   KG_RETURN_IF_ERROR(CheckBytes(reason, kMaxReasonBytes, "reason"));
   absl::MutexLock lock(&write_mu_);

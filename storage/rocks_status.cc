@@ -22,6 +22,11 @@ absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
     case rocksdb::Status::kTimedOut:
     case rocksdb::Status::kIncomplete:
       return absl::UnavailableError(msg);
+    case rocksdb::Status::kIOError:
+      // A full disk is a limit the operator can lift; other I/O errors are
+      // the disk's, not the request's.
+      if (s.IsNoSpace()) return absl::ResourceExhaustedError(msg);
+      return absl::UnavailableError(msg);
     case rocksdb::Status::kAborted:
       return absl::AbortedError(msg);
     default:

@@ -2,16 +2,17 @@
 
 #include "storage/rocks_store.h"
 
+#include <sys/statvfs.h>
+
 #include <algorithm>
 #include <filesystem>
+#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "rocksdb/cache.h"
-#include "rocksdb/filter_policy.h"
-#include "rocksdb/table.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "storage/codec.h"
+#include "storage/db_open.h"
 #include "storage/rocks_status.h"
 #include "storage/rocks_view.h"
 #include "storage/status_macros.h"
@@ -34,26 +35,11 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& opti
   }
   std::unique_ptr<RocksStore> store(new RocksStore(options, std::move(schema)));
 
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(options.block_cache_bytes);
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.IncreaseParallelism(2);
-
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (int cf = 0; cf < codec::kNumCfs; ++cf) {
-    descriptors.emplace_back(codec::CfName(cf), cf_options);
-  }
-  rocksdb::DB* raw = nullptr;
-  KG_RETURN_IF_ERROR(
-      FromRocks(rocksdb::DB::Open(db_options, options.path, descriptors, &store->cfs_, &raw),
-                absl::StrCat("open ", options.path)));
-  store->db_.reset(raw);
+  KG_ASSIGN_OR_RETURN(store->db_, OpenDb::Open(options.path, OpenDb::Mode::kCreate,
+                                               options.block_cache_bytes, store->write_health_));
+  rocksdb::DB* raw = store->db_->db();
+  store->cfs_ = store->db_->cfs();
+  store->group_sync_ = std::make_unique<GroupSync>(raw, store->write_health_.get());
   store->dict_ =
       std::make_unique<Dictionary>(raw, store->cfs_[codec::kDict], store->cfs_[codec::kRdict]);
   store->handles_ = DbHandles{raw, store->cfs_, store->dict_.get(), &store->schema_};
@@ -84,13 +70,92 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& opti
   return std::unique_ptr<Store>(std::move(store));
 }
 
-RocksStore::~RocksStore() {
-  if (!db_) return;
-  for (rocksdb::ColumnFamilyHandle* h : cfs_) {
-    // Closing: nothing useful can be done with a failure here.
-    (void)db_->DestroyColumnFamilyHandle(h);
+RocksStore::~RocksStore() = default;
+
+namespace {
+// The RocksDB sequence number of the calling thread's last commit, set by
+// Commit under the writer mutex and taken by Durable once the mutex is
+// released (the write methods are synchronous, so the thread is the call).
+thread_local uint64_t t_commit_sequence = 0;
+}  // namespace
+
+template <typename T>
+absl::StatusOr<T> RocksStore::Durable(absl::StatusOr<T> result) {
+  uint64_t sequence = std::exchange(t_commit_sequence, 0);
+  if (!result.ok() || !options_.sync_writes) return result;
+  // A write that changed nothing (a retry of one already applied) may have
+  // seen another writer's commit that is not yet synced: wait for that too,
+  // so that an OK never vouches for something a power cut could take.
+  if (sequence == 0) sequence = db_->db()->GetLatestSequenceNumber();
+  KG_RETURN_IF_ERROR(group_sync_->WaitDurable(sequence));
+  return result;
+}
+
+absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
+                                              const WriteContext& context) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
+  return Durable(ApplyUnsynced(batch, context));
+}
+
+absl::StatusOr<TxTime> RocksStore::Retract(StatementId statement, std::string_view evidence_id,
+                                           std::string_view reason, const WriteContext& context) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
+  return Durable(RetractUnsynced(statement, evidence_id, reason, context));
+}
+
+absl::StatusOr<TxTime> RocksStore::Merge(std::string_view from, std::string_view into,
+                                         const WriteContext& context) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
+  return Durable(MergeUnsynced(from, into, context));
+}
+
+absl::StatusOr<TxTime> RocksStore::Split(std::string_view merged, const WriteContext& context) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
+  return Durable(SplitUnsynced(merged, context));
+}
+
+absl::StatusOr<PurgeResult> RocksStore::Purge(const PurgeTarget& target, std::string_view reason,
+                                              const WriteContext& context) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
+  return Durable(PurgeUnsynced(target, reason, context));
+}
+
+absl::StatusOr<TxTime> RocksStore::AppendAudit(const AuditRecord& record) {
+  KG_RETURN_IF_ERROR(ReadyToWrite());
+  return Durable(AppendAuditUnsynced(record));
+}
+
+absl::Status RocksStore::ReadyToWrite() {
+  if (options_.min_free_disk_bytes > 0) {
+    struct statvfs fs;
+    if (statvfs(options_.path.c_str(), &fs) == 0) {
+      const uint64_t free_bytes = static_cast<uint64_t>(fs.f_bavail) * fs.f_frsize;
+      if (free_bytes < options_.min_free_disk_bytes) {
+        std::string error = absl::StrCat(
+            "disk full: ", free_bytes >> 20, " MiB free under ", options_.path, ", writes need ",
+            options_.min_free_disk_bytes >> 20, " MiB (min_free_disk); free space to resume");
+        write_health_->SetSpaceError(error);
+        return absl::ResourceExhaustedError(std::move(error));
+      }
+      write_health_->SetSpaceError("");
+    }
   }
-  (void)db_->Close();  // the destructor below releases it either way
+  write_health_->MaybeResume(db_->db());
+  return absl::OkStatus();
+}
+
+StoreHealth RocksStore::Health() const {
+  StoreHealth health;
+  health.sync_writes = options_.sync_writes;
+  health.commits = commits_.load(std::memory_order_relaxed);
+  health.wal_syncs = group_sync_->syncs();
+  health.error = write_health_->error();
+  health.recoverable = write_health_->recoverable();
+  if (absl::Status failed = group_sync_->failed(); !failed.ok()) {
+    health.error = std::string(failed.message());
+    health.recoverable = false;
+  }
+  return health;
 }
 
 WriteTxn RocksStore::BeginWrite(const WriteContext& context) {
@@ -100,7 +165,12 @@ WriteTxn RocksStore::BeginWrite(const WriteContext& context) {
 }
 
 absl::Status RocksStore::Commit(WriteTxn& txn) {
-  KG_RETURN_IF_ERROR(txn.Commit(options_.sync_writes));
+  // Unsynced: Durable syncs once the writer mutex is released.
+  KG_RETURN_IF_ERROR(txn.Commit(/*sync=*/false));
+  // Under the writer mutex no other write commits, so the latest sequence
+  // is this write's.
+  t_commit_sequence = db_->db()->GetLatestSequenceNumber();
+  commits_.fetch_add(1, std::memory_order_relaxed);
   counters_ = txn.counters();
   for (const auto& [id, term] : txn.new_terms()) dict_->Remember(id, term);
   return absl::OkStatus();
@@ -116,7 +186,7 @@ absl::Status RocksStore::Checkpoint(const std::string& directory) const {
         absl::StrCat("checkpoint: ", directory, " already exists"));
   }
   rocksdb::Checkpoint* raw = nullptr;
-  KG_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_.get(), &raw), "checkpoint"));
+  KG_RETURN_IF_ERROR(FromRocks(rocksdb::Checkpoint::Create(db_->db(), &raw), "checkpoint"));
   std::unique_ptr<rocksdb::Checkpoint> checkpoint(raw);
   return FromRocks(checkpoint->CreateCheckpoint(directory), absl::StrCat("checkpoint ", directory));
 }

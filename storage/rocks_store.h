@@ -4,6 +4,7 @@
 #ifndef KGD_STORAGE_ROCKS_STORE_H_
 #define KGD_STORAGE_ROCKS_STORE_H_
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
@@ -11,10 +12,13 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
+#include "storage/db_open.h"
 #include "storage/db_reader.h"
 #include "storage/dictionary.h"
+#include "storage/group_sync.h"
 #include "storage/schema.h"
 #include "storage/store.h"
+#include "storage/write_health.h"
 #include "storage/write_txn.h"
 
 namespace kg {
@@ -35,9 +39,34 @@ class RocksStore final : public Store {
   absl::StatusOr<TxTime> AppendAudit(const AuditRecord& record) override;
   std::unique_ptr<View> NewView(std::function<bool()> is_cancelled) const override;
   absl::Status Checkpoint(const std::string& directory) const override;
+  absl::StatusOr<BackupInfo> Backup(const std::string& repository, int32_t keep_last) override;
+  StoreHealth Health() const override;
   const Schema& schema() const override { return schema_; }
 
  private:
+  // The writes themselves: each takes write_mu_, commits unsynced and
+  // returns with the mutex released; the public methods above then wait
+  // for the commit to be durable (WaitDurable), so that writers queued on
+  // write_mu_ meanwhile share the next WAL sync.
+  absl::StatusOr<WriteResult> ApplyUnsynced(const WriteBatch& batch, const WriteContext& context);
+  absl::StatusOr<TxTime> RetractUnsynced(StatementId statement, std::string_view evidence_id,
+                                         std::string_view reason, const WriteContext& context);
+  absl::StatusOr<TxTime> MergeUnsynced(std::string_view from, std::string_view into,
+                                       const WriteContext& context);
+  absl::StatusOr<TxTime> SplitUnsynced(std::string_view merged, const WriteContext& context);
+  absl::StatusOr<PurgeResult> PurgeUnsynced(const PurgeTarget& target, std::string_view reason,
+                                            const WriteContext& context);
+  absl::StatusOr<TxTime> AppendAuditUnsynced(const AuditRecord& record);
+  // With sync_writes: waits until the calling thread's last commit (or, when
+  // its write changed nothing, everything it could have read) is durable.
+  // A failed sync turns an OK `result` into the sync's error.
+  template <typename T>
+  absl::StatusOr<T> Durable(absl::StatusOr<T> result);
+  // Before each write: RESOURCE_EXHAUSTED while free space is below the
+  // reserve (StoreOptions::min_free_disk_bytes); resumes RocksDB after a
+  // recoverable background error.
+  absl::Status ReadyToWrite();
+
   RocksStore(StoreOptions options, Schema schema)
       : options_(std::move(options)), schema_(std::move(schema)) {}
 
@@ -52,10 +81,15 @@ class RocksStore final : public Store {
 
   const StoreOptions options_;
   const Schema schema_;
-  std::unique_ptr<rocksdb::DB> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  // Shared with RocksDB, which calls it from its threads until closed.
+  std::shared_ptr<WriteHealth> write_health_ = std::make_shared<WriteHealth>();
+  // Declared first of the database's users so that it is destroyed last.
+  std::unique_ptr<OpenDb> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // owned by db_
   std::unique_ptr<Dictionary> dict_;
   DbHandles handles_;
+  std::unique_ptr<GroupSync> group_sync_;
+  std::atomic<int64_t> commits_{0};
   absl::Mutex write_mu_;
   Counters counters_ ABSL_GUARDED_BY(write_mu_);
 };

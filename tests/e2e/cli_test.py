@@ -14,7 +14,8 @@ limits, delegation, backups under --backup_dir, purges, and the audit log.
 Normalisation (so goldens hold across runs): each output line is parsed as JSON
 and re-dumped with sorted keys; the values of transaction times and other
 volatile fields (VOLATILE below: ingestedAt, committedAt, updatedAt,
-retractedAt, purgedAt, at, diskBytes, bytes, directory) become "<volatile>".
+retractedAt, purgedAt, at, diskBytes, bytes, directory, commits, walSyncs) become
+"<volatile>".
 Statement ids (assigned in import order) and evidence ids (content digests)
 are stable and kept.
 
@@ -33,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kgd_fixture import Kgd, load_demo  # noqa: E402
 
 VOLATILE = {"ingestedAt", "committedAt", "updatedAt", "retractedAt", "purgedAt", "at",
-            "diskBytes", "bytes", "directory"}
+            "diskBytes", "bytes", "directory", "commits", "walSyncs"}
 REGENERATE = os.environ.get("REGENERATE") == "1"
 CALL_GUARD_S = 60  # a hang guard for each kg run, far above any --timeout used here
 # The principals of the authenticated kgd and their roles.
@@ -517,14 +518,25 @@ def main():
             auth_checks(r, kgd, tmp, write, evidence, air)
 
             # Backups go under --backup_dir, named relative to it.
-            out = r.golden("backup", ["backup", "nightly/1"])
+            out = r.golden("backup", ["backup", "nightly/1", "--checkpoint"])
             backup = os.path.join(kgd.backup_dir, "nightly", "1")
             r.check(os.path.isdir(backup), "backup directory missing")
             r.check(json.loads(out.stdout).get("directory") == backup,
                     "backup wrote %r, want %r" % (out.stdout, backup))
-            r.expect(["backup", "nightly/1"], 3)  # exists already
+            r.expect(["backup", "nightly/1", "--checkpoint"], 3)  # exists already
             r.expect(["backup", os.path.join(tmp, "elsewhere")], 3)
             r.expect(["backup", "../escape"], 3)
+            # Repository backups: incremental, listed, pruned.
+            for n in (1, 2, 3):
+                out = r.expect(["backup", "repo", "--json"] + (["--keep", "2"] if n == 3 else []), 0)
+                r.check(json.loads(out.stdout).get("id") == n, "backup id %r, want %d" % (out.stdout, n))
+            out = r.expect(["backups", "repo", "--json"], 0)
+            ids = [json.loads(l)["id"] for l in out.stdout.splitlines()]
+            r.check(ids == [2, 3], "kg backups lists %r, want [2, 3]" % ids)
+            out = r.expect(["backups", "repo"], 0)
+            r.check(out.stdout.startswith("ID"), "kg backups table: %r" % out.stdout)
+            r.expect(["backups", "no-such-repo"], 1)
+            r.expect(["backup", "repo", "--keep", "-1"], 2)
 
             purge_checks(r, write, evidence, air, opposes)
 

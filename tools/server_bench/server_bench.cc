@@ -10,6 +10,11 @@
 // an Assert of one new statement is an audited write (a request digest and
 // an audit record next to the write itself). Compare ratios, not absolute
 // numbers: the machine is shared.
+//
+//   kg_server_bench --ingest [--ingest_seconds=5]
+//
+// instead measures online ingest (Assert rate, p50 and p99) with
+// --sync_writes on and off at 1 and 8 writers (tools/server_bench/ingest_bench.h).
 
 #include <benchmark/benchmark.h>
 #include <grpcpp/generic/generic_stub.h>
@@ -35,6 +40,7 @@
 #include "kg/v1/kg.grpc.pb.h"
 #include "server/server.h"
 #include "server/sha256.h"
+#include "tools/server_bench/ingest_bench.h"
 
 namespace kg {
 namespace {
@@ -124,25 +130,8 @@ void BM_AssertOneStatement(benchmark::State& state) {
   const bool with_auth = state.range(0) != 0;
   auto ingest = v1::IngestService::NewStub(Server(with_auth).channel);
   static std::atomic<int64_t> sequence{0};
-  v1::AssertRequest request;
-  for (const auto& [id, kind] :
-       {std::pair{"actor/a", "State"}, std::pair{"outlet/o", "MediaOutlet"},
-        std::pair{"doc/d", "Document"}}) {
-    v1::Entity* e = request.add_entities();
-    e->set_id(id);
-    e->set_kind(kind);
-    e->set_label(id);
-  }
-  (*request.mutable_entities(2)->mutable_attributes())["publisher"].set_entity("outlet/o");
-  (*request.mutable_entities(2)->mutable_attributes())["date"].set_date("2019-05-11");
-  request.add_entities()->set_kind("State");  // the new object, renamed per call
-  v1::Statement* statement = request.add_statements();
-  statement->set_subject("actor/a");
-  statement->set_predicate("backs");
-  v1::Evidence* evidence = statement->add_evidence();
-  evidence->set_document("doc/d");
-  evidence->set_publisher("outlet/o");
-  evidence->set_confidence(0.7);
+  v1::AssertRequest request = OneStatementAssert();
+  v1::Evidence* evidence = request.mutable_statements(0)->mutable_evidence(0);
   for (auto _ : state) {
     const std::string object = absl::StrCat("actor/b", sequence++);
     request.mutable_entities(3)->set_id(object);
@@ -316,6 +305,19 @@ BENCHMARK(BM_NeighborsUnderAbuse)->ArgName("hostile")->Arg(0)->Arg(1)->UseRealTi
 }  // namespace kg
 
 int main(int argc, char** argv) {
+  // --ingest [--ingest_seconds=S]: the write-load table instead
+  // (tools/server_bench/ingest_bench.h).
+  double ingest_seconds = 0;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    if (arg == "--ingest" && ingest_seconds == 0) ingest_seconds = 5;
+    if (arg.rfind("--ingest_seconds=", 0) == 0) ingest_seconds = std::stod(arg.substr(17));
+  }
+  if (ingest_seconds > 0) {
+    const int code = kg::RunIngestBench(ingest_seconds, kg::Root());
+    std::filesystem::remove_all(kg::Root());
+    return code;
+  }
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   benchmark::Shutdown();

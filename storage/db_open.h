@@ -1,0 +1,63 @@
+// OpenDb: the store's RocksDB database with its column families, opened
+// with the store's options, for RocksStore and the offline check and
+// repair (storage/check.h). Internal to storage/.
+
+#ifndef KGD_STORAGE_DB_OPEN_H_
+#define KGD_STORAGE_DB_OPEN_H_
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "rocksdb/db.h"
+#include "rocksdb/listener.h"
+
+namespace kg {
+
+class OpenDb {
+ public:
+  enum class Mode {
+    kCreate,    // read-write, created when missing (Store::Open)
+    kExisting,  // read-write, NOT_FOUND unless a database is there (repair)
+    kReadOnly,  // no write of any kind, no lock taken; the WAL is replayed in memory
+  };
+  // paranoid_checks is on: a damaged file found while opening fails the
+  // open (DATA_LOSS naming it), and later read errors stop writes.
+  // `listener`, when set, hears RocksDB's background errors and recoveries.
+  static absl::StatusOr<std::unique_ptr<OpenDb>> Open(
+      const std::string& path, Mode mode, size_t block_cache_bytes,
+      std::shared_ptr<rocksdb::EventListener> listener = nullptr);
+  OpenDb(const OpenDb&) = delete;
+  OpenDb& operator=(const OpenDb&) = delete;
+  // Releases the handles and closes the database.
+  ~OpenDb();
+
+  rocksdb::DB* db() const { return db_.get(); }
+  // Indexed by codec::Cf.
+  const std::vector<rocksdb::ColumnFamilyHandle*>& cfs() const { return cfs_; }
+
+ private:
+  OpenDb() = default;
+  std::unique_ptr<rocksdb::DB> db_;
+  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+};
+
+// Holds `<path>/LOCK` as RocksDB does, so that no kgd opens the database
+// meanwhile. FAILED_PRECONDITION "<path>: in use by another process (a
+// running kgd?)" when it is held; NOT_FOUND when `path` holds no database.
+class DirLock {
+ public:
+  static absl::StatusOr<std::unique_ptr<DirLock>> Acquire(const std::string& path);
+  DirLock(const DirLock&) = delete;
+  DirLock& operator=(const DirLock&) = delete;
+  ~DirLock();
+
+ private:
+  DirLock() = default;
+  rocksdb::FileLock* lock_ = nullptr;
+};
+
+}  // namespace kg
+
+#endif  // KGD_STORAGE_DB_OPEN_H_
