@@ -157,10 +157,10 @@ class Progress final {
   Clock::time_point last_;
 };
 
-// The format of an import or export: --format, else FILE's extension, else
-// JSON Lines (kgd's own).
-std::string ResolveFormat(const ParsedArgs& args, const std::string& path) {
-  if (args.Has("format")) return args.Get("format");
+// The format of an import (--from) or export (--to), else FILE's extension,
+// else JSON Lines (kgd's own). Not --format: that is how kg prints.
+std::string ResolveFormat(const ParsedArgs& args, const char* flag, const std::string& path) {
+  if (args.Has(flag)) return args.Get(flag);
   return std::string(
       interop::FormatName(interop::FormatOfPath(path).value_or(interop::Format::kJsonLines)));
 }
@@ -171,7 +171,7 @@ int RunImport(Env& env) {
   v1::ImportOptions options;
   std::string error;
   int64_t batch = 0;
-  options.set_format(ResolveFormat(*env.args, path));
+  options.set_format(ResolveFormat(*env.args, "from", path));
   if (!env.args->GetInt("batch", 0, 1 << 20, &batch, &error)) {
     return env.Usage(error);
   }
@@ -247,7 +247,7 @@ int RunExport(Env& env) {
   v1::ExportRequest req;
   std::string error;
   const std::string out_path = env.args->Get("out");
-  req.set_format(ResolveFormat(*env.args, out_path));
+  req.set_format(ResolveFormat(*env.args, "to", out_path));
   if (!BuildFilter(*env.args, req.mutable_filter(), &error)) {
     return env.Usage(error);
   }
@@ -492,14 +492,14 @@ void AddWriteCommands(std::vector<Command>* c) {
        "[FILE]",
        "stream a file to kgd's Import: JSON Lines, N-Triples or N-Quads",
        "Streams FILE (or stdin) to kgd, which parses it as it arrives and commits it in\n"
-       "atomic batches. The format comes from --format or the name: .jsonl (each line one\n"
+       "atomic batches. The format comes from --from or the name: .jsonl (each line one\n"
        "kg.v1.AssertRequest in the proto JSON mapping, each its own batch), .nt, .nq (RDF;\n"
        "the mapping is in docs/RDF.md: the named graph of a quad is its document). Stops\n"
        "at the first bad line (exit 3) naming its line and column; the batches before it\n"
        "stay committed. Importing the same file again changes nothing. Shows progress\n"
        "(lines/s, ETA) on stderr when stderr is a terminal. The whole stream's deadline is\n"
        "--timeout per 64 KiB of input (360 x --timeout for stdin).",
-       {{"format", "F", "jsonl, ntriples or nquads (default: FILE's extension, else jsonl)"},
+       {{"from", "F", "jsonl, ntriples or nquads (default: FILE's extension, else jsonl)"},
         {"base-iri", "IRI", "RDF: entity ids are IRIs under this base (default urn:kgd:id:)"},
         {"document", "ID", "RDF: the document of statements outside a named graph"},
         {"source", "NAME", "RDF: scopes blank-node labels (default: FILE's name)"},
@@ -514,9 +514,9 @@ void AddWriteCommands(std::vector<Command>* c) {
                 "Writes what `kg import` reads back as the same entities, statements and\n"
                 "evidence records: every entity, then every statement with the evidence the\n"
                 "filter selects, as of --as-of (or only what --document supports). The format\n"
-                "comes from --format or --out's extension (default jsonl).",
+                "comes from --to or --out's extension (default jsonl).",
                 Join({{"out", "FILE", "write here instead of stdout"},
-                      {"format", "F", "jsonl, ntriples or nquads"},
+                      {"to", "F", "jsonl, ntriples or nquads (default: --out's extension)"},
                       {"document", "ID", "only the statements this document supports"},
                       {"base-iri", "IRI", "RDF: entity IRIs under this base"}},
                      FilterFlags()),

@@ -495,25 +495,30 @@ def main():
                      stderr_has="bad.jsonl: batch 1 (input up to line 3): statements[0]")
             r.expect(["import", p], 3, stderr_has="the 1 batch(es) before it are committed")
 
-            # Export, then import into a second kgd: the same statements.
+            # Export, then import into a second kgd: the same statements, in
+            # kgd's JSON Lines and in N-Quads (format from the extension, or named).
             exported = os.path.join(tmp, "export.jsonl")
             r.expect(["export", "--out", exported], 0)
-            with Kgd(args.kgd, args.kg, roles={"e2e": "admin"}) as second:
-                out = r.expect(["import", exported], 0, addr=second.addr,
-                               token=second.tokens["e2e"])
-                a = r.kg_run("match", "--limit", "0", "--json")
-                b = r.kg_run("match", "--limit", "0", "--json", addr=second.addr,
-                             token=second.tokens["e2e"])
+            quads = os.path.join(tmp, "export.rdf")
+            r.expect(["export", "--to", "nquads", "--out", quads], 0)
+            r.check("<urn:kgd:vocab:Evidence>" in open(quads).read(), "no evidence nodes in N-Quads")
+            for path, extra in ((exported, []), (quads, ["--from", "nquads"])):
+                with Kgd(args.kgd, args.kg, roles={"e2e": "admin"}) as second:
+                    out = r.expect(["import", path] + extra, 0, addr=second.addr,
+                                   token=second.tokens["e2e"])
+                    a = r.kg_run("match", "--limit", "0", "--json")
+                    b = r.kg_run("match", "--limit", "0", "--json", addr=second.addr,
+                                 token=second.tokens["e2e"])
 
-                def triples(text):
-                    rows = []
-                    for l in text.splitlines():
-                        s = json.loads(l)
-                        rows.append((s["subject"], s["predicate"], json.dumps(s["object"]),
-                                     len(s.get("evidence", []))))
-                    return sorted(rows)
-                r.check(triples(a.stdout) == triples(b.stdout) and a.stdout,
-                        "export round trip differs")
+                    def triples(text):
+                        rows = []
+                        for l in text.splitlines():
+                            s = json.loads(l)
+                            rows.append((s["subject"], s["predicate"], json.dumps(s["object"]),
+                                         len(s.get("evidence", []))))
+                        return sorted(rows)
+                    r.check(triples(a.stdout) == triples(b.stdout) and a.stdout,
+                            "export round trip differs")
 
             auth_checks(r, kgd, tmp, write, evidence, air)
 
