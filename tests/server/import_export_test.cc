@@ -247,5 +247,48 @@ TEST_F(ImportExportTest, OptionsAreChecked) {
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::INVALID_ARGUMENT);
 }
 
+TEST_F(ImportExportTest, AClientThatGoesAwayLeavesOnlyWholeBatches) {
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+  v1::GetStatsResponse before;
+  ASSERT_TRUE(admin_->GetStats(Ctx().get(), {}, &before).ok());
+  // JSON Lines: each line one batch of an actor and two statements about it.
+  auto line = [](int i) {
+    v1::AssertRequest request;
+    const std::string id = absl::StrCat("actor/a", i);
+    *request.add_entities() = MakeEntity(id, "ArmedGroup", id);
+    *request.add_statements() =
+        MakeStatement("actor/turkey", "backs", id, "doc/reuters-1", "outlet/reuters");
+    *request.add_statements() =
+        MakeStatement("actor/russia", "opposes", id, "doc/tass-1", "outlet/tass");
+    std::string json;
+    EXPECT_TRUE(google::protobuf::util::MessageToJsonString(request, &json).ok());
+    return json + "\n";
+  };
+  auto context = Ctx();
+  v1::ImportResponse response;
+  auto writer = ingest_->Import(context.get(), &response);
+  v1::ImportChunk chunk;
+  chunk.mutable_options()->set_format("jsonl");
+  ASSERT_TRUE(writer->Write(chunk));
+  for (int i = 0; i < 50; ++i) {
+    std::string text = line(i);
+    v1::ImportChunk part;
+    // Lines split across chunks: a batch is whole only once its line is.
+    part.set_data(text.substr(0, text.size() / 2));
+    ASSERT_TRUE(writer->Write(part));
+    part.set_data(text.substr(text.size() / 2));
+    if (i == 49) break;  // the last line's second half is never sent
+    ASSERT_TRUE(writer->Write(part));
+  }
+  context->TryCancel();
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  v1::GetStatsResponse after;
+  ASSERT_TRUE(admin_->GetStats(Ctx().get(), {}, &after).ok());
+  const int64_t batches = after.entities() - before.entities();
+  EXPECT_LE(batches, 49);
+  EXPECT_EQ(after.statements() - before.statements(), 2 * batches);
+  EXPECT_EQ(after.evidence() - before.evidence(), 2 * batches);
+}
+
 }  // namespace
 }  // namespace kg::testing
