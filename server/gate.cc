@@ -17,6 +17,21 @@ namespace {
 // An audit entry keeps the start of an error message, not all of it.
 constexpr size_t kMaxAuditMessageBytes = 256;
 
+// Calls refused before anyone is known are recorded at most this often per
+// client host (a burst, then a rate), so that a client without credentials
+// cannot grow the audit log without bound; the next record says how many
+// were left out. Past kMaxUnknownHosts hosts the buckets start afresh.
+constexpr double kUnauthenticatedAuditRate = 10;
+constexpr double kUnauthenticatedAuditBurst = 100;
+constexpr size_t kMaxUnknownHosts = 4096;
+
+// "ipv4:127.0.0.1:54321" -> "ipv4:127.0.0.1": the client host, not the
+// connection.
+std::string HostOf(const std::string& peer) {
+  const size_t port = peer.rfind(':');
+  return port == std::string::npos ? peer : peer.substr(0, port);
+}
+
 }  // namespace
 
 CallScope::CallScope(CallGate& gate, const grpc::ServerContextBase& context, Caller caller,
@@ -55,6 +70,28 @@ absl::Status CallGate::Spend(const std::string& principal, absl::string_view buc
   return absl::ResourceExhaustedError(
       absl::StrFormat("%s_rate: %s exceeds %g calls per second; retry in %.3f s", bucket, principal,
                       rate, (1 - b.tokens) / rate));
+}
+
+std::optional<int64_t> CallGate::MayAuditUnknown(const std::string& host) {
+  const int64_t now = absl::GetCurrentTimeNanos();
+  absl::MutexLock lock(&mu_);
+  if (unknown_hosts_.size() >= kMaxUnknownHosts && !unknown_hosts_.contains(host)) {
+    unknown_hosts_.clear();
+  }
+  auto [it, fresh] = unknown_hosts_.try_emplace(host);
+  UnknownHost& h = it->second;
+  if (fresh) h.bucket = {kUnauthenticatedAuditBurst, now};
+  h.bucket.tokens =
+      std::min(kUnauthenticatedAuditBurst,
+               h.bucket.tokens + kUnauthenticatedAuditRate *
+                                     static_cast<double>(now - h.bucket.refilled_ns) / 1e9);
+  h.bucket.refilled_ns = now;
+  if (h.bucket.tokens < 1) {
+    ++h.left_out;
+    return std::nullopt;
+  }
+  h.bucket.tokens -= 1;
+  return std::exchange(h.left_out, 0);
 }
 
 absl::Status CallGate::Acquire(const std::string& peer, const Caller& caller) {
@@ -117,7 +154,18 @@ absl::StatusOr<std::unique_ptr<CallScope>> CallGate::Admit(
   // Only a call that passed every check above takes a slot.
   if (refused.ok()) refused = Acquire(peer, *caller);
   if (!refused.ok()) {
-    Audit(context, rpc, caller.ok() ? &*caller : nullptr, nullptr, request, ToGrpcStatus(refused));
+    if (caller.ok()) {
+      Audit(context, rpc, &*caller, nullptr, request, ToGrpcStatus(refused));
+    } else if (std::optional<int64_t> left_out = MayAuditUnknown(HostOf(peer));
+               left_out.has_value()) {
+      grpc::Status outcome = ToGrpcStatus(refused);
+      if (*left_out > 0) {
+        outcome = grpc::Status(outcome.error_code(),
+                               absl::StrCat(outcome.error_message(), " (and ", *left_out,
+                                            " more such calls from this host not recorded)"));
+      }
+      Audit(context, rpc, nullptr, nullptr, request, outcome);
+    }
     return refused;
   }
   const bool audited = *needed == Permission::kWrite || *needed == Permission::kAdmin;

@@ -154,6 +154,15 @@ class CallGate {
                      double burst) ABSL_LOCKS_EXCLUDED(mu_);
   absl::flat_hash_map<std::string, Bucket> buckets_ ABSL_GUARDED_BY(mu_);
 
+  // Whether a call refused before its caller was known may be audited
+  // (then: how many from `host` were left out since the last that was).
+  std::optional<int64_t> MayAuditUnknown(const std::string& host) ABSL_LOCKS_EXCLUDED(mu_);
+  struct UnknownHost {
+    Bucket bucket;
+    int64_t left_out = 0;
+  };
+  absl::flat_hash_map<std::string, UnknownHost> unknown_hosts_ ABSL_GUARDED_BY(mu_);
+
   absl::Mutex streams_mu_;
   std::vector<std::weak_ptr<StreamActivity>> streams_ ABSL_GUARDED_BY(streams_mu_);
 };

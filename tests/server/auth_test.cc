@@ -334,6 +334,44 @@ TEST_F(AuthTest, TheAuditLogRecordsWritesAdminCallsAndDenials) {
             grpc::StatusCode::PERMISSION_DENIED);
 }
 
+TEST_F(AuthTest, CallsWithoutCredentialsCannotGrowTheAuditLogWithoutBound) {
+  v1::GetEntityRequest get;
+  get.set_id("actor/turkey");
+  v1::Entity entity;
+  const absl::Time start = absl::Now();
+  for (int i = 0; i < 300; ++i) {
+    grpc::ClientContext anonymous;
+    ASSERT_EQ(graph_->GetEntity(&anonymous, get, &entity).error_code(),
+              grpc::StatusCode::UNAUTHENTICATED);
+  }
+  v1::ListAuditRequest request;
+  request.set_code(static_cast<int>(grpc::StatusCode::UNAUTHENTICATED));
+  request.set_page_size(1000);
+  v1::ListAuditResponse audit;
+  int recorded = 0;
+  do {
+    ASSERT_TRUE(admin_->ListAudit(Ctx("admin1").get(), request, &audit).ok());
+    recorded += audit.entries_size();
+    request.set_page_token(audit.next_page_token());
+  } while (!audit.next_page_token().empty());
+  // A burst of 100, then 10 a second.
+  EXPECT_GE(recorded, 100);
+  EXPECT_LE(recorded, 101 + 10 * absl::ToDoubleSeconds(absl::Now() - start));
+  // Once the bucket refills, the next record says how many were left out.
+  absl::SleepFor(absl::Milliseconds(200));
+  grpc::ClientContext anonymous;
+  ASSERT_EQ(graph_->GetEntity(&anonymous, get, &entity).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  request.clear_page_token();
+  std::string last;
+  do {
+    ASSERT_TRUE(admin_->ListAudit(Ctx("admin1").get(), request, &audit).ok());
+    if (audit.entries_size() > 0) last = audit.entries(audit.entries_size() - 1).message();
+    request.set_page_token(audit.next_page_token());
+  } while (!audit.next_page_token().empty());
+  EXPECT_NE(last.find("more such calls from this host not recorded"), std::string::npos) << last;
+}
+
 TEST_F(AuthTest, PurgeRemovesADocumentsEvidenceAndRecordsThatItDid) {
   v1::PurgeRequest purge;
   purge.set_document("doc/tass-1");
