@@ -21,8 +21,8 @@ using rdf::Literal;
 
 class RdfExporter final : public Exporter {
  public:
-  explicit RdfExporter(const ExportOptions& options)
-      : base_(options.base_iri), quads_(options.format == Format::kNQuads) {
+  RdfExporter(const ExportOptions& options, const Schema& schema)
+      : base_(options.base_iri), quads_(options.format == Format::kNQuads), schema_(schema) {
     env_ = serd_env_new(nullptr);
     writer_ = serd_writer_new(quads_ ? SERD_NQUADS : SERD_NTRIPLES, static_cast<SerdStyle>(0), env_,
                               nullptr, &RdfExporter::Sink, this);
@@ -34,7 +34,7 @@ class RdfExporter final : public Exporter {
 
   void AddEntity(const v1::Entity& e) override {
     const std::string self = Iri(e.id());
-    Link(self, rdf::kRdfType, Vocab(e.kind()));
+    Link(self, rdf::kRdfType, Named(e.kind()));
     Text(self, rdf::kRdfsLabel, e.label());
     for (const std::string& alias : e.aliases()) Text(self, rdf::kSkosAltLabel, alias);
     // Sorted: the map's order is unspecified, an export's is not.
@@ -55,7 +55,7 @@ class RdfExporter final : public Exporter {
 
   void AddStatement(const v1::Statement& s) override {
     const std::string subject = Iri(s.subject());
-    const std::string predicate = Vocab(s.predicate());
+    const std::string predicate = Named(s.predicate());
     std::set<std::string> documents;
     for (const v1::Evidence& e : s.evidence()) {
       if (e.retracted_at() != 0) continue;
@@ -111,6 +111,11 @@ class RdfExporter final : public Exporter {
 
   std::string Iri(const std::string& id) const { return rdf::IriOfId(id, base_); }
   static std::string Vocab(absl::string_view local) { return absl::StrCat(rdf::kVocab, local); }
+  // A kind's or predicate's IRI: the schema's "iri" line, else the vocabulary's.
+  std::string Named(const std::string& name) const {
+    const std::string_view declared = schema_.IriOf(name);
+    return declared.empty() ? Vocab(name) : std::string(declared);
+  }
 
   void Link(const std::string& subject, const std::string& predicate, const std::string& object) {
     Write("", subject, predicate, object);
@@ -155,14 +160,15 @@ class RdfExporter final : public Exporter {
 
   const std::string base_;
   const bool quads_;
+  const Schema& schema_;
   SerdEnv* env_ = nullptr;
   SerdWriter* writer_ = nullptr;
 };
 
 }  // namespace
 
-std::unique_ptr<Exporter> NewRdfExporter(const ExportOptions& options, const Schema&) {
-  return std::make_unique<RdfExporter>(options);
+std::unique_ptr<Exporter> NewRdfExporter(const ExportOptions& options, const Schema& schema) {
+  return std::make_unique<RdfExporter>(options, schema);
 }
 
 }  // namespace kg::interop

@@ -227,9 +227,9 @@ class RdfImporter final : public Importer {
         return absl::OkStatus();
       }
       if (type == rdf::kProvEntity) return absl::OkStatus();  // evidence nodes say it too
-      const std::optional<absl::string_view> kind = Vocab(type);
-      if (kind.has_value() && schema_.IsKnownKind(std::string_view(kind->data(), kind->size()))) {
-        EntityOf(subject).set_kind(std::string(*kind));
+      const std::optional<std::string> kind = Named(type);
+      if (kind.has_value() && schema_.IsKnownKind(*kind)) {
+        EntityOf(subject).set_kind(*kind);
         return absl::OkStatus();
       }
       return Unmapped(type);
@@ -245,9 +245,36 @@ class RdfImporter final : public Importer {
       EntityOf(subject).add_aliases(object.literal.lexical);
       return absl::OkStatus();
     }
+    if (const std::string_view declared = schema_.NameOfIri(SchemaView(predicate));
+        !declared.empty()) {
+      return Statement(subject, absl::string_view(declared.data(), declared.size()), object,
+                       document, predicate);
+    }
     const std::optional<absl::string_view> local = Vocab(predicate);
     if (!local.has_value()) return Unmapped(predicate);
     return Property(subject, *local, object, document);
+  }
+
+  static std::string_view SchemaView(absl::string_view s) { return {s.data(), s.size()}; }
+
+  // The kind or predicate an IRI names: the schema's "iri" lines first, then
+  // kgd's vocabulary.
+  std::optional<std::string> Named(absl::string_view iri) const {
+    if (const std::string_view declared = schema_.NameOfIri(SchemaView(iri)); !declared.empty()) {
+      return std::string(declared);
+    }
+    std::optional<absl::string_view> local = Vocab(iri);
+    if (!local.has_value()) return std::nullopt;
+    return std::string(*local);
+  }
+
+  // A statement of schema predicate `name` (`iri` in the input).
+  absl::Status Statement(const std::string& subject, absl::string_view name, const Term& object,
+                         const std::string& document, absl::string_view iri) {
+    if (schema_.FindPredicate(SchemaView(name)) == nullptr) return Unmapped(iri);
+    KG_ASSIGN_OR_RETURN(v1::Statement * statement, StatementOf(subject, name, object, "", ""));
+    plain_.push_back({KeyOf(*statement), document, line_number_});
+    return absl::OkStatus();
   }
 
   absl::Status Property(const std::string& subject, absl::string_view local, const Term& object,
@@ -276,12 +303,7 @@ class RdfImporter final : public Importer {
                             : EntityOf(subject).set_longitude(degrees);
       return absl::OkStatus();
     }
-    if (schema_.FindPredicate(std::string_view(local.data(), local.size())) == nullptr) {
-      return Unmapped(absl::StrCat(rdf::kVocab, local));
-    }
-    KG_ASSIGN_OR_RETURN(v1::Statement * statement, StatementOf(subject, local, object, "", ""));
-    plain_.push_back({KeyOf(*statement), document, line_number_});
-    return absl::OkStatus();
+    return Statement(subject, local, object, document, absl::StrCat(rdf::kVocab, local));
   }
 
   absl::Status EvidenceProperty(absl::string_view predicate, const Term& object) {
@@ -318,9 +340,9 @@ class RdfImporter final : public Importer {
     } else if (local == "predicate") {
       KG_ASSIGN_OR_RETURN(std::string iri, id());
       const std::string full = rdf::IriOfId(iri, options_.base_iri);
-      std::optional<absl::string_view> name = Vocab(full);
+      std::optional<std::string> name = Named(full);
       if (!name.has_value()) return Unmapped(full);
-      node.predicate = std::string(*name);
+      node.predicate = *name;
     } else if (local == "object") {
       node.object = object;
     } else if (local == "publisher") {

@@ -3,10 +3,11 @@
 //
 // Grammar (tokens are separated by optional blanks; '#' to end of line is a
 // comment):
-//   line      := [kind_decl | pred_decl | role_decl]
+//   line      := [kind_decl | pred_decl | role_decl | iri_decl]
 //   kind_decl := "kind" KIND [":" KIND]
 //   pred_decl := "predicate" PRED ":" alts "->" alts {FLAG}
 //   role_decl := ("publishers" | "claimants") ":" alts     (kinds only, once each)
+//   iri_decl  := "iri" (KIND | PRED) "<" IRI ">"          (each name, each IRI once)
 //   alts      := TERM {"|" TERM}
 //   TERM      := KIND | "Any" | "string" | "integer" | "decimal" | "date" | "boolean"
 //   FLAG      := "functional" | "same_base" | "acyclic"
@@ -195,6 +196,13 @@ absl::Status Tokenize(std::string_view line, std::vector<std::string_view>* toke
       ++i;
     } else if (c == '#') {
       break;
+    } else if (c == '<') {  // an IRI, whole: it may hold ':' and '|'
+      const size_t end = line.find('>', i);
+      if (end == std::string_view::npos) {
+        return absl::InvalidArgumentError("an IRI '<' has no closing '>'");
+      }
+      tokens->push_back(line.substr(i, end - i + 1));
+      i = end + 1;
     } else if (c == ':' || c == '|') {
       tokens->push_back(line.substr(i, 1));
       ++i;
@@ -248,11 +256,35 @@ class SchemaParser {
     if (t[0] == "predicate") return Predicate(t);
     if (t[0] == "publishers") return Role(t, &schema_->publisher_kinds_);
     if (t[0] == "claimants") return Role(t, &schema_->claimant_kinds_);
+    if (t[0] == "iri") return Iri(t);
     return absl::InvalidArgumentError(
-        Cat("expected 'kind', 'predicate', 'publishers' or 'claimants', got '", t[0], "'"));
+        Cat("expected 'kind', 'predicate', 'publishers', 'claimants' or 'iri', got '", t[0], "'"));
   }
 
  private:
+  absl::Status Iri(const std::vector<std::string_view>& t) {
+    if (t.size() != 3 || t[2].size() < 3 || t[2].front() != '<') {
+      return absl::InvalidArgumentError("expected 'iri <Kind or predicate> <IRI>'");
+    }
+    const std::string_view name = t[1];
+    if (!schema_->IsKnownKind(name) && schema_->FindPredicate(name) == nullptr) {
+      return absl::InvalidArgumentError(
+          Cat("iri: '", name, "' is no kind or predicate declared above"));
+    }
+    const std::string iri(t[2].substr(1, t[2].size() - 2));
+    if (iri.find_first_of(" \t\"{}|\\^`<") != std::string::npos) {
+      return absl::InvalidArgumentError(Cat("iri: '", iri, "' is not an IRI"));
+    }
+    if (!schema_->names_by_iri_.emplace(iri, std::string(name)).second) {
+      return absl::InvalidArgumentError(Cat("iri: <", iri, "> is named twice"));
+    }
+    if (!schema_->iris_.emplace(std::string(name), iri).second) {
+      return absl::InvalidArgumentError(Cat("iri: '", name, "' has an IRI already"));
+    }
+    schema_->iri_order_.push_back(std::string(name));
+    return absl::OkStatus();
+  }
+
   absl::Status Kind(const std::vector<std::string_view>& t) {
     if (t.size() != 2 && !(t.size() == 4 && t[2] == ":")) {
       return absl::InvalidArgumentError("expected 'kind <Name>' or 'kind <Name> : <Parent>'");
@@ -441,6 +473,16 @@ const Schema& Schema::Default() {
   return *schema;
 }
 
+std::string_view Schema::IriOf(std::string_view name) const {
+  auto it = iris_.find(name);
+  return it == iris_.end() ? std::string_view() : std::string_view(it->second);
+}
+
+std::string_view Schema::NameOfIri(std::string_view iri) const {
+  auto it = names_by_iri_.find(iri);
+  return it == names_by_iri_.end() ? std::string_view() : std::string_view(it->second);
+}
+
 bool Schema::IsKnownKind(std::string_view kind) const { return kinds_.count(kind) > 0; }
 
 bool Schema::IsKindOf(std::string_view kind, std::string_view ancestor) const {
@@ -571,6 +613,9 @@ std::string Schema::ToText() const {
   }
   if (!claimant_kinds_.empty()) {
     AppendAll(&out, "claimants : ", absl::StrJoin(claimant_kinds_, " | "), "\n");
+  }
+  for (const std::string& name : iri_order_) {
+    AppendAll(&out, "iri ", name, " <", iris_.at(name), ">\n");
   }
   return out;
 }

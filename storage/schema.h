@@ -127,6 +127,11 @@ class Schema {
   const std::vector<std::string>& publisher_kinds() const { return publisher_kinds_; }
   const std::vector<std::string>& claimant_kinds() const { return claimant_kinds_; }
 
+  // The IRI an "iri" line gives a kind or predicate (for RDF, docs/RDF.md),
+  // and the name an IRI stands for; empty when none is declared.
+  std::string_view IriOf(std::string_view name) const;
+  std::string_view NameOfIri(std::string_view iri) const;
+
   // In declaration order.
   std::vector<std::string> PredicateNames() const;
   std::vector<std::string> KindNames() const;
@@ -151,6 +156,9 @@ class Schema {
   std::vector<std::string> predicate_order_;
   std::vector<std::string> publisher_kinds_;
   std::vector<std::string> claimant_kinds_;
+  std::map<std::string, std::string, std::less<>> iris_;          // name -> IRI
+  std::map<std::string, std::string, std::less<>> names_by_iri_;  // IRI -> name
+  std::vector<std::string> iri_order_;
 };
 
 // "string", "integer", ... ; "entity" for kEntity.

@@ -18,6 +18,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/rpc/status.pb.h"
+#include "storage/schema.h"
 #include "tests/testing/server_fixture.h"
 
 namespace kg::testing {
@@ -288,6 +289,34 @@ TEST_F(ImportExportTest, AClientThatGoesAwayLeavesOnlyWholeBatches) {
   EXPECT_LE(batches, 49);
   EXPECT_EQ(after.statements() - before.statements(), 2 * batches);
   EXPECT_EQ(after.evidence() - before.evidence(), 2 * batches);
+}
+
+TEST_F(ImportExportTest, TheSchemaGivesKindsAndPredicatesTheirIris) {
+  StopServer();
+  options_.schema_path = dir_.Sub("schema.txt");
+  WriteFile(options_.schema_path, absl::StrCat(std::string(Schema::DefaultText()),
+                                               "\niri backs <http://example.org/ont#supports>\n"
+                                               "iri State <http://example.org/ont#Country>\n"));
+  ASSERT_NO_FATAL_FAILURE(StartServer());
+  const std::string type = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>";
+  const std::string label = "<http://www.w3.org/2000/01/rdf-schema#label>";
+  const std::string nquads =
+      absl::StrCat("<urn:kgd:id:actor/a> ", type, " <http://example.org/ont#Country> .\n",
+                   "<urn:kgd:id:actor/a> ", label, " \"A\" .\n",  //
+                   "<urn:kgd:id:actor/b> ", type, " <http://example.org/ont#Country> .\n",
+                   "<urn:kgd:id:actor/b> ", label, " \"B\" .\n",  //
+                   "<urn:kgd:id:doc/d> ", type, " <urn:kgd:vocab:Document> .\n",
+                   "<urn:kgd:id:doc/d> ", label, " \"D\" .\n",
+                   "<urn:kgd:id:actor/a> <http://example.org/ont#supports> <urn:kgd:id:actor/b> "
+                   "<urn:kgd:id:doc/d> .\n");
+  v1::ImportResponse imported;
+  const grpc::Status status = Import(nquads, "nquads", &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  EXPECT_EQ(imported.counts().statements_created(), 1);
+  const std::string exported = Export("nquads");
+  EXPECT_TRUE(absl::StrContains(exported, "<http://example.org/ont#supports>"));
+  EXPECT_TRUE(absl::StrContains(exported, "<http://example.org/ont#Country>"));
+  EXPECT_FALSE(absl::StrContains(exported, "<urn:kgd:vocab:backs>"));
 }
 
 }  // namespace

@@ -58,9 +58,9 @@ predicate in : Place -> Place same_base
 }
 
 TEST(SchemaTest, ParseErrorsNameTheLine) {
-  EXPECT_EQ(
-      ParseError("kind Actor\n\nthing X\n"),
-      "schema line 3: expected 'kind', 'predicate', 'publishers' or 'claimants', got 'thing'");
+  EXPECT_EQ(ParseError("kind Actor\n\nthing X\n"),
+            "schema line 3: expected 'kind', 'predicate', 'publishers', 'claimants' or 'iri', got "
+            "'thing'");
   EXPECT_EQ(ParseError("kind Actor\nkind Actor\n"), "schema line 2: kind 'Actor' declared twice");
   EXPECT_EQ(ParseError("kind Town : Place\n"),
             "schema line 1: parent kind 'Place' of 'Town' is not declared (declare parents first)");
@@ -89,6 +89,31 @@ TEST(SchemaTest, ParseErrorsNameTheLine) {
             "schema line 2: 'same_base' needs kinds in the range");
   EXPECT_EQ(ParseError("kind A\n  kind B ; A\n"), "schema line 2: unexpected character ';'");
   EXPECT_EQ(ParseError("kind A\r\nkind A\r\n"), "schema line 2: kind 'A' declared twice");
+}
+
+TEST(SchemaTest, IriLinesNameKindsAndPredicatesInRdf) {
+  absl::StatusOr<Schema> schema = Schema::Parse(
+      "kind State\npredicate backs : State -> State\n"
+      "iri backs <http://example.org/ont#supports>  # a fragment, and ':' inside\n"
+      "iri State <urn:x:State>\n");
+  ASSERT_TRUE(schema.ok()) << schema.status();
+  EXPECT_EQ(schema->IriOf("backs"), "http://example.org/ont#supports");
+  EXPECT_EQ(schema->NameOfIri("urn:x:State"), "State");
+  EXPECT_EQ(schema->IriOf("State"), "urn:x:State");
+  EXPECT_EQ(schema->NameOfIri("urn:x:Other"), "");
+  absl::StatusOr<Schema> again = Schema::Parse(schema->ToText());
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->ToText(), schema->ToText());
+
+  EXPECT_EQ(ParseError("kind A\niri B <urn:b>\n"),
+            "schema line 2: iri: 'B' is no kind or predicate declared above");
+  EXPECT_EQ(ParseError("kind A\nkind B\niri A <urn:x>\niri B <urn:x>\n"),
+            "schema line 4: iri: <urn:x> is named twice");
+  EXPECT_EQ(ParseError("kind A\niri A <urn:x>\niri A <urn:y>\n"),
+            "schema line 3: iri: 'A' has an IRI already");
+  EXPECT_EQ(ParseError("kind A\niri A <urn:x\n"), "schema line 2: an IRI '<' has no closing '>'");
+  EXPECT_EQ(ParseError("kind A\niri A\n"),
+            "schema line 2: expected 'iri <Kind or predicate> <IRI>'");
 }
 
 TEST(SchemaTest, LoadFileReportsPathAndMissingFile) {
