@@ -43,10 +43,17 @@ class AbuseTest : public ServerTest {
  protected:
   // A channel on a connection of its own (channels with equal arguments
   // would share one).
+  // Connected before it is returned: a call started while the connection is
+  // still being made fails at once if that attempt does (under load, a
+  // stream opened then would be gone before the test counts it).
   std::shared_ptr<grpc::Channel> OwnConnection() {
     grpc::ChannelArguments args;
     args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-    return grpc::CreateCustomChannel(Address(), grpc::InsecureChannelCredentials(), args);
+    std::shared_ptr<grpc::Channel> channel =
+        grpc::CreateCustomChannel(Address(), grpc::InsecureChannelCredentials(), args);
+    EXPECT_TRUE(
+        channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(60)));
+    return channel;
   }
 
   // An idle BulkIngest stream: open, nothing sent.
@@ -58,6 +65,7 @@ class AbuseTest : public ServerTest {
   std::unique_ptr<IdleStream> OpenIdle(v1::IngestService::Stub& stub) {
     auto stream = std::make_unique<IdleStream>();
     stream->context = Ctx("alice");
+    stream->context->set_wait_for_ready(true);
     stream->writer = stub.BulkIngest(stream->context.get(), &stream->response);
     return stream;
   }
