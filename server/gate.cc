@@ -61,15 +61,18 @@ absl::Status CallGate::Spend(const std::string& principal, absl::string_view buc
   auto [it, fresh] = buckets_.try_emplace(absl::StrCat(bucket, "/", principal));
   Bucket& b = it->second;
   if (fresh) b = {burst, now};
-  b.tokens = std::min(burst, b.tokens + rate * static_cast<double>(now - b.refilled_ns) / 1e9);
-  b.refilled_ns = now;
-  if (b.tokens >= 1) {
-    b.tokens -= 1;
-    return absl::OkStatus();
-  }
+  if (b.Take(now, rate, burst)) return absl::OkStatus();
   return absl::ResourceExhaustedError(
       absl::StrFormat("%s_rate: %s exceeds %g calls per second; retry in %.3f s", bucket, principal,
                       rate, (1 - b.tokens) / rate));
+}
+
+bool CallGate::Bucket::Take(int64_t now, double rate, double burst) {
+  tokens = std::min(burst, tokens + rate * static_cast<double>(now - refilled_ns) / 1e9);
+  refilled_ns = now;
+  if (tokens < 1) return false;
+  tokens -= 1;
+  return true;
 }
 
 std::optional<int64_t> CallGate::MayAuditUnknown(const std::string& host) {
@@ -81,16 +84,10 @@ std::optional<int64_t> CallGate::MayAuditUnknown(const std::string& host) {
   auto [it, fresh] = unknown_hosts_.try_emplace(host);
   UnknownHost& h = it->second;
   if (fresh) h.bucket = {kUnauthenticatedAuditBurst, now};
-  h.bucket.tokens =
-      std::min(kUnauthenticatedAuditBurst,
-               h.bucket.tokens + kUnauthenticatedAuditRate *
-                                     static_cast<double>(now - h.bucket.refilled_ns) / 1e9);
-  h.bucket.refilled_ns = now;
-  if (h.bucket.tokens < 1) {
+  if (!h.bucket.Take(now, kUnauthenticatedAuditRate, kUnauthenticatedAuditBurst)) {
     ++h.left_out;
     return std::nullopt;
   }
-  h.bucket.tokens -= 1;
   return std::exchange(h.left_out, 0);
 }
 

@@ -149,6 +149,9 @@ class CallGate {
   struct Bucket {
     double tokens = 0;
     int64_t refilled_ns = 0;
+    // Refills at `rate` per second up to `burst`, then takes one token if
+    // there is one.
+    bool Take(int64_t now, double rate, double burst);
   };
   absl::Status Spend(const std::string& principal, absl::string_view bucket, double rate,
                      double burst) ABSL_LOCKS_EXCLUDED(mu_);

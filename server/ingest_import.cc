@@ -94,15 +94,11 @@ class IngestService::ImportReactor final : public ClientStreamReactor {
   // Commits the batches that parsed, then reports the parse error, if any.
   absl::Status Apply(const absl::Status& parsed, const std::vector<v1::AssertRequest>& batches) {
     for (const v1::AssertRequest& batch : batches) {
-      absl::StatusOr<WriteResult> result =
-          service_.ApplyAssert(batch, call().caller().write_context());
-      if (!result.ok()) {
-        return absl::Status(
-            result.status().code(),
-            absl::StrCat("batch ", response_.counts().messages_applied(), " (input up to line ",
-                         importer_->lines(), "): ", result.status().message()));
-      }
-      AddToBulkResponse(*result, response_.mutable_counts());
+      KG_RETURN_IF_ERROR(
+          service_.ApplyCounted(batch, call().caller().write_context(),
+                                absl::StrCat("batch ", response_.counts().messages_applied(),
+                                             " (input up to line ", importer_->lines(), "): "),
+                                response_.mutable_counts()));
     }
     response_.set_lines_read(importer_->lines());
     response_.set_skipped_unmapped(importer_->skipped());

@@ -22,6 +22,17 @@ absl::Status Required(bool present, absl::string_view field) {
 
 }  // namespace
 
+absl::Status IngestService::ApplyCounted(const v1::AssertRequest& request,
+                                         const WriteContext& context, absl::string_view where,
+                                         v1::BulkIngestResponse* counts) {
+  absl::StatusOr<WriteResult> result = ApplyAssert(request, context);
+  if (!result.ok()) {
+    return absl::Status(result.status().code(), absl::StrCat(where, result.status().message()));
+  }
+  AddToBulkResponse(*result, counts);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<WriteResult> IngestService::ApplyAssert(const v1::AssertRequest& request,
                                                        const WriteContext& context) {
   KG_RETURN_IF_ERROR(CheckWriteSize(0, request.entities(), request.statements(), limits_));
@@ -75,14 +86,8 @@ class IngestService::BulkIngestReactor final : public ClientStreamReactor {
   absl::Status OnMessage(absl::string_view bytes, int64_t index) override {
     v1::AssertRequest message;
     KG_RETURN_IF_ERROR(ParseMessage(bytes, absl::StrCat("messages[", index, "]"), message));
-    absl::StatusOr<WriteResult> result =
-        service_.ApplyAssert(message, call().caller().write_context());
-    if (!result.ok()) {
-      return absl::Status(result.status().code(),
-                          absl::StrCat("messages[", index, "].", result.status().message()));
-    }
-    AddToBulkResponse(*result, &response_);
-    return absl::OkStatus();
+    return service_.ApplyCounted(message, call().caller().write_context(),
+                                 absl::StrCat("messages[", index, "]."), &response_);
   }
   absl::Status OnEnd() override { return absl::OkStatus(); }
   google::protobuf::Message& response() override { return response_; }

@@ -44,6 +44,10 @@ class IngestService final : public RawService<v1::IngestService::Service> {
   // Validates, converts and applies one AssertRequest.
   absl::StatusOr<WriteResult> ApplyAssert(const v1::AssertRequest& request,
                                           const WriteContext& context);
+  // ApplyAssert for one message of a stream: its counts added to `counts`,
+  // its error prefixed with `where` ("messages[3].", "batch 2 (...): ").
+  absl::Status ApplyCounted(const v1::AssertRequest& request, const WriteContext& context,
+                            absl::string_view where, v1::BulkIngestResponse* counts);
 
   Store& store_;
   const ServerLimits& limits_;
