@@ -21,7 +21,7 @@ void ClientStreamReactor::Start() {
   absl::StatusOr<std::unique_ptr<CallScope>> scope =
       path_.gate.Admit(*context_, rpc_, std::nullopt);
   if (!scope.ok()) {
-    state_ = State::kFinished;
+    turn_->store(Turn{State::kFinished, 0});
     Finish(ToGrpcStatus(scope.status()));
     return;
   }
@@ -31,19 +31,22 @@ void ClientStreamReactor::Start() {
 }
 
 void ClientStreamReactor::Read() {
-  state_ = State::kStartingRead;
+  const std::shared_ptr<std::atomic<Turn>> turn = turn_;  // may outlive *this
+  const Turn starting{State::kStartingRead, turn->load().read + 1};
+  turn->store(starting);
   StartRead(&buffer_);
   // Only now may the watchdog end the call: before, it could race StartRead.
-  // The read may have completed already (the state moved on); then nothing.
-  State starting = State::kStartingRead;
-  state_.compare_exchange_strong(starting, State::kReading);
+  // The read may have completed, and the call ended, already: then the turn
+  // has moved on and *this may be gone, so only the shared turn is touched.
+  Turn expected = starting;
+  turn->compare_exchange_strong(expected, Turn{State::kReading, starting.read});
 }
 
 void ClientStreamReactor::OnReadDone(bool ok) {
-  State state = state_.load();
+  Turn turn = turn_->load();
   do {
-    if (state == State::kFinished) return;  // the watchdog ended it meanwhile
-  } while (!state_.compare_exchange_weak(state, State::kWorking));
+    if (turn.state == State::kFinished) return;  // the watchdog ended it meanwhile
+  } while (!turn_->compare_exchange_weak(turn, Turn{State::kWorking, turn.read}));
   activity_->Touch();
   if (!ok) {  // the client finished sending, or the call is gone
     if (context_->IsCancelled()) {
@@ -78,9 +81,10 @@ void ClientStreamReactor::Submit(absl::AnyInvocable<void() &&> work) {
 }
 
 bool ClientStreamReactor::Expire() {
-  State reading = State::kReading;
-  if (!state_.compare_exchange_strong(reading, State::kFinished)) {
-    return reading == State::kFinished;  // busy: a message in hand is progress
+  Turn turn = turn_->load();
+  if (turn.state != State::kReading ||
+      !turn_->compare_exchange_strong(turn, Turn{State::kFinished, turn.read})) {
+    return turn.state == State::kFinished;  // busy: a message in hand is progress
   }
   // Not here: the watchdog holds the stream's activity lock, and Finish may
   // run OnDone, which takes it.
@@ -90,12 +94,12 @@ bool ClientStreamReactor::Expire() {
                          message_, " before stay applied)")),
         index_);
   });
-  if (!submitted) state_ = State::kReading;  // asked again at the next tick
+  if (!submitted) turn_->store(turn);  // asked again at the next tick
   return submitted;
 }
 
 void ClientStreamReactor::End(absl::Status outcome, int64_t failed_at) {
-  state_ = State::kFinished;
+  turn_->store(Turn{State::kFinished, turn_->load().read});
   if (outcome.ok()) {
     outcome = SerializeMessage(response(), path_.limits.max_message_bytes, *response_bytes_);
   } else if (outcome.code() != absl::StatusCode::kCancelled) {

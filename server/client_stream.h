@@ -67,7 +67,14 @@ class ClientStreamReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   const CallPath& path() const { return path_; }
 
  private:
-  enum class State { kStartingRead, kReading, kWorking, kFinished };
+  enum class State : uint32_t { kStartingRead, kReading, kWorking, kFinished };
+  // Who may act next, and on which read: the read's number keeps a late
+  // step of one read from acting on the next.
+  struct Turn {
+    State state;
+    uint32_t read;
+  };
+  static_assert(std::atomic<Turn>::is_always_lock_free);
 
   void Read();
   // Runs `work` on a worker; RESOURCE_EXHAUSTED ends the call when none can
@@ -88,7 +95,10 @@ class ClientStreamReactor : public grpc::ServerReadReactor<grpc::ByteBuffer> {
   std::shared_ptr<StreamActivity> activity_;
   grpc::ByteBuffer buffer_;
   int64_t index_ = 0;
-  std::atomic<State> state_{State::kWorking};
+  // Shared, not held by value: Read touches it after StartRead returns,
+  // when the call may have ended and the reactor been freed.
+  const std::shared_ptr<std::atomic<Turn>> turn_ =
+      std::make_shared<std::atomic<Turn>>(Turn{State::kWorking, 0});
 };
 
 }  // namespace kg::server
