@@ -19,6 +19,29 @@ bool KindMatches(const Schema& schema, const std::string& kind,
   return false;
 }
 
+// The statement an edge stands for, without evidence, from what its scan
+// read; only an edge from a summary written before summaries held every
+// field needs the statement's records.
+absl::StatusOr<Statement> StatementOf(View& view, const Edge& edge, const Filter& filter) {
+  if (edge.partial) {
+    KG_ASSIGN_OR_RETURN(Statement st,
+                        view.GetStatement(edge.statement, filter, /*include_retracted=*/false));
+    st.evidence.clear();
+    return st;
+  }
+  Statement st;
+  st.id = edge.statement;
+  KG_ASSIGN_OR_RETURN(Value subject, view.Resolve(edge.subject));
+  st.subject = std::move(subject.lexical);
+  KG_ASSIGN_OR_RETURN(Value predicate, view.Resolve(edge.predicate));
+  st.predicate = std::move(predicate.lexical);
+  KG_ASSIGN_OR_RETURN(st.object, view.Resolve(edge.object));
+  st.valid_from = edge.valid_from;
+  st.valid_to = edge.valid_to;
+  st.corroboration = edge.corroboration;
+  return st;
+}
+
 }  // namespace
 
 absl::StatusOr<Page<Neighbor>> FindNeighbors(View& view, const Schema& schema,
@@ -84,13 +107,11 @@ absl::StatusOr<Page<Neighbor>> FindNeighbors(View& view, const Schema& schema,
       more = true;
       return false;
     }
-    absl::StatusOr<Statement> statement =
-        view.GetStatement(edge.statement, filter, /*include_retracted=*/false);
+    absl::StatusOr<Statement> statement = StatementOf(view, edge, filter);
     if (!statement.ok()) {
       error = statement.status();
       return false;
     }
-    statement->evidence.clear();
     page.items.push_back(
         {*std::move(statement), out ? Direction::kOut : Direction::kIn, std::move(entity)});
     return true;

@@ -88,7 +88,7 @@ class Search {
                   hop.statement = s.edge->statement;
                   hop.predicate = s.edge->predicate;
                   hop.reversed = forward ? s.reversed : !s.reversed;
-                  hop.confidence = s.edge->confidence;
+                  hop.confidence = s.edge->corroboration.confidence;
                   if (hop.from == source && banned_first.contains(hop.statement)) {
                     return true;
                   }

@@ -115,8 +115,8 @@ absl::StatusOr<SubgraphResult> SubgraphBuilder::Build(
           edge.subject = std::move(*subject);
           edge.predicate = std::move(*predicate);
           edge.object = std::move(*object);
-          edge.confidence = s.edge->confidence;
-          edge.independent_sources = s.edge->independent_sources;
+          edge.confidence = s.edge->corroboration.confidence;
+          edge.independent_sources = s.edge->corroboration.independent_sources;
           result.edges.push_back(std::move(edge));
           return true;
         }));

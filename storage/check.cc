@@ -223,7 +223,9 @@ class Checker {
   static bool SameSummary(const codec::IndexValue& a, const codec::IndexValue& b) {
     return a.object_is_entity == b.object_is_entity && a.disputed == b.disputed &&
            a.live_evidence == b.live_evidence && a.independent_sources == b.independent_sources &&
-           a.confidence == b.confidence && a.valid_from == b.valid_from && a.valid_to == b.valid_to;
+           a.confidence == b.confidence && a.valid_from == b.valid_from &&
+           a.valid_to == b.valid_to &&
+           (!a.complete || !b.complete || SummaryCorroboration(a) == SummaryCorroboration(b));
   }
 
   absl::Status CheckStatements() {

@@ -512,6 +512,13 @@ std::string EncodeIndexValue(const IndexValue& v) {
   PutString(&out, v.valid_from);
   PutString(&out, v.valid_to);
   PutIntervals(&out, v.intervals);
+  if (v.complete) {
+    for (int32_t count : {v.publishers, v.claimants, v.supporting, v.denying}) {
+      PutVarint(&out, static_cast<uint32_t>(count));
+    }
+    PutString(&out, v.first_reported);
+    PutString(&out, v.last_reported);
+  }
   return out;
 }
 
@@ -522,14 +529,39 @@ absl::StatusOr<IndexValue> DecodeIndexValue(std::string_view in) {
   uint64_t live, sources;
   if (!d.Byte(&version) || version != kRecordV1 || !d.Byte(&flags) || !d.Varint(&live) ||
       !d.Varint(&sources) || !d.Double(&v.confidence) || !GetTx(d, &v.last_change) ||
-      !d.String(&v.valid_from) || !d.String(&v.valid_to) || !GetIntervals(d, &v.intervals) ||
-      !d.done())
+      !d.String(&v.valid_from) || !d.String(&v.valid_to) || !GetIntervals(d, &v.intervals))
     return Corrupt("index");
+  if (!d.done()) {
+    v.complete = true;
+    for (int32_t* count : {&v.publishers, &v.claimants, &v.supporting, &v.denying}) {
+      uint64_t u;
+      if (!d.Varint(&u) || u > static_cast<uint64_t>(INT32_MAX)) return Corrupt("index");
+      *count = static_cast<int32_t>(u);
+    }
+    if (!d.String(&v.first_reported) || !d.String(&v.last_reported) || !d.done()) {
+      return Corrupt("index");
+    }
+  }
   v.object_is_entity = (flags & 1) != 0;
   v.disputed = (flags & 2) != 0;
   v.live_evidence = static_cast<int32_t>(live);
   v.independent_sources = static_cast<int32_t>(sources);
   return v;
+}
+
+Corroboration SummaryCorroboration(const IndexValue& v) {
+  Corroboration c;
+  c.evidence_count = v.live_evidence;
+  c.independent_sources = v.independent_sources;
+  c.publishers = v.publishers;
+  c.claimants = v.claimants;
+  c.supporting = v.supporting;
+  c.denying = v.denying;
+  c.first_reported = v.first_reported;
+  c.last_reported = v.last_reported;
+  c.confidence = v.confidence;
+  c.disputed = v.disputed;
+  return c;
 }
 
 namespace {

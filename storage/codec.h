@@ -233,7 +233,19 @@ struct IndexValue {
   std::string valid_from;
   std::string valid_to;
   std::vector<Interval> intervals;
+  // The rest of the corroboration, so that a read needing only the summary
+  // never reads evidence. Values written before these fields existed lack
+  // them (`complete` false) and are read through the evidence instead.
+  bool complete = false;
+  int32_t publishers = 0;
+  int32_t claimants = 0;
+  int32_t supporting = 0;
+  int32_t denying = 0;
+  std::string first_reported;
+  std::string last_reported;
 };
+// The corroboration a complete summary records (as of its last_change).
+Corroboration SummaryCorroboration(const IndexValue& v);
 std::string EncodeIndexValue(const IndexValue& v);
 absl::StatusOr<IndexValue> DecodeIndexValue(std::string_view in);
 

@@ -369,21 +369,24 @@ absl::Status RocksView::ScanEdges(TermId node, Direction direction, std::optiona
       if (scan.incoming && direction == Direction::kBoth && t.s == node) continue;
       KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(it->value().ToStringView()));
       if (!codec::AnyContains(v.intervals, eff)) continue;
-      Edge edge{sid, t.s, t.p, t.o, v.object_is_entity, v.confidence, v.independent_sources};
+      Edge edge{
+          sid,         t.s,          t.p,       t.o, v.object_is_entity, SummaryCorroboration(v),
+          !v.complete, v.valid_from, v.valid_to};
       if (SummaryAnswers(v, f, eff)) {
         if (!SummaryPasses(v, f)) continue;
       } else {
-        if (!ValidTimeOverlaps(f, v.valid_from, v.valid_to)) continue;
+        if (!ValidTimeOverlaps(f, edge.valid_from, edge.valid_to)) continue;
         KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(sid, eff));
         std::vector<const Evidence*> selected;
         for (const Evidence& e : evidence) {
           if (SelectsEvidence(f, eff, e)) selected.push_back(&e);
         }
         if (selected.empty()) continue;
-        Corroboration c = Corroborate(selected);
-        if (!MeetsMinimums(f, c.confidence, c.independent_sources)) continue;
-        edge.confidence = c.confidence;
-        edge.independent_sources = c.independent_sources;
+        edge.corroboration = Corroborate(selected);
+        edge.partial = false;
+        if (!MeetsMinimums(f, edge.corroboration.confidence,
+                           edge.corroboration.independent_sources))
+          continue;
       }
       if (!visit(edge)) return absl::OkStatus();
     }

@@ -123,8 +123,13 @@ struct Edge {
   TermId predicate = 0;
   TermId object = 0;
   bool object_is_entity = true;
-  double confidence = 0;
-  int32_t independent_sources = 0;
+  // Over the evidence the scan's filter selects. `partial`: read from a
+  // summary written before summaries held every field, so only confidence,
+  // independent_sources, evidence_count and disputed are set.
+  Corroboration corroboration;
+  bool partial = false;
+  std::string valid_from;
+  std::string valid_to;
 };
 
 // Any of the three positions may be bound. Unbound = empty / nullopt.

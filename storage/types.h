@@ -195,6 +195,7 @@ struct Corroboration {
   std::string last_reported;        // max reported_on
   double confidence = 0;            // aggregate, [0, 1]
   bool disputed = false;            // at least one denial among the selected
+  friend bool operator==(const Corroboration&, const Corroboration&) = default;
 };
 
 struct Statement {

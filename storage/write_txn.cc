@@ -84,6 +84,13 @@ void FillSummary(const Corroboration& c, int32_t live_evidence, const codec::Sta
   v->last_change = now;
   v->valid_from = rec.valid_from;
   v->valid_to = rec.valid_to;
+  v->complete = true;
+  v->publishers = c.publishers;
+  v->claimants = c.claimants;
+  v->supporting = c.supporting;
+  v->denying = c.denying;
+  v->first_reported = c.first_reported;
+  v->last_reported = c.last_reported;
 }
 
 WriteTxn::WriteTxn(const DbHandles& h, TxTime now, const Counters& counters, std::string principal)

@@ -314,7 +314,7 @@ class MergeSplitTest : public ProvenanceHistoryTest {
             std::string text =
                 absl::StrFormat(" #%d %s %s %s %.4f/%d", e.statement, ResolveText(*view, e.subject),
                                 ResolveText(*view, e.predicate), ResolveText(*view, e.object),
-                                e.confidence, e.independent_sources);
+                                e.corroboration.confidence, e.corroboration.independent_sources);
             edges.push_back(text);
             return edges.size() < 1000;
           });

@@ -132,7 +132,8 @@ std::map<std::string, std::string> Answers(View& view, TxTime as_of,
           view.ScanEdges(*term, Direction::kBoth, std::nullopt, all, [&](const Edge& e) {
             edges +=
                 absl::StrFormat("#%d %d %d %d %d %.6f %d\n", e.statement, e.subject, e.predicate,
-                                e.object, e.object_is_entity, e.confidence, e.independent_sources);
+                                e.object, e.object_is_entity, e.corroboration.confidence,
+                                e.corroboration.independent_sources);
             return ++n < kLimit;
           });
       if (!s.ok()) edges += StatusText(s);

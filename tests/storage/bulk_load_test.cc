@@ -72,14 +72,18 @@ std::string RenderEvidence(const Evidence& e) {
                       " by=", e.ingested_by, " retracted=", e.retracted_at != 0);
 }
 
+std::string RenderCorroboration(const Corroboration& c) {
+  return absl::StrCat("n=", c.evidence_count, " src=", c.independent_sources,
+                      " pubs=", c.publishers, " claimants=", c.claimants, " sup=", c.supporting,
+                      " den=", c.denying, " first=", c.first_reported, " last=", c.last_reported,
+                      " conf=", c.confidence, " disputed=", c.disputed);
+}
+
 std::string RenderStatement(const Statement& st) {
-  const Corroboration& c = st.corroboration;
-  std::vector<std::string> lines = {absl::StrCat(
-      "  #", st.id, " ", st.subject, " ", st.predicate, " ", static_cast<int>(st.object.type), ":",
-      st.object.lexical, " valid=[", st.valid_from, ",", st.valid_to, "] n=", c.evidence_count,
-      " src=", c.independent_sources, " pubs=", c.publishers, " claimants=", c.claimants,
-      " sup=", c.supporting, " den=", c.denying, " first=", c.first_reported,
-      " last=", c.last_reported, " conf=", c.confidence, " disputed=", c.disputed)};
+  std::vector<std::string> lines = {
+      absl::StrCat("  #", st.id, " ", st.subject, " ", st.predicate, " ",
+                   static_cast<int>(st.object.type), ":", st.object.lexical, " valid=[",
+                   st.valid_from, ",", st.valid_to, "] ", RenderCorroboration(st.corroboration))};
   for (const Evidence& e : st.evidence) lines.push_back(RenderEvidence(e));
   return absl::StrJoin(lines, "\n");
 }
@@ -124,8 +128,9 @@ std::string RenderAll(Store& store) {
       std::vector<std::string> edges;
       absl::Status s = view->ScanEdges(*term, d, std::nullopt, Filter{}, [&](const Edge& e) {
         edges.push_back(absl::StrCat(e.statement, ":", e.subject, "-", e.predicate, "-", e.object,
-                                     " ent=", e.object_is_entity, " conf=", e.confidence,
-                                     " src=", e.independent_sources));
+                                     " ent=", e.object_is_entity, " valid=[", e.valid_from, ",",
+                                     e.valid_to, "] partial=", e.partial, " ",
+                                     RenderCorroboration(e.corroboration)));
         return true;
       });
       out.push_back(absl::StrCat("edges ", id, d == Direction::kOut ? " out: " : " in: ",

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "absl/strings/str_cat.h"
+#include "query/neighbors.h"
 #include "rocksdb/db.h"
 #include "storage/codec.h"
 #include "storage/db_open.h"
@@ -130,6 +131,64 @@ TEST_F(CheckTest, RefusesADirectoryInUse) {
   absl::StatusOr<CheckReport> repair = CheckDatabase({.path = dir_.Sub("db"), .repair = true});
   EXPECT_EQ(repair.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(CheckDatabase({.path = dir_.Sub("none")}).status().code(), absl::StatusCode::kNotFound);
+}
+
+TEST_F(CheckTest, SummariesWrittenBeforeTheyWereCompleteReadTheSame) {
+  auto neighbours = [&] {
+    std::unique_ptr<View> view = store_->NewView();
+    std::string out;
+    for (const char* id : {"actor/turkey", "actor/opposition", "actor/hts"}) {
+      absl::StatusOr<Page<Neighbor>> page =
+          FindNeighbors(*view, store_->schema(), {.id = id, .direction = Direction::kBoth});
+      if (!page.ok()) {
+        absl::StrAppend(&out, id, ": ", page.status().ToString(), "\n");
+        continue;
+      }
+      for (const Neighbor& n : page->items) {
+        const Corroboration& c = n.statement.corroboration;
+        absl::StrAppend(&out, id, " #", n.statement.id, " ", n.statement.subject, " ",
+                        n.statement.predicate, " ", n.statement.object.lexical,
+                        " n=", c.evidence_count, " pubs=", c.publishers, " claimants=", c.claimants,
+                        " sup=", c.supporting, " den=", c.denying, " ", c.first_reported, "..",
+                        c.last_reported, " conf=", c.confidence, "\n");
+      }
+    }
+    return out;
+  };
+  const std::string before = neighbours();
+  ASSERT_NE(before.find("pubs=1"), std::string::npos) << before;
+  {
+    // Every index value as a store without the full summary wrote it.
+    std::unique_ptr<OpenDb> db = Raw();
+    ASSERT_NE(db, nullptr);
+    rocksdb::WriteBatch old;
+    for (IndexOrder order : {IndexOrder::kSpo, IndexOrder::kPos, IndexOrder::kOsp}) {
+      const int cf = codec::IndexCf(order);
+      std::unique_ptr<rocksdb::Iterator> it(db->db()->NewIterator({}, db->cfs()[cf]));
+      for (it->SeekToFirst(); it->Valid(); it->Next()) {
+        ASSERT_OK_AND_ASSIGN(codec::IndexValue v,
+                             codec::DecodeIndexValue(it->value().ToStringView()));
+        ASSERT_TRUE(v.complete);
+        v.complete = false;
+        old.Put(db->cfs()[cf], it->key(), codec::EncodeIndexValue(v));
+      }
+    }
+    ASSERT_TRUE(db->db()->Write({}, &old).ok());
+  }
+  ASSERT_OK_AND_ASSIGN(CheckReport report, CheckDatabase({.path = dir_.Sub("db")}));
+  EXPECT_TRUE(report.ok()) << report.ToString();
+  Reopen();
+  EXPECT_EQ(Reads(), before_);
+  EXPECT_EQ(neighbours(), before);
+  std::unique_ptr<View> view = store_->NewView();
+  ASSERT_OK_AND_ASSIGN(TermId turkey, view->LookupEntity("actor/turkey"));
+  int edges = 0;
+  ASSERT_OK(view->ScanEdges(turkey, Direction::kOut, std::nullopt, {}, [&](const Edge& e) {
+    EXPECT_TRUE(e.partial);
+    ++edges;
+    return true;
+  }));
+  EXPECT_EQ(edges, 2);
 }
 
 TEST_F(CheckTest, FindsDamagedDerivedDataAndRepairRebuildsIt) {

@@ -57,6 +57,37 @@ TEST(HistoryRecordTest, PurgeCarriesItsCount) {
             absl::StatusCode::kDataLoss);
 }
 
+TEST(IndexValueTest, ACompleteSummaryExtendsTheOldLayout) {
+  IndexValue v;
+  v.live_evidence = 3;
+  v.independent_sources = 2;
+  v.confidence = 0.85;
+  v.last_change = 42;
+  v.valid_from = "2013";
+  v.intervals = {{10, kLatest}};
+  const std::string old = EncodeIndexValue(v);
+  ASSERT_OK_AND_ASSIGN(IndexValue partial, DecodeIndexValue(old));
+  EXPECT_FALSE(partial.complete);
+  EXPECT_EQ(partial.live_evidence, 3);
+
+  v.complete = true;
+  v.publishers = 2;
+  v.claimants = 1;
+  v.supporting = 2;
+  v.denying = 1;
+  v.first_reported = "2013-05-01";
+  v.last_reported = "2013-06-02";
+  const std::string raw = EncodeIndexValue(v);
+  EXPECT_EQ(raw.substr(0, old.size()), old);
+  ASSERT_OK_AND_ASSIGN(IndexValue back, DecodeIndexValue(raw));
+  EXPECT_TRUE(back.complete);
+  EXPECT_EQ(SummaryCorroboration(back), SummaryCorroboration(v));
+  EXPECT_EQ(SummaryCorroboration(back).evidence_count, 3);
+  EXPECT_EQ(DecodeIndexValue(raw + "x").status().code(), absl::StatusCode::kDataLoss);
+  EXPECT_EQ(DecodeIndexValue(raw.substr(0, raw.size() - 1)).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
 TEST(AuditRecordTest, RoundTripAndKeyOrder) {
   AuditRecord r;
   r.principal = "gateway";

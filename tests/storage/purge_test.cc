@@ -105,8 +105,8 @@ class PurgeTest : public StoreTest {
     std::vector<std::string> lines;
     absl::Status s =
         view->ScanEdges(*term, dir, std::nullopt, {.as_of = as_of}, [&](const Edge& e) {
-          lines.push_back(
-              absl::StrCat("s", e.statement, " ", e.confidence, " ", e.independent_sources));
+          lines.push_back(absl::StrCat("s", e.statement, " ", e.corroboration.confidence, " ",
+                                       e.corroboration.independent_sources));
           return true;
         });
     return s.ok() ? absl::StrJoin(lines, "\n") : s.ToString();

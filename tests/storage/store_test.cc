@@ -250,13 +250,19 @@ TEST_F(ApplyTest, FiltersSelectEvidence) {
   };
   ASSERT_OK(view->ScanEdges(turkey, Direction::kOut, supplies, {}, collect));
   ASSERT_EQ(edges.size(), 1u);
-  EXPECT_NEAR(edges[0].confidence, 0.85, 1e-9);
-  EXPECT_EQ(edges[0].independent_sources, 2);
+  EXPECT_NEAR(edges[0].corroboration.confidence, 0.85, 1e-9);
+  EXPECT_EQ(edges[0].corroboration.independent_sources, 2);
+  // From the summary alone, the edge's corroboration is the statement's.
+  EXPECT_FALSE(edges[0].partial);
+  ASSERT_OK_AND_ASSIGN(Statement whole, view->GetStatement(edges[0].statement, {}, false));
+  EXPECT_EQ(edges[0].corroboration, whole.corroboration);
+  EXPECT_EQ(edges[0].corroboration.publishers, 2);
   edges.clear();
   ASSERT_OK(view->ScanEdges(turkey, Direction::kOut, std::nullopt,
                             {.publishers_allow = {"outlet/reuters"}}, collect));
   ASSERT_EQ(edges.size(), 1u);
-  EXPECT_NEAR(edges[0].confidence, 0.7, 1e-9);
+  EXPECT_NEAR(edges[0].corroboration.confidence, 0.7, 1e-9);
+  EXPECT_EQ(edges[0].corroboration.publishers, 1);
   ASSERT_OK_AND_ASSIGN(Value obj, view->Resolve(edges[0].object));
   EXPECT_EQ(obj, Value::Entity("actor/opposition"));
   ASSERT_OK_AND_ASSIGN(std::string kind, view->KindOf(edges[0].object, kLatest));
