@@ -25,6 +25,7 @@
 #include "rocksdb/table.h"
 #include "storage/codec.h"
 #include "storage/corroboration.h"
+#include "storage/db_open.h"
 #include "storage/db_reader.h"
 #include "storage/digest.h"
 #include "storage/rocks_status.h"
@@ -119,15 +120,6 @@ DigestKeyT DigestKey(std::string_view digest) {
   return {a, b};
 }
 
-// Same table format as RocksStore::Open, so the files carry bloom filters.
-rocksdb::ColumnFamilyOptions CfOptions() {
-  rocksdb::BlockBasedTableOptions table;
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
-  return cf_options;
-}
-
 class BulkLoaderImpl final : public BulkLoader {
  public:
   BulkLoaderImpl(BulkLoadOptions options, Schema schema)
@@ -214,7 +206,9 @@ void BulkLoaderImpl::CloseDb() {
 }
 
 absl::Status BulkLoaderImpl::Open() {
-  cf_options_ = CfOptions();
+  // The store's table format and compression, so the files are as the
+  // store would have written them; the loader's own reads need little cache.
+  cf_options_ = StoreColumnFamilyOptions(32 << 20);
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;

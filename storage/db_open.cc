@@ -46,17 +46,25 @@ class TolerantLogger final : public rocksdb::Logger {
 
 }  // namespace
 
+rocksdb::ColumnFamilyOptions StoreColumnFamilyOptions(size_t block_cache_bytes) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = rocksdb::NewLRUCache(block_cache_bytes);
+  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_size = 16 << 10;
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  cf_options.compression = rocksdb::kLZ4Compression;
+  cf_options.bottommost_compression = rocksdb::kZSTD;
+  return cf_options;
+}
+
 absl::StatusOr<std::unique_ptr<OpenDb>> OpenDb::Open(
     const std::string& path, Mode mode, size_t block_cache_bytes,
     std::shared_ptr<rocksdb::EventListener> listener) {
   if (mode != Mode::kCreate && !std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
     return absl::NotFoundError(absl::StrCat(path, ": no kgd database here"));
   }
-  rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(block_cache_bytes);
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
-  rocksdb::ColumnFamilyOptions cf_options;
-  cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  const rocksdb::ColumnFamilyOptions cf_options = StoreColumnFamilyOptions(block_cache_bytes);
   // Reads verify each block's checksum (ReadOptions::verify_checksums, on
   // by default): a flipped byte in an SST is a Corruption, never an answer.
 

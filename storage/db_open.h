@@ -15,6 +15,12 @@
 
 namespace kg {
 
+// The column-family options of every kgd database, for the store and for
+// the files the bulk loader writes (which land in the bottom level): bloom
+// filters on every table, LZ4 in the upper levels, where data is rewritten
+// soon, and ZSTD at the bottom, where nearly all of it stays.
+rocksdb::ColumnFamilyOptions StoreColumnFamilyOptions(size_t block_cache_bytes);
+
 class OpenDb {
  public:
   enum class Mode {

@@ -67,6 +67,10 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& opti
   store->counters_.last_tx = static_cast<TxTime>(last_tx);
   store->counters_.next_term = std::max<uint64_t>(next_term, 1);
   store->counters_.next_stmt = std::max<uint64_t>(next_stmt, 1);
+  {
+    absl::MutexLock commit_lock(&store->last_commit_mu_);
+    store->last_commit_ = {raw->GetLatestSequenceNumber(), static_cast<TxTime>(last_tx)};
+  }
   return std::unique_ptr<Store>(std::move(store));
 }
 
@@ -172,12 +176,21 @@ absl::Status RocksStore::Commit(WriteTxn& txn) {
   t_commit_sequence = db_->db()->GetLatestSequenceNumber();
   commits_.fetch_add(1, std::memory_order_relaxed);
   counters_ = txn.counters();
+  {
+    absl::MutexLock lock(&last_commit_mu_);
+    last_commit_ = {t_commit_sequence, counters_.last_tx};
+  }
   for (const auto& [id, term] : txn.new_terms()) dict_->Remember(id, term);
   return absl::OkStatus();
 }
 
 std::unique_ptr<View> RocksStore::NewView(std::function<bool()> is_cancelled) const {
-  return std::make_unique<RocksView>(handles_, std::move(is_cancelled));
+  CommitPoint last;
+  {
+    absl::ReaderMutexLock lock(&last_commit_mu_);
+    last = last_commit_;
+  }
+  return std::make_unique<RocksView>(handles_, std::move(is_cancelled), last);
 }
 
 absl::Status RocksStore::Checkpoint(const std::string& directory) const {

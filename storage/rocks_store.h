@@ -16,6 +16,7 @@
 #include "storage/db_reader.h"
 #include "storage/dictionary.h"
 #include "storage/group_sync.h"
+#include "storage/rocks_view.h"
 #include "storage/schema.h"
 #include "storage/store.h"
 #include "storage/write_health.h"
@@ -90,6 +91,10 @@ class RocksStore final : public Store {
   DbHandles handles_;
   std::unique_ptr<GroupSync> group_sync_;
   std::atomic<int64_t> commits_{0};
+  // Kept apart from write_mu_, which a writer holds while it validates:
+  // a new view must not wait for that.
+  mutable absl::Mutex last_commit_mu_;
+  CommitPoint last_commit_ ABSL_GUARDED_BY(last_commit_mu_);
   absl::Mutex write_mu_;
   Counters counters_ ABSL_GUARDED_BY(write_mu_);
 };

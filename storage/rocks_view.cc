@@ -40,10 +40,15 @@ bool SummaryPasses(const codec::IndexValue& v, const Filter& filter) {
 
 }  // namespace
 
-RocksView::RocksView(const DbHandles& h, std::function<bool()> is_cancelled)
+RocksView::RocksView(const DbHandles& h, std::function<bool()> is_cancelled,
+                     CommitPoint last_commit)
     : snapshot_(h.db->GetSnapshot()),
       reader_(h, snapshot_),
       is_cancelled_(std::move(is_cancelled)) {
+  if (last_commit.sequence != 0 && snapshot_->GetSequenceNumber() == last_commit.sequence) {
+    snapshot_time_ = last_commit.tx;
+    return;
+  }
   absl::StatusOr<uint64_t> last = reader_.Counter(codec::kLastTxKey);
   // A failed read leaves time 0: the view then sees an empty graph, and the
   // same storage error surfaces on its first real read.
@@ -160,18 +165,10 @@ absl::StatusOr<Page<Entity>> RocksView::SearchEntities(std::string_view prefix,
 
 absl::StatusOr<std::optional<Statement>> RocksView::Evaluate(StatementId sid,
                                                              const codec::Triple& at,
+                                                             const ValidTime& valid,
                                                              const Filter& filter, TxTime as_of,
-                                                             bool apply_minimums,
-                                                             const codec::StatementRecord* known) {
-  std::optional<codec::StatementRecord> read;
-  if (known == nullptr) {
-    KG_ASSIGN_OR_RETURN(read, reader_.StatementAt(sid));
-    if (!read) return absl::DataLossError(absl::StrCat("index names unknown statement ", sid));
-  }
-  const codec::StatementRecord* rec = known != nullptr ? known : &*read;
-  if (apply_minimums && !ValidTimeOverlaps(filter, rec->valid_from, rec->valid_to)) {
-    return std::nullopt;
-  }
+                                                             bool apply_minimums) {
+  if (apply_minimums && !ValidTimeOverlaps(filter, valid.from, valid.to)) return std::nullopt;
   KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(sid, as_of));
   Statement st;
   std::vector<const Evidence*> selected;
@@ -189,8 +186,8 @@ absl::StatusOr<std::optional<Statement>> RocksView::Evaluate(StatementId sid,
   KG_ASSIGN_OR_RETURN(Value p, reader_.TermValue(at.p));
   st.predicate = std::move(p.lexical);
   KG_ASSIGN_OR_RETURN(st.object, reader_.TermValue(at.o));
-  st.valid_from = rec->valid_from;
-  st.valid_to = rec->valid_to;
+  st.valid_from = valid.from;
+  st.valid_to = valid.to;
   for (const Evidence* e : selected) st.evidence.push_back(EvidenceAsOf(*e, as_of));
   return st;
 }
@@ -256,7 +253,10 @@ absl::StatusOr<Page<Statement>> RocksView::Match(const Pattern& pattern, const F
     KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(it->value().ToStringView()));
     if (!codec::AnyContains(v.intervals, eff)) continue;
     if (SummaryAnswers(v, f, eff) && !SummaryPasses(v, f)) continue;
-    KG_ASSIGN_OR_RETURN(std::optional<Statement> st, Evaluate(sid, t, f, eff, true));
+    // The entry's summary holds the statement's valid time, so the
+    // statement record is not read.
+    KG_ASSIGN_OR_RETURN(std::optional<Statement> st,
+                        Evaluate(sid, t, {v.valid_from, v.valid_to}, f, eff, true));
     if (!st) continue;
     if (static_cast<int32_t>(page.items.size()) == limit) {
       page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});

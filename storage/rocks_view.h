@@ -17,9 +17,23 @@ namespace kg {
 // Results per page when the caller asks for none or too many.
 inline constexpr int32_t kMaxPageSize = 10000;
 
+struct ValidTime {
+  const std::string& from;
+  const std::string& to;
+};
+
+// The database's sequence number after a commit, and that commit's
+// transaction time (the `last-tx` a snapshot at that sequence reads).
+struct CommitPoint {
+  uint64_t sequence = 0;
+  TxTime tx = 0;
+};
+
 class RocksView final : public View {
  public:
-  RocksView(const DbHandles& h, std::function<bool()> is_cancelled);
+  // `last`: the latest commit known to the caller. A snapshot taken at its
+  // sequence number has its time without reading `last-tx`.
+  RocksView(const DbHandles& h, std::function<bool()> is_cancelled, CommitPoint last = {});
   ~RocksView() override;
 
   TxTime snapshot_time() const override { return snapshot_time_; }
@@ -61,14 +75,12 @@ class RocksView final : public View {
                          TxTime* eff, std::string* resume) const;
   // Follows merged_into as of `as_of` from an entity term.
   absl::StatusOr<TermId> FollowMerges(TermId id, TxTime as_of) const;
-  // The statement `sid` as seen at `t` (endpoint ids from `at`), with the
-  // evidence `filter` selects and their corroboration; nullopt when it does
-  // not pass the filter. `known`, when given, is the statement's record
-  // already read by the caller.
+  // The statement `sid` as seen at `as_of` (endpoints from `at`, valid time
+  // `valid`, both read by the caller), with the evidence `filter` selects
+  // and their corroboration; nullopt when it does not pass the filter.
   absl::StatusOr<std::optional<Statement>> Evaluate(StatementId sid, const codec::Triple& at,
-                                                    const Filter& filter, TxTime as_of,
-                                                    bool apply_minimums,
-                                                    const codec::StatementRecord* known = nullptr);
+                                                    const ValidTime& valid, const Filter& filter,
+                                                    TxTime as_of, bool apply_minimums);
   // The term of entity `id` when it exists as of `as_of`; else NOT_FOUND
   // "<field>: entity 'id' not found" (without "<field>: " when empty).
   absl::StatusOr<TermId> EntityAsOf(std::string_view field, std::string_view id,

@@ -112,8 +112,9 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
     }
     KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(sid));
     if (!rec) return absl::DataLossError(absl::StrCat("prov names unknown statement ", sid));
-    KG_ASSIGN_OR_RETURN(std::optional<Statement> st,
-                        Evaluate(sid, rec->TripleAt(eff), f, eff, true, &*rec));
+    KG_ASSIGN_OR_RETURN(
+        std::optional<Statement> st,
+        Evaluate(sid, rec->TripleAt(eff), {rec->valid_from, rec->valid_to}, f, eff, true));
     if (!st) continue;
     st->evidence.clear();
     for (const auto& [k, e] : mine) st->evidence.push_back(*e);
