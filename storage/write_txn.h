@@ -128,7 +128,6 @@ class WriteTxn {
   // Latest committed versions read from the database (the database does not
   // change while the writer mutex is held); the overlay is checked first.
   mutable std::map<TermId, std::optional<EntityVersion>> entity_cache_;
-  rocksdb::WriteBatch batch_;
   // What this write put (a value) or deleted (nullopt), by column family.
   std::map<std::string, std::optional<std::string>> overlay_[codec::kNumCfs];
   std::map<std::string, TermId> pending_terms_;
