@@ -31,10 +31,14 @@ class GraphService final : public RawService<v1::GraphService::Service> {
  private:
   class TraverseReactor;
   class ExportReactor;
+  class WatchReactor;
 
   // Export's reactor (server/graph_export.cc).
   grpc::ServerWriteReactor<grpc::ByteBuffer>* StartExport(grpc::CallbackServerContext* context,
                                                           const grpc::ByteBuffer& request);
+  // Watch's reactor (server/graph_watch.cc).
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* StartWatch(grpc::CallbackServerContext* context,
+                                                         const grpc::ByteBuffer& request);
 
   absl::Status OnGetEntity(CallScope& call, const v1::GetEntityRequest& request,
                            v1::Entity& response);
