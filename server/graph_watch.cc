@@ -27,7 +27,45 @@ constexpr int32_t kPageChanges = 256;
 
 }  // namespace
 
+// What the store's listener list, OnCancel and StopWatches share with a
+// watch's reactor. It outlives the reactor, so each takes the turn here
+// before it touches the reactor.
+struct GraphService::WatchFollower final : ChangeListener {
+  // Who may act on the watch, one at a time: a worker reading a page, gRPC
+  // with a write out, or the store's next publication; kFinished once the
+  // call is being ended.
+  enum class Turn : uint8_t { kReading, kWriting, kWaiting, kFinished };
+  // Why the watch is to end other than by an error of its own.
+  enum class Ending : uint8_t { kNo, kCancelled, kStopping };
+
+  std::atomic<Turn> turn{Turn::kReading};
+  std::atomic<Ending> ending{Ending::kNo};
+  WatchReactor* reactor = nullptr;  // used only by the turn's holder
+
+  bool Take(Turn from, Turn to) { return turn.compare_exchange_strong(from, to); }
+  void OnChangesPublished() override;
+  // Marks the watch as ending for `why`, and ends it now if it is waiting;
+  // else the turn's holder ends it at its next step.
+  void EndSoon(Ending why);
+  // OK unless the watch is ending.
+  absl::Status EndingStatus() const {
+    switch (ending.load()) {
+      case Ending::kNo:
+        break;
+      case Ending::kCancelled:
+        return absl::CancelledError("watch: cancelled");
+      case Ending::kStopping:
+        return absl::UnavailableError(
+            "watch: kgd is shutting down; watch again from the last resume_token");
+    }
+    return absl::OkStatus();
+  }
+};
+
 class GraphService::WatchReactor final : public ServerStreamReactor {
+  using Turn = WatchFollower::Turn;
+  using Ending = WatchFollower::Ending;
+
  public:
   WatchReactor(GraphService& service, grpc::CallbackServerContext* context,
                const grpc::ByteBuffer& request)
@@ -39,6 +77,10 @@ class GraphService::WatchReactor final : public ServerStreamReactor {
       return;
     }
     follower_->reactor = this;
+    if (!service_.AddWatch(follower_)) {
+      EndWatch(absl::UnavailableError("watch: kgd is shutting down"));
+      return;
+    }
     service_.store_.AddChangeListener(follower_);
     // Only a write the client does not take is idleness; waiting for
     // changes is what a watcher does.
@@ -66,10 +108,7 @@ class GraphService::WatchReactor final : public ServerStreamReactor {
     }
   }
 
-  void OnCancel() override {
-    follower_->cancelled.store(true);
-    follower_->EndIfWaiting();
-  }
+  void OnCancel() override { follower_->EndSoon(Ending::kCancelled); }
 
   void OnDone() override {
     if (activity_ != nullptr) activity_->Detach();
@@ -77,29 +116,7 @@ class GraphService::WatchReactor final : public ServerStreamReactor {
   }
 
  private:
-  // Who may act on the call, one at a time: a worker reading a page, gRPC
-  // with a write out, or the store's next publication; kFinished once the
-  // call is being ended.
-  enum class Turn : uint8_t { kReading, kWriting, kWaiting, kFinished };
-
-  // What the store's listener and OnCancel share with the reactor. It
-  // outlives the reactor, so each takes the turn here before it touches
-  // the reactor.
-  struct Follower final : ChangeListener {
-    std::atomic<Turn> turn{Turn::kReading};
-    std::atomic<bool> cancelled{false};
-    WatchReactor* reactor = nullptr;  // used only by the turn's holder
-
-    bool Take(Turn from, Turn to) { return turn.compare_exchange_strong(from, to); }
-    void OnChangesPublished() override {
-      if (Take(Turn::kWaiting, Turn::kReading)) reactor->Submit();
-    }
-    void EndIfWaiting() {
-      if (Take(Turn::kWaiting, Turn::kFinished)) {
-        reactor->EndWatch(absl::CancelledError("watch: cancelled"));
-      }
-    }
-  };
+  friend struct WatchFollower;
 
   absl::Status Start(absl::string_view bytes) {
     v1::WatchRequest request;
@@ -125,8 +142,8 @@ class GraphService::WatchReactor final : public ServerStreamReactor {
 
   // On a worker, holding the turn.
   void ReadPage() {
-    if (follower_->cancelled.load()) {
-      EndWatch(absl::CancelledError("watch: cancelled"));
+    if (absl::Status ending = follower_->EndingStatus(); !ending.ok()) {
+      EndWatch(ending);
       return;
     }
     // Published before the snapshot is taken, so the snapshot holds it all.
@@ -166,15 +183,17 @@ class GraphService::WatchReactor final : public ServerStreamReactor {
     }
     // Once the turn is given up the call may end at any moment: only
     // copies are used after.
-    const std::shared_ptr<Follower> follower = follower_;
+    const std::shared_ptr<WatchFollower> follower = follower_;
     const Store& store = service_.store_;
     const ChangePosition position = position_;
     follower->turn.store(Turn::kWaiting);
     // A publication that came while the turn was held found it taken; one
     // after the store above finds kWaiting and takes it itself.
     if (store.PublishedChange() > position) follower->OnChangesPublished();
-    // Likewise a cancellation OnCancel could not act on.
-    if (follower->cancelled.load()) follower->EndIfWaiting();
+    // Likewise an ending that could not act on a busy watch.
+    if (const Ending ending = follower->ending.load(); ending != Ending::kNo) {
+      follower->EndSoon(ending);
+    }
   }
 
   // End, with the turn taken from everyone first.
@@ -185,16 +204,48 @@ class GraphService::WatchReactor final : public ServerStreamReactor {
 
   GraphService& service_;
   std::shared_ptr<StreamActivity> activity_;
-  const std::shared_ptr<Follower> follower_ = std::make_shared<Follower>();
+  const std::shared_ptr<WatchFollower> follower_ = std::make_shared<WatchFollower>();
   ChangeFilter filter_;
   ChangePosition position_;  // the last change examined
   bool caught_up_ = false;
   std::deque<grpc::ByteBuffer> events_;  // one page's
 };
 
+void GraphService::WatchFollower::OnChangesPublished() {
+  if (Take(Turn::kWaiting, Turn::kReading)) reactor->Submit();
+}
+
+void GraphService::WatchFollower::EndSoon(Ending why) {
+  Ending none = Ending::kNo;
+  ending.compare_exchange_strong(none, why);  // the first reason stands
+  if (Take(Turn::kWaiting, Turn::kFinished)) reactor->EndWatch(EndingStatus());
+}
+
 grpc::ServerWriteReactor<grpc::ByteBuffer>* GraphService::StartWatch(
     grpc::CallbackServerContext* context, const grpc::ByteBuffer& request) {
   return new WatchReactor(*this, context, request);
+}
+
+bool GraphService::AddWatch(std::weak_ptr<WatchFollower> follower) {
+  absl::MutexLock lock(&watches_mu_);
+  if (watches_stopped_) return false;
+  std::erase_if(watches_, [](const std::weak_ptr<WatchFollower>& w) { return w.expired(); });
+  watches_.push_back(std::move(follower));
+  return true;
+}
+
+void GraphService::StopWatches() {
+  std::vector<std::shared_ptr<WatchFollower>> live;
+  {
+    absl::MutexLock lock(&watches_mu_);
+    watches_stopped_ = true;
+    for (const std::weak_ptr<WatchFollower>& w : watches_) {
+      if (std::shared_ptr<WatchFollower> follower = w.lock()) live.push_back(std::move(follower));
+    }
+    watches_.clear();
+  }
+  for (const std::shared_ptr<WatchFollower>& follower : live)
+    follower->EndSoon(WatchFollower::Ending::kStopping);
 }
 
 }  // namespace kg::server

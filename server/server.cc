@@ -179,6 +179,7 @@ void KgServer::Shutdown(absl::Duration grace) {
   if (watchdog_.joinable()) watchdog_.join();
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
+    graph_->StopWatches();  // they never finish by themselves
     // Returns once every in-flight call has finished; calls still running at
     // the deadline are cancelled (their scans poll the cancellation).
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));

@@ -351,6 +351,17 @@ TEST_F(WatchTest, WaitingOutlivesTheStreamIdleTimeout) {
   Close(std::move(w));
 }
 
+// A watch never ends by itself; a shutdown ends it at once (UNAVAILABLE)
+// instead of waiting out its grace period for it.
+TEST_F(WatchTest, AShutdownEndsWatchesWithoutWaitingOutTheGrace) {
+  std::unique_ptr<Watcher> w = OpenFromNow();
+  const absl::Time start = absl::Now();
+  server_->Shutdown(absl::Seconds(60));
+  EXPECT_LT(absl::Now() - start, absl::Seconds(30));
+  const grpc::Status status = EndOf(*w);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE) << Describe(status);
+}
+
 TEST_F(WatchTest, ATokenOlderThanRetentionIsOutOfRange) {
   StopServer();
   options_.change_feed_retention = absl::Seconds(1);
