@@ -25,8 +25,8 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
 
 namespace {
 
-// The feed's last change, or (when trimming emptied it) the last one trimmed.
-absl::StatusOr<ChangePosition> LastChange(const DbReader& reader) {
+// The position of the feed's last change; {0, 0} when it is empty.
+absl::StatusOr<ChangePosition> LastInFeed(const DbReader& reader) {
   std::unique_ptr<rocksdb::Iterator> it = reader.NewIterator(codec::kFeed);
   it->SeekToLast();
   KG_RETURN_IF_ERROR(FromRocks(it->status(), "feed"));
@@ -34,13 +34,7 @@ absl::StatusOr<ChangePosition> LastChange(const DbReader& reader) {
   if (it->Valid() && !codec::DecodeFeedKey(it->key().ToStringView(), &last)) {
     return absl::DataLossError("feed: corrupt key");
   }
-  KG_ASSIGN_OR_RETURN(std::optional<std::string> trimmed,
-                      reader.Get(codec::kMeta, codec::kFeedTrimmedKey));
-  ChangePosition through;
-  if (trimmed && !codec::DecodeFeedKey(*trimmed, &through)) {
-    return absl::DataLossError("meta feed-trimmed: corrupt");
-  }
-  return std::max(last, through);
+  return last;
 }
 
 }  // namespace
@@ -82,8 +76,10 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& opti
         FromRocks(raw->Put(wo, store->cfs_[codec::kMeta], std::string(codec::kFormatKey), ours),
                   "write format version"));
   }
-  KG_ASSIGN_OR_RETURN(ChangePosition published, LastChange(reader));
-  store->changes_ = std::make_unique<ChangeSignal>(published);
+  // The last change, or (when trimming emptied the feed) the last trimmed.
+  KG_ASSIGN_OR_RETURN(ChangePosition last, LastInFeed(reader));
+  KG_ASSIGN_OR_RETURN(ChangePosition trimmed, store->NewView({})->OldestResumable());
+  store->changes_ = std::make_unique<ChangeSignal>(std::max(last, trimmed));
   absl::MutexLock lock(&store->write_mu_);
   KG_ASSIGN_OR_RETURN(uint64_t last_tx, reader.Counter(codec::kLastTxKey));
   KG_ASSIGN_OR_RETURN(uint64_t next_term, reader.Counter(codec::kNextTermKey));
@@ -210,8 +206,7 @@ absl::Status RocksStore::Commit(WriteTxn& txn) {
 absl::StatusOr<ChangePosition> RocksStore::TrimChanges(TxTime before) {
   absl::MutexLock lock(&trim_mu_);
   DbReader reader(handles_, nullptr);
-  std::unique_ptr<View> view = NewView({});
-  KG_ASSIGN_OR_RETURN(ChangePosition trimmed, view->OldestResumable());
+  KG_ASSIGN_OR_RETURN(ChangePosition trimmed, NewView({})->OldestResumable());
   const std::string end = codec::FeedKey({before, 0});
   std::unique_ptr<rocksdb::Iterator> it = reader.NewIterator(codec::kFeed);
   it->SeekForPrev(end);
