@@ -14,7 +14,6 @@
 #include "server/convert.h"
 #include "server/graph_service.h"
 #include "server/server_stream.h"
-#include "server/status.h"
 #include "server/wire.h"
 #include "storage/status_macros.h"
 #include "storage/validation.h"

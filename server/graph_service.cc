@@ -14,7 +14,6 @@
 #include "server/convert_graph.h"
 #include "server/convert_query.h"
 #include "server/server_stream.h"
-#include "server/status.h"
 #include "server/wire.h"
 #include "storage/status_macros.h"
 

@@ -10,12 +10,10 @@
 #include <memory>
 #include <utility>
 
-#include "absl/strings/str_cat.h"
 #include "server/call.h"
 #include "server/convert_graph.h"
 #include "server/graph_service.h"
 #include "server/server_stream.h"
-#include "server/status.h"
 #include "server/wire.h"
 #include "storage/status_macros.h"
 
