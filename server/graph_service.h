@@ -1,5 +1,6 @@
 // kg.v1.GraphService: entity lookup and search, pattern match, neighbours,
-// and the graph queries of query/ (traverse, paths, subgraph, timeline).
+// the graph queries of query/ (traverse, paths, subgraph, timeline), Export
+// and the change feed (Watch).
 
 #ifndef KGD_SERVER_GRAPH_SERVICE_H_
 #define KGD_SERVER_GRAPH_SERVICE_H_
@@ -26,8 +27,9 @@ QueryLimits QueryLimitsOf(const ServerLimits& limits);
 
 // Traverse, FindPaths, Subgraph and Timeline walk the graph and run on the
 // worker pool (Traverse then streams its steps as the client reads them; a
-// client that does not read holds no thread); the other rpcs read what
-// their answer holds, on gRPC's callback thread.
+// client that does not read holds no thread), as do Export's and Watch's
+// pages; the other rpcs read what their answer holds, on gRPC's callback
+// thread.
 class GraphService final : public RawService<v1::GraphService::Service> {
  public:
   // `store` and `path` must outlive the service.
