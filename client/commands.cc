@@ -227,6 +227,7 @@ const std::vector<Command>& Commands() {
   static const std::vector<Command>* commands = [] {
     auto* c = new std::vector<Command>;
     AddReadCommands(c);
+    AddWatchCommands(c);
     AddWriteCommands(c);
     AddAccessCommands(c);
     return c;

@@ -82,6 +82,7 @@ bool ParseStatusCode(const std::string& text, grpc::StatusCode* code);
 void AddReadCommands(std::vector<Command>* commands);
 void AddWriteCommands(std::vector<Command>* commands);
 void AddAccessCommands(std::vector<Command>* commands);
+void AddWatchCommands(std::vector<Command>* commands);
 
 // The trust filter flags every read takes (--min-confidence ... --as-of).
 std::vector<FlagSpec> FilterFlags();

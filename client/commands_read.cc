@@ -592,12 +592,6 @@ int RunDisputes(Env& env) {
   return kExitOk;
 }
 
-std::string EventTypeText(v1::HistoryEvent::Type type) {
-  std::string name = v1::HistoryEvent::Type_Name(type);
-  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return name;
-}
-
 // "confidence 0.8 -> 0.95; grading F6 -> B2; reported_on 2019-05 -> 2019-06".
 std::string RevisionText(const v1::EvidenceGrade& from, const v1::EvidenceGrade& to) {
   std::vector<std::string> parts;

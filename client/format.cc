@@ -1,6 +1,7 @@
 #include "client/format.h"
 
 #include <algorithm>
+#include <cctype>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -137,6 +138,12 @@ std::string TimeText(int64_t micros) {
   if (micros == 0) return "";
   return absl::FormatTime("%Y-%m-%dT%H:%M:%E6SZ", absl::FromUnixMicros(micros),
                           absl::UTCTimeZone());
+}
+
+std::string EventTypeText(v1::HistoryEvent::Type type) {
+  std::string name = v1::HistoryEvent::Type_Name(type);
+  for (char& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return name;
 }
 
 std::string Clip(const std::string& text, size_t width) {

@@ -37,6 +37,8 @@ std::string StanceText(v1::Stance stance);
 std::string DirectionText(v1::Direction direction);
 // Microseconds since the epoch as RFC 3339 UTC; "" for 0.
 std::string TimeText(int64_t micros);
+// "evidence_added": a history event's type in lower case.
+std::string EventTypeText(v1::HistoryEvent::Type type);
 // Cuts `text` to `width` code points, ending in "…" when cut.
 std::string Clip(const std::string& text, size_t width);
 // Confidence with two decimals.

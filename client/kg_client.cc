@@ -180,6 +180,22 @@ grpc::Status KgClient::Export(const v1::ExportRequest& req, std::chrono::millise
   return Finish(reader->Finish());
 }
 
+grpc::Status KgClient::Watch(const v1::WatchRequest& req,
+                             const std::function<bool(const v1::ChangeEvent&)>& on_event) {
+  if (grpc::Status s = Connect(); !s.ok()) return s;
+  auto ctx = NewContext(options_.timeout);
+  ctx->set_deadline(std::chrono::system_clock::time_point::max());
+  std::unique_ptr<grpc::ClientReader<v1::ChangeEvent>> reader(graph_->Watch(ctx.get(), req));
+  v1::ChangeEvent event;
+  while (reader->Read(&event)) {
+    if (on_event(event)) continue;
+    ctx->TryCancel();
+    reader->Finish();  // CANCELLED, as asked
+    return grpc::Status::OK;
+  }
+  return Finish(reader->Finish());
+}
+
 grpc::Status KgClient::GetEntity(const v1::GetEntityRequest& req, v1::Entity* resp) {
   return Unary(graph_.get(), &v1::GraphService::Stub::GetEntity, req, resp);
 }

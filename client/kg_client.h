@@ -84,6 +84,12 @@ class KgClient final {
   grpc::Status Export(const v1::ExportRequest& req, std::chrono::milliseconds deadline,
                       const std::function<void(const std::string&)>& on_chunk);
 
+  // Calls `on_event` with each change as it comes, until it returns false
+  // (then the call is cancelled and OK returned) or the stream ends. No
+  // deadline: a watch runs until stopped.
+  grpc::Status Watch(const v1::WatchRequest& req,
+                     const std::function<bool(const v1::ChangeEvent&)>& on_event);
+
   // Provenance.
   grpc::Status Explain(const v1::ExplainRequest& req, v1::ExplainResponse* resp);
   grpc::Status ListClaims(const v1::ListClaimsRequest& req, v1::StatementsPage* resp);

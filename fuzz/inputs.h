@@ -126,6 +126,9 @@ enum CodecInput : uint8_t {
   kHistoryRecord,
   kAuditRecord,
   kPrimitives,
+  kFeedKey,
+  kChangeRecord,
+  kChangeToken,  // a resume token of the change feed (storage/change_feed.h)
   kNumCodecInputs,
 };
 

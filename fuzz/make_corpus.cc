@@ -23,6 +23,7 @@
 #include "google/protobuf/text_format.h"
 #include "google/protobuf/util/json_util.h"
 #include "kg/v1/kg.pb.h"
+#include "storage/change_feed.h"
 #include "storage/codec.h"
 #include "storage/page_token.h"
 #include "storage/schema.h"
@@ -270,6 +271,8 @@ void WriteCodec(const fs::path& out) {
   add(kAliasKey, AliasKey("turkey", 7));
   add(kLogKey, LogKey('S', 9, 1234, 2));
   add(kAuditKey, AuditKey(1234));
+  add(kFeedKey, FeedKey({.tx = 1234, .seq = 2}));
+  add(kChangeToken, EncodeChangeToken({.tx = 1234, .seq = 2}));
 
   EntityRecord entity;
   entity.entity.id = "actor/turkey";
@@ -327,6 +330,7 @@ void WriteCodec(const fs::path& out) {
   revised.count = 1;
   revised.revised_to.confidence = 0.5;
   add(kHistoryRecord, EncodeHistory(revised));
+  add(kChangeRecord, EncodeChange({.event = created, .triple = {.s = 1, .p = 2, .o = 3}}));
 
   AuditRecord audit;
   audit.principal = "alice";

@@ -139,6 +139,36 @@ absl::StatusOr<Pattern> PatternFromProto(const v1::MatchStatementsRequest& reque
   return pattern;
 }
 
+absl::StatusOr<ChangeFilter> ChangeFilterFromProto(const v1::WatchRequest& request) {
+  ChangeFilter filter;
+  KG_RETURN_IF_ERROR(CheckCount(request.types_size(), kMaxReadNames, "types"));
+  for (int i = 0; i < request.types_size(); ++i) {
+    const int type = request.types(i);
+    if (type == v1::HistoryEvent::TYPE_UNSPECIFIED || !v1::HistoryEvent::Type_IsValid(type)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("types[", i, "]: ", type, " is not a change type"));
+    }
+    // The proto's values are kg::HistoryEvent::Type's plus one.
+    filter.types.push_back(static_cast<uint8_t>(type - 1));
+  }
+  filter.kinds = Strings(request.kinds());
+  KG_RETURN_IF_ERROR(CheckNames(filter.kinds, "kinds"));
+  filter.predicates = Strings(request.predicates());
+  KG_RETURN_IF_ERROR(CheckNames(filter.predicates, "predicates"));
+  filter.entities = Strings(request.entities());
+  KG_RETURN_IF_ERROR(CheckStrings(filter.entities, kMaxReadNames, kMaxIdBytes, "entities"));
+  return filter;
+}
+
+void ChangeToProto(const Change& change, v1::ChangeEvent* out) {
+  HistoryEventToProto(change.event, out->mutable_change());
+  out->set_resume_token(EncodeChangeToken(change.position));
+  if (change.predicate.empty()) return;
+  out->set_subject(change.subject);
+  out->set_predicate(change.predicate);
+  ValueToProto(change.object, out->mutable_object());
+}
+
 void EntitiesToProto(const Page<Entity>& page, v1::SearchEntitiesResponse* out) {
   for (const Entity& e : page.items) EntityToProto(e, out->add_entities());
   out->set_next_page_token(page.next_page_token);

@@ -36,6 +36,11 @@ absl::StatusOr<TimelineRequest> TimelineRequestFromProto(const v1::TimelineReque
 // The pattern of a MatchStatements request.
 absl::StatusOr<Pattern> PatternFromProto(const v1::MatchStatementsRequest& request);
 
+// The filters of a Watch request (types, kinds, predicates, entities);
+// where it starts is the reactor's to decide.
+absl::StatusOr<ChangeFilter> ChangeFilterFromProto(const v1::WatchRequest& request);
+void ChangeToProto(const Change& change, v1::ChangeEvent* out);
+
 void EntitiesToProto(const Page<Entity>& page, v1::SearchEntitiesResponse* out);
 void NeighborsToProto(const Page<Neighbor>& page, v1::NeighborsResponse* out);
 void TraversalStepToProto(const TraversalStep& step, v1::TraversalStep* out);

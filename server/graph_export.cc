@@ -13,7 +13,7 @@
 #include "server/call.h"
 #include "server/convert.h"
 #include "server/graph_service.h"
-#include "server/status.h"
+#include "server/server_stream.h"
 #include "server/wire.h"
 #include "storage/status_macros.h"
 #include "storage/validation.h"
@@ -27,19 +27,13 @@ constexpr int32_t kPageItems = 256;
 
 }  // namespace
 
-class GraphService::ExportReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+class GraphService::ExportReactor final : public ServerStreamReactor {
  public:
   ExportReactor(GraphService& service, grpc::CallbackServerContext* context,
                 const grpc::ByteBuffer& request)
-      : service_(service), context_(context) {
+      : ServerStreamReactor(service.path(), context), service_(service) {
     const grpc::Slice bytes = SingleSlice(request);
-    absl::StatusOr<std::unique_ptr<CallScope>> scope =
-        gate().Admit(*context_, "kg.v1.GraphService/Export", BytesOf(bytes));
-    if (!scope.ok()) {
-      Finish(ToGrpcStatus(scope.status()));
-      return;
-    }
-    scope_ = *std::move(scope);
+    if (!Admit("kg.v1.GraphService/Export", BytesOf(bytes))) return;
     if (absl::Status started = Start(BytesOf(bytes)); !started.ok()) {
       End(started);
       return;
@@ -69,8 +63,6 @@ class GraphService::ExportReactor final : public grpc::ServerWriteReactor<grpc::
  private:
   enum class Phase { kEntities, kStatements, kDocumentClaims, kDone };
 
-  CallGate& gate() { return service_.path().gate; }
-
   absl::Status Start(absl::string_view bytes) {
     v1::ExportRequest request;
     KG_RETURN_IF_ERROR(ParseMessage(bytes, "request", request));
@@ -93,7 +85,7 @@ class GraphService::ExportReactor final : public grpc::ServerWriteReactor<grpc::
   }
 
   void Submit() {
-    if (!service_.path().workers.TrySubmit([this] { Produce(); })) {
+    if (!path().workers.TrySubmit([this] { Produce(); })) {
       End(absl::ResourceExhaustedError(
           "max_queued_calls: too many calls are waiting for a worker; retry shortly"));
     }
@@ -102,7 +94,7 @@ class GraphService::ExportReactor final : public grpc::ServerWriteReactor<grpc::
   // On a worker: pages until a chunk is full or the export is done, then
   // the chunks go out as the client reads them.
   void Produce() {
-    std::unique_ptr<View> view = NewCallView(service_.store_, context_);
+    std::unique_ptr<View> view = NewCallView(service_.store_, context());
     // Every page of every phase reads the graph as of the first one.
     if (filter_.as_of == kLatest) filter_.as_of = view->snapshot_time();
     while (phase_ != Phase::kDone && exporter_->pending_bytes() < kChunkBytes) {
@@ -133,7 +125,7 @@ class GraphService::ExportReactor final : public grpc::ServerWriteReactor<grpc::
     if (activity_ == nullptr) {
       // A client that stops reading leaves a write pending that only
       // cancelling the call releases.
-      activity_ = gate().WatchStream([context = context_] {
+      activity_ = gate().WatchStream([context = context()] {
         context->TryCancel();
         return true;
       });
@@ -206,13 +198,7 @@ class GraphService::ExportReactor final : public grpc::ServerWriteReactor<grpc::
     return absl::OkStatus();
   }
 
-  void End(const absl::Status& outcome) {
-    Finish(gate().Complete(std::move(scope_), outcome, *context_));
-  }
-
   GraphService& service_;
-  grpc::CallbackServerContext* const context_;
-  std::unique_ptr<CallScope> scope_;
   std::shared_ptr<StreamActivity> activity_;
   Filter filter_;
   std::string document_;

@@ -13,7 +13,7 @@
 #include "server/convert.h"
 #include "server/convert_graph.h"
 #include "server/convert_query.h"
-#include "server/status.h"
+#include "server/server_stream.h"
 #include "server/wire.h"
 #include "storage/status_macros.h"
 
@@ -106,24 +106,18 @@ absl::Status GraphService::OnNeighbors(CallScope& call, const v1::NeighborsReque
 // Admits and parses the request, runs the traversal on the worker pool
 // (bounded by the node and edge caps and the deadline), then writes its
 // steps kStepsPerMessage at a time as the client reads them.
-class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
+class GraphService::TraverseReactor final : public ServerStreamReactor {
  public:
   TraverseReactor(GraphService& service, grpc::CallbackServerContext* context,
                   const grpc::ByteBuffer& request)
-      : service_(service), context_(context) {
+      : ServerStreamReactor(service.path(), context), service_(service) {
     const grpc::Slice bytes = SingleSlice(request);
-    absl::StatusOr<std::unique_ptr<CallScope>> scope =
-        gate().Admit(*context_, "kg.v1.GraphService/Traverse", BytesOf(bytes));
-    if (!scope.ok()) {
-      Finish(ToGrpcStatus(scope.status()));
-      return;
-    }
-    scope_ = *std::move(scope);
+    if (!Admit("kg.v1.GraphService/Traverse", BytesOf(bytes))) return;
     if (absl::Status parsed = ParseMessage(BytesOf(bytes), "request", request_); !parsed.ok()) {
       End(parsed);
       return;
     }
-    if (!service_.path().workers.TrySubmit([this] { Run(); })) {
+    if (!path().workers.TrySubmit([this] { Run(); })) {
       End(absl::ResourceExhaustedError(
           "max_queued_calls: too many calls are waiting for a worker; retry shortly"));
     }
@@ -145,8 +139,6 @@ class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<grpc
   }
 
  private:
-  CallGate& gate() { return service_.path().gate; }
-
   // On a worker.
   void Run() {
     absl::Status traversed = Traverse();
@@ -156,7 +148,7 @@ class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<grpc
     }
     // A client that stops reading leaves a write pending that only
     // cancelling the call releases.
-    activity_ = gate().WatchStream([context = context_] {
+    activity_ = gate().WatchStream([context = context()] {
       context->TryCancel();
       return true;
     });
@@ -165,7 +157,7 @@ class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<grpc
 
   absl::Status Traverse() {
     KG_ASSIGN_OR_RETURN(TraverseRequest query, TraverseRequestFromProto(request_));
-    std::unique_ptr<View> view = NewCallView(service_.store_, context_);
+    std::unique_ptr<View> view = NewCallView(service_.store_, context());
     v1::TraverseResponse message;
     absl::Status written;
     auto flush = [&] {
@@ -176,10 +168,10 @@ class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<grpc
     auto sink = [&](const TraversalStep& step) {
       TraversalStepToProto(step, message.add_steps());
       if (message.steps_size() >= kStepsPerMessage) flush();
-      return written.ok() && !context_->IsCancelled();
+      return written.ok() && !context()->IsCancelled();
     };
     KG_ASSIGN_OR_RETURN(TraverseSummary summary,
-                        service_.traverser_.Run(*view, query, sink, CancellationOf(context_)));
+                        service_.traverser_.Run(*view, query, sink, CancellationOf(context())));
     message.set_done(true);
     message.set_truncated(summary.truncated);
     message.set_edges_examined(summary.edges_examined);
@@ -187,14 +179,7 @@ class GraphService::TraverseReactor final : public grpc::ServerWriteReactor<grpc
     return written;
   }
 
-  // Completes the admitted call (audit, limits) and finishes the stream.
-  void End(const absl::Status& outcome) {
-    Finish(gate().Complete(std::move(scope_), outcome, *context_));
-  }
-
   GraphService& service_;
-  grpc::CallbackServerContext* const context_;
-  std::unique_ptr<CallScope> scope_;
   v1::TraverseRequest request_;
   std::shared_ptr<StreamActivity> activity_;
   // Bounded by the traversal's node cap: max_nodes / kStepsPerMessage + 1.
@@ -223,6 +208,10 @@ GraphService::GraphService(Store& store, const CallPath& path)
   ServeServerStream<v1::ExportRequest, v1::ExportChunk>(
       "Export", [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
         return StartExport(context, *request);
+      });
+  ServeServerStream<v1::WatchRequest, v1::ChangeEvent>(
+      "Watch", [this](grpc::CallbackServerContext* context, const grpc::ByteBuffer* request) {
+        return StartWatch(context, *request);
       });
 }
 

@@ -40,6 +40,9 @@ ABSL_FLAG(uint64_t, min_free_disk_mb, kDefaults.min_free_disk_bytes >> 20,
           "Writes are refused (RESOURCE_EXHAUSTED, health NOT_SERVING) while the data dir's "
           "filesystem has less free space than this many MiB; they resume once it has more. "
           "0 = no reserve.");
+ABSL_FLAG(int32_t, change_feed_retention_hours, absl::ToInt64Hours(kDefaults.change_feed_retention),
+          "Hours the change feed (GraphService.Watch, kg watch) keeps a change; older ones are "
+          "trimmed, and a watcher resuming before them gets OUT_OF_RANGE.");
 ABSL_FLAG(std::string, port_file, "",
           "After start, write the bound port (decimal, one line) to this file or FIFO.");
 ABSL_FLAG(double, grace_period, 10,
@@ -151,6 +154,7 @@ kg::server::ServerOptions OptionsFromFlags() {
   o.schema_path = absl::GetFlag(FLAGS_schema);
   o.sync_writes = absl::GetFlag(FLAGS_sync_writes);
   o.min_free_disk_bytes = absl::GetFlag(FLAGS_min_free_disk_mb) << 20;
+  o.change_feed_retention = absl::Hours(absl::GetFlag(FLAGS_change_feed_retention_hours));
   o.tls_cert_path = absl::GetFlag(FLAGS_tls_cert);
   o.tls_key_path = absl::GetFlag(FLAGS_tls_key);
   o.tls_client_ca_path = absl::GetFlag(FLAGS_tls_client_ca);
@@ -274,6 +278,10 @@ int main(int argc, char** argv) {
   }
   if (std::string error = CheckLimits(options.limits); !error.empty()) {
     std::fprintf(stderr, "kgd: %s\n", error.c_str());
+    return 2;
+  }
+  if (options.change_feed_retention < absl::Hours(1)) {
+    std::fprintf(stderr, "kgd: --change_feed_retention_hours must be >= 1\n");
     return 2;
   }
 

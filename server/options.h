@@ -84,6 +84,10 @@ struct ServerOptions {
   // RESOURCE_EXHAUSTED ("disk full") and health NOT_SERVING until space is
   // freed; reads go on. 0 = no reserve.
   uint64_t min_free_disk_bytes = 256ull << 20;
+  // How long the change feed (GraphService.Watch) keeps a change; older
+  // ones are trimmed in the background, and a watcher resuming before them
+  // gets OUT_OF_RANGE.
+  absl::Duration change_feed_retention = absl::Hours(168);
   ServerLimits limits;
   // PEM files. Certificate and key turn TLS on; a client CA additionally
   // requires and verifies client certificates (mutual TLS). All empty =

@@ -29,6 +29,7 @@ constexpr RpcPermission kTable[] = {
     {"kg.v1.GraphService/Subgraph", Permission::kRead},
     {"kg.v1.GraphService/Timeline", Permission::kRead},
     {"kg.v1.GraphService/Export", Permission::kRead},
+    {"kg.v1.GraphService/Watch", Permission::kRead},
     {"kg.v1.ProvenanceService/Explain", Permission::kRead},
     {"kg.v1.ProvenanceService/ListClaims", Permission::kRead},
     {"kg.v1.ProvenanceService/ListDisputes", Permission::kRead},

@@ -5,6 +5,7 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/security/server_credentials.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -125,6 +126,7 @@ absl::StatusOr<std::unique_ptr<KgServer>> KgServer::Start(const ServerOptions& o
   server->mutual_tls_ = !options.tls_client_ca_path.empty();
   KG_ASSIGN_OR_RETURN(server->store_, Store::Open(store_options));
   server->limits_ = options.limits;
+  server->change_feed_retention_ = options.change_feed_retention;
   const ServerLimits& limits = server->limits_;
   server->gate_ = std::make_unique<CallGate>(*server->store_, *server->auth_, limits);
   server->workers_ = std::make_unique<WorkerPool>(limits.worker_threads,
@@ -177,6 +179,7 @@ void KgServer::Shutdown(absl::Duration grace) {
   if (watchdog_.joinable()) watchdog_.join();
   if (server_ != nullptr) {
     server_->GetHealthCheckService()->SetServingStatus(false);
+    graph_->StopWatches();  // they never finish by themselves
     // Returns once every in-flight call has finished; calls still running at
     // the deadline are cancelled (their scans poll the cancellation).
     server_->Shutdown(absl::ToChronoTime(absl::Now() + grace));
@@ -192,9 +195,15 @@ void KgServer::WatchIdleStreams() {
   // Once a second: fine enough for timeouts of seconds, cheap when idle.
   absl::MutexLock lock(&mu_);
   bool serving = true;
+  const absl::Duration trim_every = std::min(change_feed_retention_, absl::Minutes(1));
+  absl::Time next_trim = absl::Now();
   while (!mu_.AwaitWithTimeout(absl::Condition(&shutdown_started_), absl::Seconds(1))) {
     mu_.Unlock();
     gate_->ExpireIdleStreams();
+    if (absl::Now() >= next_trim) {
+      TrimChangeFeed();
+      next_trim = absl::Now() + trim_every;
+    }
     // Health follows the store: NOT_SERVING while writes are stopped (a
     // full disk, a RocksDB background error); GetStats says why.
     const bool writable = store_->Health().error.empty();
@@ -205,6 +214,14 @@ void KgServer::WatchIdleStreams() {
                    serving ? "" : store_->Health().error.c_str());
     }
     mu_.Lock();
+  }
+}
+
+void KgServer::TrimChangeFeed() {
+  const TxTime before = absl::ToUnixMicros(absl::Now() - change_feed_retention_);
+  if (absl::StatusOr<ChangePosition> trimmed = store_->TrimChanges(before); !trimmed.ok()) {
+    std::fprintf(stderr, "kgd: trimming the change feed: %s\n",
+                 std::string(trimmed.status().message()).c_str());
   }
 }
 

@@ -82,11 +82,14 @@ class KgServer final {
   KgServer();
 
   // Until shutdown starts, once a second: ends streams idle past the
-  // timeout, and sets health NOT_SERVING while the store cannot write.
+  // timeout, and sets health NOT_SERVING while the store cannot write;
+  // every minute (or retention, if shorter) trims the change feed.
   void WatchIdleStreams() ABSL_LOCKS_EXCLUDED(mu_);
+  void TrimChangeFeed();
 
   int port_ = 0;
   ServerLimits limits_;
+  absl::Duration change_feed_retention_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Authenticator> auth_;
   std::unique_ptr<CallGate> gate_;

@@ -199,6 +199,7 @@ absl::StatusOr<WriteResult> RocksStore::ApplyUnsynced(const WriteBatch& batch,
       created.type = HistoryEvent::Type::kStatementCreated;
       created.statement = sid;
       txn.Log('S', sid, created);
+      KG_RETURN_IF_ERROR(txn.Feed(created));
       created.entity = st.subject;
       txn.Log('E', s, created);
       if (rec.object_is_entity && o != s) {
@@ -246,7 +247,8 @@ absl::StatusOr<WriteResult> RocksStore::ApplyUnsynced(const WriteBatch& batch,
             for (std::string& prov : ProvKeysOf(sid, digest, have)) {
               txn.Put(codec::kProv, std::move(prov), "");
             }
-            txn.Log('S', sid, std::move(revised));
+            txn.Log('S', sid, revised);
+            KG_RETURN_IF_ERROR(txn.Feed(std::move(revised)));
             ++result.evidence_revised;
             dirty.insert(sid);
             break;
@@ -270,6 +272,7 @@ absl::StatusOr<WriteResult> RocksStore::ApplyUnsynced(const WriteBatch& batch,
       added.statement = sid;
       added.evidence_id = ids.back();
       txn.Log('S', sid, added);
+      KG_RETURN_IF_ERROR(txn.Feed(std::move(added)));
       ++result.evidence_added;
       dirty.insert(sid);
     }

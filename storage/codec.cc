@@ -6,6 +6,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "storage/status_macros.h"
 
 namespace kg::codec {
 namespace {
@@ -71,7 +72,7 @@ const char* CfName(int cf) {
   // DO NOT CHANGE: these names are on disk.
   static constexpr const char* kNames[kNumCfs] = {"default", "dict", "rdict", "ent", "spo",
                                                   "pos",     "osp",  "stmt",  "ev",  "prov",
-                                                  "alias",   "log",  "audit"};
+                                                  "alias",   "log",  "audit", "feed"};
   return kNames[cf];
 }
 
@@ -355,6 +356,21 @@ std::string LogKey(char tag, uint64_t target, TxTime tx, uint32_t seq) {
 
 TxTime LogKeyTx(std::string_view key) {
   return key.size() >= 17 ? static_cast<TxTime>(DecodeFixed64(key.data() + 9)) : 0;
+}
+
+std::string FeedKey(const ChangePosition& position) {
+  std::string key = Fixed64(static_cast<uint64_t>(position.tx));
+  PutFixed32(&key, position.seq);
+  return key;
+}
+
+bool DecodeFeedKey(std::string_view key, ChangePosition* position) {
+  if (key.size() != 12) return false;
+  position->tx = static_cast<TxTime>(DecodeFixed64(key.data()));
+  position->seq = 0;
+  for (size_t i = 8; i < 12; ++i)
+    position->seq = (position->seq << 8) | static_cast<uint8_t>(key[i]);
+  return true;
 }
 
 std::string AuditKey(TxTime at) { return Fixed64(static_cast<uint64_t>(at)); }
@@ -703,6 +719,27 @@ absl::StatusOr<HistoryEvent> DecodeHistory(std::string_view in) {
   if (!d.done()) return Corrupt("history");
   e.count = static_cast<int32_t>(count);
   return e;
+}
+
+std::string EncodeChange(const ChangeRecord& r) {
+  std::string out(1, static_cast<char>(kRecordV1));
+  PutFixed64(&out, r.triple.s);
+  PutFixed64(&out, r.triple.p);
+  PutFixed64(&out, r.triple.o);
+  out += EncodeHistory(r.event);
+  return out;
+}
+
+absl::StatusOr<ChangeRecord> DecodeChange(std::string_view in) {
+  Decoder d(in);
+  ChangeRecord r;
+  uint8_t version;
+  std::string_view history;
+  if (!d.Byte(&version) || version != kRecordV1 || !d.Fixed64(&r.triple.s) ||
+      !d.Fixed64(&r.triple.p) || !d.Fixed64(&r.triple.o) || !d.Raw(in.size() - 25, &history))
+    return Corrupt("change");
+  KG_ASSIGN_OR_RETURN(r.event, DecodeHistory(history));
+  return r;
 }
 
 std::string EncodeAudit(const AuditRecord& r) {

@@ -8,6 +8,7 @@
 //   column family  key                                    value
 //   meta           "kgd-format"                           decimal format version
 //                  "last-tx" | "next-term" | "next-stmt"  fixed64
+//                  "feed-trimmed"                         fixed64 tx fixed32 seq
 //   dict           term                                   fixed64 TermId
 //   rdict          fixed64 TermId                         term
 //   ent            fixed64 TermId ~tx                     EntityRecord
@@ -22,6 +23,7 @@
 //   log            tag(1: 'E' entity, 'S' statement) fixed64 target tx seq(4)
 //                                                         HistoryRecord
 //   audit          fixed64 tx                             AuditRecord
+//   feed           fixed64 tx fixed32 seq                 ChangeRecord
 //
 //   term           := tag(1) lexical      tag: ValueType (0..5) or 0x40 predicate
 //   date           := "YYYY-MM-DD" (a partial date is padded to its first day;
@@ -68,6 +70,7 @@ enum Cf : int {
   kAlias,
   kLog,
   kAudit,
+  kFeed,
   kNumCfs,
 };
 const char* CfName(int cf);
@@ -77,6 +80,8 @@ inline constexpr std::string_view kFormatKey = "kgd-format";
 inline constexpr std::string_view kLastTxKey = "last-tx";
 inline constexpr std::string_view kNextTermKey = "next-term";
 inline constexpr std::string_view kNextStmtKey = "next-stmt";
+// The last change trimmed from the feed (absent: none was).
+inline constexpr std::string_view kFeedTrimmedKey = "feed-trimmed";
 
 // ---- primitives ----
 
@@ -169,6 +174,11 @@ std::string LogKey(char tag, uint64_t target, TxTime tx, uint32_t seq);
 // The tx of a log key; 0 for a (corrupt) key shorter than 17 bytes.
 TxTime LogKeyTx(std::string_view key);
 
+// A feed key, and the meta value of kFeedTrimmedKey: the position itself.
+std::string FeedKey(const ChangePosition& position);
+// Parses a 12-byte feed key.
+bool DecodeFeedKey(std::string_view key, ChangePosition* position);
+
 std::string AuditKey(TxTime at);
 // Parses an 8-byte audit key.
 bool DecodeAuditKey(std::string_view key, TxTime* at);
@@ -259,6 +269,16 @@ absl::StatusOr<std::vector<Interval>> DecodeIntervals(std::string_view in);
 // A history event without its time (which is in the key).
 std::string EncodeHistory(const HistoryEvent& e);
 absl::StatusOr<HistoryEvent> DecodeHistory(std::string_view in);
+
+// A feed entry: the change as a history event (with its principal; the time
+// is in the key) and, for statement events, the statement's triple then
+// (all zero for entity events).
+struct ChangeRecord {
+  HistoryEvent event;
+  Triple triple;
+};
+std::string EncodeChange(const ChangeRecord& r);
+absl::StatusOr<ChangeRecord> DecodeChange(std::string_view in);
 
 // An audit record without its time (which is in the key).
 std::string EncodeAudit(const AuditRecord& r);

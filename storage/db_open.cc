@@ -1,5 +1,6 @@
 #include "storage/db_open.h"
 
+#include <algorithm>
 #include <cstdarg>
 #include <cstdio>
 #include <filesystem>
@@ -84,16 +85,31 @@ absl::StatusOr<std::unique_ptr<OpenDb>> OpenDb::Open(
         std::make_shared<TolerantLogger>((std::filesystem::path(path) / "LOG").string());
   }
 
+  // A read-only open cannot create a column family: it opens those there.
+  std::vector<std::string> existing;
+  if (mode == Mode::kReadOnly) {
+    KG_RETURN_IF_ERROR(FromRocks(rocksdb::DB::ListColumnFamilies(db_options, path, &existing),
+                                 absl::StrCat("open ", path)));
+  }
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  std::vector<int> opened;  // the codec::Cf of each descriptor
   for (int cf = 0; cf < codec::kNumCfs; ++cf) {
+    if (mode == Mode::kReadOnly &&
+        std::find(existing.begin(), existing.end(), codec::CfName(cf)) == existing.end()) {
+      continue;
+    }
     descriptors.emplace_back(codec::CfName(cf), cf_options);
+    opened.push_back(cf);
   }
   std::unique_ptr<OpenDb> out(new OpenDb());
   rocksdb::DB* raw = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
   const rocksdb::Status s =
       mode == Mode::kReadOnly
-          ? rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &out->cfs_, &raw)
-          : rocksdb::DB::Open(db_options, path, descriptors, &out->cfs_, &raw);
+          ? rocksdb::DB::OpenForReadOnly(db_options, path, descriptors, &handles, &raw)
+          : rocksdb::DB::Open(db_options, path, descriptors, &handles, &raw);
+  out->cfs_.assign(codec::kNumCfs, nullptr);
+  for (size_t i = 0; i < handles.size(); ++i) out->cfs_[opened[i]] = handles[i];
   if (s.IsIOError() && absl::StrContains(s.ToString(), "lock file")) {
     return absl::FailedPreconditionError(
         absl::StrCat(path, ": in use by another process (a running kgd?): ", s.ToString()));
@@ -106,6 +122,7 @@ absl::StatusOr<std::unique_ptr<OpenDb>> OpenDb::Open(
 OpenDb::~OpenDb() {
   if (!db_) return;
   for (rocksdb::ColumnFamilyHandle* h : cfs_) {
+    if (h == nullptr) continue;
     // Closing: nothing useful can be done with a failure here.
     (void)db_->DestroyColumnFamilyHandle(h);
   }

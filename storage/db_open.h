@@ -40,7 +40,9 @@ class OpenDb {
   ~OpenDb();
 
   rocksdb::DB* db() const { return db_.get(); }
-  // Indexed by codec::Cf.
+  // Indexed by codec::Cf. A read-only open of a database written before a
+  // column family existed (the `feed` of format 1) has null for it; a
+  // read-write open creates it.
   const std::vector<rocksdb::ColumnFamilyHandle*>& cfs() const { return cfs_; }
 
  private:

@@ -104,6 +104,7 @@ absl::StatusOr<TxTime> RocksStore::MergeUnsynced(std::string_view from, std::str
   h.other_entity = S(into);
   txn.Log('E', f.term, h);
   txn.Log('E', t.term, h);
+  KG_RETURN_IF_ERROR(txn.Feed(std::move(h)));
   KG_RETURN_IF_ERROR(Commit(txn));
   return txn.now();
 }
@@ -151,6 +152,7 @@ absl::StatusOr<TxTime> RocksStore::SplitUnsynced(std::string_view merged,
   h.other_entity = target_id;
   txn.Log('E', f.term, h);
   txn.Log('E', t.term, h);
+  KG_RETURN_IF_ERROR(txn.Feed(std::move(h)));
   KG_RETURN_IF_ERROR(Commit(txn));
   return txn.now();
 }

@@ -138,6 +138,7 @@ absl::StatusOr<PurgeResult> RocksStore::PurgeUnsynced(const PurgeTarget& target,
     purged.statement = sid;
     purged.reason = std::string(reason);
     purged.count = static_cast<int32_t>(evidence.size());
+    KG_RETURN_IF_ERROR(txn.Feed(purged));
 
     KG_ASSIGN_OR_RETURN(std::vector<Evidence> left, txn.EvidenceOf(sid));
     if (!left.empty()) {

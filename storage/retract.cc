@@ -59,7 +59,8 @@ absl::StatusOr<TxTime> RocksStore::RetractUnsynced(StatementId statement,
     h.statement = statement;
     h.evidence_id = id;
     h.reason = std::string(reason);
-    txn.Log('S', statement, std::move(h));
+    txn.Log('S', statement, h);
+    KG_RETURN_IF_ERROR(txn.Feed(std::move(h)));
     ++retracted;
   }
   if (!found && !evidence_id.empty()) {

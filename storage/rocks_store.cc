@@ -23,6 +23,22 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const StoreOptions& options) 
   return RocksStore::Open(options);
 }
 
+namespace {
+
+// The position of the feed's last change; {0, 0} when it is empty.
+absl::StatusOr<ChangePosition> LastInFeed(const DbReader& reader) {
+  std::unique_ptr<rocksdb::Iterator> it = reader.NewIterator(codec::kFeed);
+  it->SeekToLast();
+  KG_RETURN_IF_ERROR(FromRocks(it->status(), "feed"));
+  ChangePosition last;
+  if (it->Valid() && !codec::DecodeFeedKey(it->key().ToStringView(), &last)) {
+    return absl::DataLossError("feed: corrupt key");
+  }
+  return last;
+}
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& options) {
   if (options.path.empty()) return absl::InvalidArgumentError("path: must not be empty");
   Schema schema;
@@ -60,6 +76,10 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& opti
         FromRocks(raw->Put(wo, store->cfs_[codec::kMeta], std::string(codec::kFormatKey), ours),
                   "write format version"));
   }
+  // The last change, or (when trimming emptied the feed) the last trimmed.
+  KG_ASSIGN_OR_RETURN(ChangePosition last, LastInFeed(reader));
+  KG_ASSIGN_OR_RETURN(ChangePosition trimmed, store->NewView({})->OldestResumable());
+  store->changes_ = std::make_unique<ChangeSignal>(std::max(last, trimmed));
   absl::MutexLock lock(&store->write_mu_);
   KG_ASSIGN_OR_RETURN(uint64_t last_tx, reader.Counter(codec::kLastTxKey));
   KG_ASSIGN_OR_RETURN(uint64_t next_term, reader.Counter(codec::kNextTermKey));
@@ -81,17 +101,23 @@ namespace {
 // Commit under the writer mutex and taken by Durable once the mutex is
 // released (the write methods are synchronous, so the thread is the call).
 thread_local uint64_t t_commit_sequence = 0;
+// Likewise the feed position of its last change, if it had any.
+thread_local std::optional<ChangePosition> t_commit_change;
 }  // namespace
 
 template <typename T>
 absl::StatusOr<T> RocksStore::Durable(absl::StatusOr<T> result) {
   uint64_t sequence = std::exchange(t_commit_sequence, 0);
-  if (!result.ok() || !options_.sync_writes) return result;
-  // A write that changed nothing (a retry of one already applied) may have
-  // seen another writer's commit that is not yet synced: wait for that too,
-  // so that an OK never vouches for something a power cut could take.
-  if (sequence == 0) sequence = db_->db()->GetLatestSequenceNumber();
-  KG_RETURN_IF_ERROR(group_sync_->WaitDurable(sequence));
+  const std::optional<ChangePosition> change = std::exchange(t_commit_change, std::nullopt);
+  if (!result.ok()) return result;
+  if (options_.sync_writes) {
+    // A write that changed nothing (a retry of one already applied) may have
+    // seen another writer's commit that is not yet synced: wait for that too,
+    // so that an OK never vouches for something a power cut could take.
+    if (sequence == 0) sequence = db_->db()->GetLatestSequenceNumber();
+    KG_RETURN_IF_ERROR(group_sync_->WaitDurable(sequence));
+  }
+  if (change) changes_->Publish(*change);
   return result;
 }
 
@@ -174,6 +200,7 @@ absl::Status RocksStore::Commit(WriteTxn& txn) {
   // Under the writer mutex no other write commits, so the latest sequence
   // is this write's.
   t_commit_sequence = db_->db()->GetLatestSequenceNumber();
+  t_commit_change = txn.last_change();
   commits_.fetch_add(1, std::memory_order_relaxed);
   counters_ = txn.counters();
   {
@@ -182,6 +209,33 @@ absl::Status RocksStore::Commit(WriteTxn& txn) {
   }
   for (const auto& [id, term] : txn.new_terms()) dict_->Remember(id, term);
   return absl::OkStatus();
+}
+
+absl::StatusOr<ChangePosition> RocksStore::TrimChanges(TxTime before) {
+  absl::MutexLock lock(&trim_mu_);
+  DbReader reader(handles_, nullptr);
+  KG_ASSIGN_OR_RETURN(ChangePosition trimmed, NewView({})->OldestResumable());
+  const std::string end = codec::FeedKey({before, 0});
+  std::unique_ptr<rocksdb::Iterator> it = reader.NewIterator(codec::kFeed);
+  it->SeekForPrev(end);
+  if (it->Valid() && it->key().ToStringView() == end) it->Prev();
+  KG_RETURN_IF_ERROR(FromRocks(it->status(), "feed"));
+  ChangePosition last;
+  if (!it->Valid()) return trimmed;
+  if (!codec::DecodeFeedKey(it->key().ToStringView(), &last)) {
+    return absl::DataLossError("feed: corrupt key");
+  }
+  if (last <= trimmed) return trimmed;
+  rocksdb::WriteBatch batch;
+  KG_RETURN_IF_ERROR(
+      FromRocks(batch.DeleteRange(cfs_[codec::kFeed], codec::FeedKey({}), end), "trim feed"));
+  KG_RETURN_IF_ERROR(FromRocks(
+      batch.Put(cfs_[codec::kMeta], std::string(codec::kFeedTrimmedKey), codec::FeedKey(last)),
+      "trim feed"));
+  rocksdb::WriteOptions wo;
+  wo.sync = options_.sync_writes;
+  KG_RETURN_IF_ERROR(FromRocks(db_->db()->Write(wo, &batch), "trim feed"));
+  return last;
 }
 
 std::unique_ptr<View> RocksStore::NewView(std::function<bool()> is_cancelled) const {

@@ -12,6 +12,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
 #include "rocksdb/db.h"
+#include "storage/change_signal.h"
 #include "storage/db_open.h"
 #include "storage/db_reader.h"
 #include "storage/dictionary.h"
@@ -42,6 +43,11 @@ class RocksStore final : public Store {
   absl::Status Checkpoint(const std::string& directory) const override;
   absl::StatusOr<BackupInfo> Backup(const std::string& repository, int32_t keep_last) override;
   StoreHealth Health() const override;
+  ChangePosition PublishedChange() const override { return changes_->published(); }
+  void AddChangeListener(std::weak_ptr<ChangeListener> listener) override {
+    changes_->Add(std::move(listener));
+  }
+  absl::StatusOr<ChangePosition> TrimChanges(TxTime before) override;
   const Schema& schema() const override { return schema_; }
 
  private:
@@ -60,7 +66,8 @@ class RocksStore final : public Store {
   absl::StatusOr<TxTime> AppendAuditUnsynced(const AuditRecord& record);
   // With sync_writes: waits until the calling thread's last commit (or, when
   // its write changed nothing, everything it could have read) is durable.
-  // A failed sync turns an OK `result` into the sync's error.
+  // A failed sync turns an OK `result` into the sync's error. Then the
+  // commit's changes are published to the feed's readers.
   template <typename T>
   absl::StatusOr<T> Durable(absl::StatusOr<T> result);
   // Before each write: RESOURCE_EXHAUSTED while free space is below the
@@ -90,6 +97,8 @@ class RocksStore final : public Store {
   std::unique_ptr<Dictionary> dict_;
   DbHandles handles_;
   std::unique_ptr<GroupSync> group_sync_;
+  std::unique_ptr<ChangeSignal> changes_;
+  absl::Mutex trim_mu_;  // one TrimChanges at a time
   std::atomic<int64_t> commits_{0};
   // Kept apart from write_mu_, which a writer holds while it validates:
   // a new view must not wait for that.

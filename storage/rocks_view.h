@@ -54,6 +54,9 @@ class RocksView final : public View {
   absl::StatusOr<Page<HistoryEvent>> StatementHistory(StatementId id, TxTime as_of, int32_t limit,
                                                       std::string_view page_token) override;
   absl::StatusOr<Stats> GetStats(TxTime as_of) override;
+  absl::StatusOr<ChangePage> ChangesAfter(ChangePosition after, ChangePosition until,
+                                          const ChangeFilter& filter, int32_t limit) override;
+  absl::StatusOr<ChangePosition> OldestResumable() override;
   absl::StatusOr<Page<AuditRecord>> ListAudit(const AuditQuery& query, int32_t limit,
                                               std::string_view page_token) override;
   absl::StatusOr<TermId> LookupEntity(std::string_view id) override;

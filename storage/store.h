@@ -37,6 +37,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "storage/backup.h"
+#include "storage/change_feed.h"
 #include "storage/schema.h"
 #include "storage/types.h"
 
@@ -181,6 +182,26 @@ struct HistoryEvent {
   EvidenceGrade revised_to;    // set for revisions: the values in force since `at`
 };
 
+// One change of the change feed (storage/change_feed.h).
+struct Change {
+  ChangePosition position;
+  HistoryEvent event;  // at: the transaction time; principal: who wrote it
+  // Statement and evidence events: the statement's subject, predicate and
+  // object when the change was written (empty for entity events).
+  std::string subject;
+  std::string predicate;
+  Value object;
+};
+
+struct ChangePage {
+  std::vector<Change> changes;  // commit order
+  // Where the next page starts: the last change examined, matching or not,
+  // so a filtered reader never examines the same changes twice.
+  ChangePosition resume_after;
+  // Whether the page reached the position it was asked to read up to.
+  bool caught_up = false;
+};
+
 // What Purge removes: every evidence record citing `document`, or the one
 // record `evidence_id` of `statement`.
 struct PurgeTarget {
@@ -316,6 +337,21 @@ class Store {
   // other write changes it and Purge leaves it alone.
   virtual absl::StatusOr<TxTime> AppendAudit(const AuditRecord& record) = 0;
 
+  // The position of the last change whose write was acknowledged (with
+  // sync_writes: durable). A reader of the feed reads up to it, never
+  // beyond: a change committed but not yet synced is not promised to
+  // anyone. After Open: the last change in the feed.
+  virtual ChangePosition PublishedChange() const = 0;
+  // Tells `listener` of every later advance of PublishedChange, until the
+  // listener expires (then it is forgotten). Writers call it once per
+  // acknowledged write, and never wait for it.
+  virtual void AddChangeListener(std::weak_ptr<ChangeListener> listener) = 0;
+  // Removes the changes written before `before` from the feed (off the
+  // write path: one range deletion) and records the last one removed, so
+  // that a reader resuming before it is told (OUT_OF_RANGE), not given a
+  // gap. Returns that position (unchanged when nothing was older).
+  virtual absl::StatusOr<ChangePosition> TrimChanges(TxTime before) = 0;
+
   // A consistent snapshot for reads. `is_cancelled`, when set, is polled
   // inside long scans; a read then stops with CANCELLED.
   virtual std::unique_ptr<View> NewView(std::function<bool()> is_cancelled = {}) const = 0;
@@ -408,6 +444,18 @@ class View {
                                                               std::string_view page_token) = 0;
 
   virtual absl::StatusOr<Stats> GetStats(TxTime as_of) = 0;
+
+  // The changes after `after` up to `until` (PublishedChange() when the
+  // caller took the view) that pass `filter`, in commit order: at most
+  // `limit` (1..10,000) of them, examining at most 10,000 changes, so a
+  // page may come back short, or empty, before it is caught_up.
+  // OUT_OF_RANGE "from: ..." when changes after `after` were trimmed
+  // (Store::TrimChanges) or `after` lies beyond the feed's last change.
+  virtual absl::StatusOr<ChangePage> ChangesAfter(ChangePosition after, ChangePosition until,
+                                                  const ChangeFilter& filter, int32_t limit) = 0;
+  // The oldest position a reader may resume after without a gap: the last
+  // change trimmed, {0, 0} when none was ("from the start").
+  virtual absl::StatusOr<ChangePosition> OldestResumable() = 0;
 
   // Audit records matching `query` that this view's snapshot holds, in time
   // order, at most `limit` (0 or less: 10,000) per page. A page examines at

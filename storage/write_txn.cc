@@ -198,8 +198,8 @@ absl::Status WriteTxn::PutEntity(TermId id, std::string_view id_text,
   HistoryEvent e;
   e.type = HistoryEvent::Type::kEntityUpserted;
   e.entity = std::string(id_text);
-  Log('E', id, std::move(e));
-  return absl::OkStatus();
+  Log('E', id, e);
+  return Feed(std::move(e));
 }
 
 absl::Status WriteTxn::WriteAliasChanges(TermId id, const codec::EntityRecord* old,
@@ -430,6 +430,26 @@ absl::Status WriteTxn::EraseHistory(char tag, uint64_t target,
   KG_RETURN_IF_ERROR(status);
   for (std::string& key : doomed) Delete(codec::kLog, std::move(key));
   return absl::OkStatus();
+}
+
+absl::Status WriteTxn::Feed(HistoryEvent event) {
+  codec::ChangeRecord change;
+  if (event.statement != 0) {
+    KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, GetStatement(event.statement));
+    if (!rec) return absl::InternalError(absl::StrCat("statement ", event.statement, " vanished"));
+    change.triple = rec->TripleAt(kLatest);
+  }
+  event.at = 0;  // the time is in the key
+  event.principal = principal_;
+  change.event = std::move(event);
+  // Straight into the batch: nothing in this write reads the feed back.
+  batch_.Put(h_.cf[codec::kFeed], codec::FeedKey({now_, feed_seq_++}), codec::EncodeChange(change));
+  return absl::OkStatus();
+}
+
+std::optional<ChangePosition> WriteTxn::last_change() const {
+  if (feed_seq_ == 0) return std::nullopt;
+  return ChangePosition{now_, feed_seq_ - 1};
 }
 
 absl::Status WriteTxn::Commit(bool sync) {

@@ -112,6 +112,14 @@ class WriteTxn {
   absl::Status EraseHistory(char tag, uint64_t target,
                             const std::function<bool(const HistoryEvent&)>& erase);
 
+  // ---- change feed ----
+  // Adds `event` to the change feed: call once per change, however many
+  // histories log it. A statement event records the statement's current
+  // triple, so call it before the statement is deleted.
+  absl::Status Feed(HistoryEvent event);
+  // The position of this write's last change in the feed, if it has any.
+  std::optional<ChangePosition> last_change() const;
+
   // Writes everything atomically.
   absl::Status Commit(bool sync);
 
@@ -133,6 +141,7 @@ class WriteTxn {
   std::map<std::string, TermId> pending_terms_;
   std::vector<std::pair<TermId, std::string>> new_terms_;
   uint32_t log_seq_ = 0;
+  uint32_t feed_seq_ = 0;
 };
 
 // The searchable names of a record: NormalizeText of its label and aliases,

@@ -42,6 +42,27 @@ def generate_stubs(out_dir):
         check=True)
 
 
+def load_stubs(stubs_dir):
+    """Makes the kg.v1 stubs importable: from `stubs_dir`, else generated into
+    a temporary directory, which is returned (it lives as long as the result)."""
+    tmp = None
+    if not stubs_dir:
+        tmp = tempfile.TemporaryDirectory()
+        stubs_dir = tmp.name
+        generate_stubs(stubs_dir)
+    sys.path.insert(0, stubs_dir)
+    return tmp
+
+
+def call_metadata():
+    """Every call's metadata: the example's name, and $KG_TOKEN as a bearer token."""
+    metadata = [("x-kg-principal", "example:python")]
+    token = os.environ.get("KG_TOKEN")
+    if token:
+        metadata.append(("authorization", "Bearer " + token))
+    return metadata
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--addr", default=os.environ.get("KG_ADDR", "127.0.0.1:7400"))
@@ -52,21 +73,12 @@ def main():
     parser.add_argument("--json", action="store_true", help="print a JSON summary at the end")
     args = parser.parse_args()
 
-    tmp = None
-    stubs = args.stubs
-    if not stubs:
-        tmp = tempfile.TemporaryDirectory()
-        stubs = tmp.name
-        generate_stubs(stubs)
-    sys.path.insert(0, stubs)
+    generated = load_stubs(args.stubs)
     import grpc
     from kg.v1 import kg_pb2, kg_pb2_grpc, types_pb2
 
     channel = grpc.insecure_channel(args.addr)
-    metadata = [("x-kg-principal", "example:python")]
-    token = os.environ.get("KG_TOKEN")
-    if token:
-        metadata.append(("authorization", "Bearer " + token))
+    metadata = call_metadata()
     graph = kg_pb2_grpc.GraphServiceStub(channel)
     provenance = kg_pb2_grpc.ProvenanceServiceStub(channel)
     summary = {"query": args.query}
@@ -125,8 +137,8 @@ def main():
         return 2
     finally:
         channel.close()
-        if tmp is not None:
-            tmp.cleanup()
+        if generated is not None:
+            generated.cleanup()
     if args.json:
         print(json.dumps(summary, sort_keys=True))
     return 0
