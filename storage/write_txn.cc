@@ -442,8 +442,7 @@ absl::Status WriteTxn::Feed(HistoryEvent event) {
   event.at = 0;  // the time is in the key
   event.principal = principal_;
   change.event = std::move(event);
-  // Straight into the batch: nothing in this write reads the feed back.
-  batch_.Put(h_.cf[codec::kFeed], codec::FeedKey({now_, feed_seq_++}), codec::EncodeChange(change));
+  Put(codec::kFeed, codec::FeedKey({now_, feed_seq_++}), codec::EncodeChange(change));
   return absl::OkStatus();
 }
 

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -70,6 +71,19 @@ class AbuseTest : public ServerTest {
     return stream;
   }
 
+  // What became of each stream, counted by status: one that ended early has
+  // its own; one still open is cancelled here.
+  static std::string EndAndDescribe(std::vector<std::unique_ptr<IdleStream>>& streams) {
+    std::map<std::string, int> counts;
+    for (auto& stream : streams) {
+      stream->context->TryCancel();
+      ++counts[Describe(stream->writer->Finish())];
+    }
+    std::string out;
+    for (const auto& [status, n] : counts) absl::StrAppend(&out, "\n  ", n, " x ", status);
+    return out;
+  }
+
   // True once a call on `channel` is refused for the connection limit: every
   // stream opened on it before is admitted by then.
   static bool ConnectionFull(const std::shared_ptr<grpc::Channel>& channel) {
@@ -125,7 +139,8 @@ TEST_F(AbuseTest, IdleStreamsHoldNoThread) {
   auto ingest = v1::IngestService::NewStub(hostile);
   std::vector<std::unique_ptr<IdleStream>> idle;
   for (int i = 0; i < 1000; ++i) idle.push_back(OpenIdle(*ingest));
-  ASSERT_TRUE(ConnectionFull(hostile));  // all 1,000 are open on the server
+  // All 1,000 are open on the server.
+  ASSERT_TRUE(ConnectionFull(hostile)) << EndAndDescribe(idle);
   EXPECT_LT(ProcStatus("Threads:") - threads_before, 100);
   EXPECT_LT(WellBehavedCallMs(), 1000);
 
@@ -223,14 +238,8 @@ TEST_F(AbuseTest, LimitsPerConnectionAndPrincipalAnswerAtOnce) {
     if (!status.ok()) break;
   }
   if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
-    // Say what became of the streams: one that ended early has its status;
-    // one still open is cancelled here.
-    std::string streams;
-    for (auto& stream : idle) {
-      stream->context->TryCancel();
-      absl::StrAppend(&streams, "\n  stream: ", Describe(stream->writer->Finish()));
-    }
-    FAIL() << "a fifth call on the connection was answered " << Describe(status) << streams;
+    FAIL() << "a fifth call on the connection was answered " << Describe(status)
+           << EndAndDescribe(idle);
   }
   EXPECT_NE(status.error_message().find("max_calls_per_connection"), std::string::npos);
 
