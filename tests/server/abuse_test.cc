@@ -71,21 +71,27 @@ class AbuseTest : public ServerTest {
     return stream;
   }
 
-  // What became of each stream, counted by status: one that ended early has
-  // its own; one still open is cancelled here.
-  static std::string EndAndDescribe(std::vector<std::unique_ptr<IdleStream>>& streams) {
-    std::map<std::string, int> counts;
+  // Ends each stream from the client and says how each ended, counted by
+  // status: one the server admitted ends OK, one it refused with the refusal.
+  static std::map<std::string, int> EndStreams(std::vector<std::unique_ptr<IdleStream>>& streams) {
+    std::map<std::string, int> ends;
     for (auto& stream : streams) {
-      stream->context->TryCancel();
-      ++counts[Describe(stream->writer->Finish())];
+      stream->writer->WritesDone();
+      const grpc::Status status = stream->writer->Finish();
+      ++ends[status.ok() ? "OK" : Describe(status)];
     }
+    streams.clear();
+    return ends;
+  }
+  static std::string EndAndDescribe(std::vector<std::unique_ptr<IdleStream>>& streams) {
     std::string out;
-    for (const auto& [status, n] : counts) absl::StrAppend(&out, "\n  ", n, " x ", status);
+    for (const auto& [status, n] : EndStreams(streams)) {
+      absl::StrAppend(&out, "\n  ", n, " x ", status);
+    }
     return out;
   }
 
-  // True once a call on `channel` is refused for the connection limit: every
-  // stream opened on it before is admitted by then.
+  // True once a call on `channel` is refused for the connection limit.
   static bool ConnectionFull(const std::shared_ptr<grpc::Channel>& channel) {
     auto graph = v1::GraphService::NewStub(channel);
     v1::GetEntityRequest get;
@@ -95,6 +101,33 @@ class AbuseTest : public ServerTest {
     for (const auto until = Clock::now() + std::chrono::minutes(1); Clock::now() < until;) {
       grpc::Status status = graph->GetEntity(Ctx("bob").get(), get, &entity);
       if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) return true;
+    }
+    return false;
+  }
+
+  // Probes with GetEntity as `principal` on `probe` until a call is refused
+  // for the limit named `limit`, and true then (false after a minute). The
+  // server starts streams and calls in no fixed order: a probe may take the
+  // last slot before a stream opened earlier is started, and that stream is
+  // then refused. So after each probe that is served, one more idle stream
+  // is opened on `streams` in its place (one too many is refused at once).
+  bool FillUntilRefused(v1::GraphService::Stub& probe, const std::string& principal,
+                        const std::string& limit, v1::IngestService::Stub& streams,
+                        std::vector<std::unique_ptr<IdleStream>>& idle) {
+    v1::GetEntityRequest get;
+    get.set_id("actor/turkey");
+    v1::Entity entity;
+    for (const auto until = Clock::now() + std::chrono::minutes(1); Clock::now() < until;) {
+      const grpc::Status status = probe.GetEntity(Ctx(principal).get(), get, &entity);
+      if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) {
+        EXPECT_NE(status.error_message().find(limit), std::string::npos) << Describe(status);
+        return true;
+      }
+      if (!status.ok()) {
+        ADD_FAILURE() << Describe(status);
+        return false;
+      }
+      idle.push_back(OpenIdle(streams));
     }
     return false;
   }
@@ -139,15 +172,20 @@ TEST_F(AbuseTest, IdleStreamsHoldNoThread) {
   auto ingest = v1::IngestService::NewStub(hostile);
   std::vector<std::unique_ptr<IdleStream>> idle;
   for (int i = 0; i < 1000; ++i) idle.push_back(OpenIdle(*ingest));
-  // All 1,000 are open on the server.
-  ASSERT_TRUE(ConnectionFull(hostile)) << EndAndDescribe(idle);
+  // 1,000 are open on the server.
+  auto probe = v1::GraphService::NewStub(hostile);
+  ASSERT_TRUE(FillUntilRefused(*probe, "bob", "max_calls_per_connection", *ingest, idle))
+      << EndAndDescribe(idle);
   EXPECT_LT(ProcStatus("Threads:") - threads_before, 100);
   EXPECT_LT(WellBehavedCallMs(), 1000);
 
   // The hostile client goes away: every stream ends, and its slots free.
   for (auto& stream : idle) stream->context->TryCancel();
   for (auto& stream : idle) {
-    EXPECT_EQ(stream->writer->Finish().error_code(), grpc::StatusCode::CANCELLED);
+    const grpc::Status status = stream->writer->Finish();
+    if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {  // one refused
+      EXPECT_EQ(status.error_code(), grpc::StatusCode::CANCELLED) << Describe(status);
+    }
   }
   idle.clear();
   // The server releases the slots as each cancelled stream ends.
@@ -226,22 +264,13 @@ TEST_F(AbuseTest, LimitsPerConnectionAndPrincipalAnswerAtOnce) {
   auto ingest = v1::IngestService::NewStub(first);
   std::vector<std::unique_ptr<IdleStream>> idle;
   for (int i = 0; i < 4; ++i) idle.push_back(OpenIdle(*ingest));
-  // The streams are admitted asynchronously; a fifth call on the connection
-  // is refused once they are (a wait bounded by a minute).
+  // A fifth call on the connection is refused once the four are admitted.
+  auto graph = v1::GraphService::NewStub(first);
+  ASSERT_TRUE(FillUntilRefused(*graph, "bob", "max_calls_per_connection", *ingest, idle))
+      << EndAndDescribe(idle);
   v1::GetEntityRequest get;
   get.set_id("actor/turkey");
   v1::Entity entity;
-  auto graph = v1::GraphService::NewStub(first);
-  grpc::Status status;
-  for (const auto until = Clock::now() + std::chrono::minutes(1); Clock::now() < until;) {
-    status = graph->GetEntity(Ctx("bob").get(), get, &entity);
-    if (!status.ok()) break;
-  }
-  if (status.error_code() != grpc::StatusCode::RESOURCE_EXHAUSTED) {
-    FAIL() << "a fifth call on the connection was answered " << Describe(status)
-           << EndAndDescribe(idle);
-  }
-  EXPECT_NE(status.error_message().find("max_calls_per_connection"), std::string::npos);
 
   // Another connection is served; alice's own share runs out at 6.
   std::shared_ptr<grpc::Channel> second = OwnConnection();
@@ -250,17 +279,21 @@ TEST_F(AbuseTest, LimitsPerConnectionAndPrincipalAnswerAtOnce) {
   idle.push_back(OpenIdle(*other_ingest));
   idle.push_back(OpenIdle(*other_ingest));
   auto third = v1::GraphService::NewStub(OwnConnection());
-  for (const auto until = Clock::now() + std::chrono::minutes(1); Clock::now() < until;) {
-    status = third->GetEntity(Ctx("alice").get(), get, &entity);
-    if (!status.ok()) break;
-  }
-  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << Describe(status);
-  EXPECT_NE(status.error_message().find("max_calls_per_principal"), std::string::npos);
+  ASSERT_TRUE(FillUntilRefused(*third, "alice", "max_calls_per_principal", *other_ingest, idle))
+      << EndAndDescribe(idle);
 
-  // Ending the streams frees the slots.
-  for (auto& stream : idle) {
-    stream->writer->WritesDone();
-    EXPECT_TRUE(stream->writer->Finish().ok());
+  // Four on the first connection and two on the second were admitted, the
+  // rest refused; ending them frees the slots.
+  std::map<std::string, int> ends = EndStreams(idle);
+  EXPECT_EQ(ends["OK"], 6);
+  for (const auto& [status, n] : ends) {
+    if (status != "OK") {
+      // Refused by a limit it names: "8: max_calls_per_...".
+      EXPECT_EQ(
+          status.rfind(absl::StrCat(grpc::StatusCode::RESOURCE_EXHAUSTED, ": max_calls_per_"), 0),
+          0u)
+          << status;
+    }
   }
   EXPECT_TRUE(graph->GetEntity(Ctx("bob").get(), get, &entity).ok());
   EXPECT_TRUE(third->GetEntity(Ctx("alice").get(), get, &entity).ok());
