@@ -6,6 +6,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "storage/digest.h"
+#include "storage/document_source.h"
 #include "storage/rocks_store.h"
 #include "storage/schema_guard.h"
 #include "storage/status_macros.h"
@@ -117,26 +118,35 @@ absl::Status RocksStore::ValidateStatements(const WriteBatch& batch, WriteTxn& t
   return absl::OkStatus();
 }
 
-absl::StatusOr<WriteResult> RocksStore::ApplyUnsynced(const WriteBatch& batch,
+absl::StatusOr<WriteResult> RocksStore::ApplyUnsynced(const WriteBatch& input,
                                                       const WriteContext& context) {
-  if (batch.document.has_value()) return ApplyDocument(batch, context);
-  if (batch.entities.empty() && batch.statements.empty()) {
+  if (input.document.has_value()) return ApplyDocument(input, context);
+  if (input.entities.empty() && input.statements.empty()) {
     return absl::InvalidArgumentError("batch: empty (no entities and no statements)");
   }
   // Checks that need no store access, before taking the writer lock.
   std::map<std::string, size_t> seen;
-  for (size_t i = 0; i < batch.entities.size(); ++i) {
+  for (size_t i = 0; i < input.entities.size(); ++i) {
     const std::string f = absl::StrCat("entities[", i, "]");
-    KG_RETURN_IF_ERROR(CheckEntity(batch.entities[i], schema_, f));
-    auto [it, inserted] = seen.emplace(batch.entities[i].id, i);
+    KG_RETURN_IF_ERROR(CheckEntity(input.entities[i], schema_, f));
+    auto [it, inserted] = seen.emplace(input.entities[i].id, i);
     if (!inserted) {
-      return absl::InvalidArgumentError(absl::StrCat(f, ".id: '", Clip(batch.entities[i].id),
+      return absl::InvalidArgumentError(absl::StrCat(f, ".id: '", Clip(input.entities[i].id),
                                                      "' duplicates entities[", it->second, "]"));
     }
   }
 
   absl::MutexLock lock(&write_mu_);
   WriteTxn txn = BeginWrite(context);
+  KG_ASSIGN_OR_RETURN(
+      std::optional<WriteBatch> filled,
+      WithDocumentSources(input, [&](const std::string& id) -> absl::StatusOr<DocumentSource> {
+        KG_ASSIGN_OR_RETURN(std::optional<TermId> term, txn.FindTerm(codec::EntityTerm(id)));
+        if (!term) return DocumentSource{};
+        KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, txn.LatestEntity(*term));
+        return v ? SourceOf(v->record.entity) : DocumentSource{};
+      }));
+  const WriteBatch& batch = filled ? *filled : input;
   KG_RETURN_IF_ERROR(ValidateStatements(batch, txn));
 
   WriteResult result;

@@ -28,6 +28,7 @@
 #include "storage/db_open.h"
 #include "storage/db_reader.h"
 #include "storage/digest.h"
+#include "storage/document_source.h"
 #include "storage/rocks_status.h"
 #include "storage/schema.h"
 #include "storage/schema_guard.h"
@@ -172,6 +173,8 @@ class BulkLoaderImpl final : public BulkLoader {
   uint32_t log_seq_ = 0;
   absl::flat_hash_map<std::string, TermId> terms_;
   absl::flat_hash_map<TermId, std::string> kinds_;  // loaded entities
+  // Publisher and date of loaded entities that have either (documents).
+  absl::flat_hash_map<std::string, DocumentSource> document_sources_;
   absl::flat_hash_map<TripleKeyT, StatementId> triples_;
   // Grade of every evidence record loaded (about 80 bytes each), so a
   // re-send with other values is refused.
@@ -505,9 +508,16 @@ void BulkLoaderImpl::PutSummary(StatementId sid, const codec::StatementRecord& r
     Put(codec::IndexCf(order), codec::IndexKey(order, t, sid), value);
 }
 
-absl::Status BulkLoaderImpl::Add(const WriteBatch& batch) {
+absl::Status BulkLoaderImpl::Add(const WriteBatch& input) {
   if (spent_ || db_ == nullptr) return absl::FailedPreconditionError("bulk load: already finished");
   KG_RETURN_IF_ERROR(error_);
+  KG_ASSIGN_OR_RETURN(
+      std::optional<WriteBatch> filled,
+      WithDocumentSources(input, [&](const std::string& id) -> absl::StatusOr<DocumentSource> {
+        auto it = document_sources_.find(id);
+        return it == document_sources_.end() ? DocumentSource{} : it->second;
+      }));
+  const WriteBatch& batch = filled ? *filled : input;
   std::vector<std::string> digests;
   KG_RETURN_IF_ERROR(Validate(batch, &digests));
   size_t next_digest = 0;
@@ -525,6 +535,9 @@ absl::Status BulkLoaderImpl::Add(const WriteBatch& batch) {
       Put(codec::kAlias, codec::AliasKey(name, id), open);
     Put(codec::kEnt, codec::EntityKey(id, now_), codec::EncodeEntity(rec));
     kinds_.emplace(id, e.kind);
+    if (DocumentSource source = SourceOf(e); !source.publisher.empty() || !source.date.empty()) {
+      document_sources_.emplace(e.id, std::move(source));
+    }
     HistoryEvent h;
     h.type = HistoryEvent::Type::kEntityUpserted;
     h.entity = e.id;

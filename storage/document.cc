@@ -1,13 +1,17 @@
-// Store::Apply of one ingested document with the statements it supports:
-// the document entity goes into the batch and its evidence inherits the
-// document's id, publisher and date.
+// Documents and their evidence: Store::Apply of one ingested document with
+// the statements it supports (the document entity goes into the batch and
+// its evidence inherits the document's id), and the publisher and date that
+// evidence takes from its document on every write path.
 
+#include <map>
 #include <string>
 #include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "storage/document_source.h"
 #include "storage/rocks_store.h"
+#include "storage/status_macros.h"
 #include "storage/validation.h"
 
 namespace kg {
@@ -15,13 +19,48 @@ namespace {
 
 constexpr char kDocumentKind[] = "Document";
 
-// The lexical form of a document attribute that names an entity or a date.
-std::string Attribute(const Entity& document, const std::string& name) {
-  auto it = document.attributes.find(name);
-  return it == document.attributes.end() ? std::string() : it->second.lexical;
+}  // namespace
+
+DocumentSource SourceOf(const Entity& document) {
+  DocumentSource source;
+  if (auto it = document.attributes.find("publisher");
+      it != document.attributes.end() && it->second.is_entity()) {
+    source.publisher = it->second.lexical;
+  }
+  if (auto it = document.attributes.find("date"); it != document.attributes.end()) {
+    source.date = it->second.lexical;
+  }
+  return source;
 }
 
-}  // namespace
+absl::StatusOr<std::optional<WriteBatch>> WithDocumentSources(
+    const WriteBatch& batch,
+    absl::FunctionRef<absl::StatusOr<DocumentSource>(const std::string& id)> stored) {
+  std::map<std::string, DocumentSource, std::less<>> sources;
+  for (const Entity& e : batch.entities) sources[e.id] = SourceOf(e);
+  std::optional<WriteBatch> filled;
+  for (size_t i = 0; i < batch.statements.size(); ++i) {
+    for (size_t j = 0; j < batch.statements[i].evidence.size(); ++j) {
+      const Evidence& e = batch.statements[i].evidence[j];
+      if (e.document.empty() || (!e.publisher.empty() && !e.reported_on.empty())) continue;
+      auto it = sources.find(e.document);
+      if (it == sources.end()) {
+        KG_ASSIGN_OR_RETURN(DocumentSource source, stored(e.document));
+        it = sources.emplace(e.document, std::move(source)).first;
+      }
+      const DocumentSource& source = it->second;
+      if ((!e.publisher.empty() || source.publisher.empty()) &&
+          (!e.reported_on.empty() || source.date.empty())) {
+        continue;
+      }
+      if (!filled) filled = batch;
+      Evidence& out = filled->statements[i].evidence[j];
+      if (out.publisher.empty()) out.publisher = source.publisher;
+      if (out.reported_on.empty()) out.reported_on = source.date;
+    }
+  }
+  return filled;
+}
 
 absl::StatusOr<WriteResult> RocksStore::ApplyDocument(const WriteBatch& batch,
                                                       const WriteContext& context) {
@@ -32,8 +71,6 @@ absl::StatusOr<WriteResult> RocksStore::ApplyDocument(const WriteBatch& batch,
                                                    " or one of its sub-kinds, got '",
                                                    Clip(document.kind), "'"));
   }
-  const std::string publisher = Attribute(document, "publisher");
-  const std::string date = Attribute(document, "date");
   WriteBatch expanded;
   expanded.entities = batch.entities;
   // Last, so that "entities[i]" and "statements[i]" still name the caller's
@@ -43,10 +80,6 @@ absl::StatusOr<WriteResult> RocksStore::ApplyDocument(const WriteBatch& batch,
   for (Statement& statement : expanded.statements) {
     for (Evidence& evidence : statement.evidence) {
       if (evidence.document.empty()) evidence.document = document.id;
-      // Only evidence from this document inherits its publisher and date.
-      if (evidence.document != document.id) continue;
-      if (evidence.publisher.empty()) evidence.publisher = publisher;
-      if (evidence.reported_on.empty()) evidence.reported_on = date;
     }
   }
   absl::StatusOr<WriteResult> result = ApplyUnsynced(expanded, context);

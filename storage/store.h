@@ -73,13 +73,14 @@ struct WriteBatch {
   std::vector<Entity> entities;
   // Each statement needs at least one evidence record. Its subject, object
   // (when an entity), and its evidence's document, publisher and claimant
-  // must exist in the store or in this batch.
+  // must exist in the store or in this batch. Evidence without a publisher
+  // (reported_on) gets its document's "publisher" ("date") attribute, as the
+  // document stands in this batch or else in the store.
   std::vector<Statement> statements;
   // The document these statements come from (one ingested document): an
   // entity of kind Document (or a sub-kind) written with the batch.
-  // Evidence without a document gets this one; evidence from it without a
-  // publisher or reported_on gets the document's "publisher" and "date"
-  // attributes. Errors about it name "document".
+  // Evidence without a document gets this one. Errors about it name
+  // "document".
   std::optional<Entity> document;
 };
 

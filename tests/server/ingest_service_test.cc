@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <set>
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -188,6 +189,44 @@ TEST_F(IngestTest, IngestDocumentInheritsDocumentFields) {
   EXPECT_EQ(e.publisher(), "outlet/tass");
   EXPECT_EQ(e.reported_on(), "2019-06-01");
   EXPECT_EQ(e.ingested_by(), "bob");
+}
+
+// Any write's evidence that names no publisher or date takes its document's:
+// a document written before, or one in the same batch; what it names wins.
+TEST_F(IngestTest, EvidenceTakesItsDocumentsPublisherAndDate) {
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+  v1::AssertRequest earlier;
+  *earlier.add_entities() = MakeDocument("doc/aa-3", "outlet/tass", "2019-06-02");
+  v1::WriteResponse response;
+  ASSERT_TRUE(ingest_->Assert(Ctx().get(), earlier, &response).ok());
+
+  v1::AssertRequest request;
+  *request.add_entities() = MakeDocument("doc/aa-4", "outlet/reuters", "2019-06-03");
+  *request.add_entities() = MakeEntity("actor/iran", "State", "Iran");
+  v1::Statement backs = MakeStatement("actor/iran", "backs", "gov/syria", "doc/aa-3", "");
+  backs.mutable_evidence(0)->clear_reported_on();
+  *backs.add_evidence() = backs.evidence(0);
+  backs.mutable_evidence(1)->set_document("doc/aa-4");
+  *backs.add_evidence() = backs.evidence(0);
+  backs.mutable_evidence(2)->set_publisher("outlet/reuters");
+  backs.mutable_evidence(2)->set_reported_on("2019-07-01");
+  backs.mutable_evidence(2)->set_excerpt("named");
+  *request.add_statements() = backs;
+  grpc::Status status = ingest_->Assert(Ctx().get(), request, &response);
+  ASSERT_TRUE(status.ok()) << Describe(status);
+  ASSERT_EQ(response.statements_size(), 1);
+
+  v1::ExplainRequest explain;
+  explain.set_statement_id(response.statements(0).id());
+  v1::ExplainResponse explained;
+  ASSERT_TRUE(provenance_->Explain(Ctx().get(), explain, &explained).ok());
+  std::set<std::string> sources;
+  for (const v1::Evidence& e : explained.statement().evidence()) {
+    sources.insert(absl::StrCat(e.document(), " ", e.publisher(), " ", e.reported_on()));
+  }
+  EXPECT_EQ(sources, (std::set<std::string>{"doc/aa-3 outlet/tass 2019-06-02",
+                                            "doc/aa-4 outlet/reuters 2019-06-03",
+                                            "doc/aa-3 outlet/reuters 2019-07-01"}));
 }
 
 TEST_F(IngestTest, IngestDocumentIsAtomicAndChecksKind) {

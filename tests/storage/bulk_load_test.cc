@@ -30,6 +30,7 @@ std::vector<WriteBatch> Batches() {
   WriteBatch a = BaseEntities();
   a.entities.push_back(MakeEntity("doc/reuters-2", "Document", "Convoy reaches Idlib"));
   a.entities.back().attributes["date"] = Value{ValueType::kDate, "2019-05-12"};
+  a.entities.back().attributes["publisher"] = Value::Entity("outlet/reuters");
   Evidence r = MakeEvidence("doc/reuters-1", "outlet/reuters", 0.8,
                             "Turkey has sent fresh supplies", "2019-05-11");
   r.claimant_description = "senior opposition sources";
@@ -58,6 +59,9 @@ std::vector<WriteBatch> Batches() {
   b.statements = {
       MakeStatement("actor/turkey", "supplies", Value::Entity("actor/opposition"), {r2, t}),
       MakeStatement("actor/iran", "backs", Value::Entity("actor/russia"), {r2}),
+      // Evidence naming neither publisher nor date takes the document's.
+      MakeStatement("actor/iran", "opposes", Value::Entity("actor/hts"),
+                    {MakeEvidence("doc/reuters-2", "", 0.7, "Iran opposes HTS", "")}),
       MakeStatement("inc/strike-1", "description", Value::String("Ünïcode ✓"), {r2}),
   };
   return {a, b};
@@ -200,13 +204,21 @@ absl::StatusOr<BulkLoadResult> BulkLoad(const std::string& path, size_t budget) 
 TEST(BulkLoadTest, ReadsEqualApply) {
   TempDir dir;
   const std::string expected = LoadedThroughApply(dir.Sub("apply"));
-  ASSERT_NE(expected.find("stats: entities=12 statements=7 evidence=10"), std::string::npos)
+  ASSERT_NE(expected.find("stats: entities=12 statements=8 evidence=11"), std::string::npos)
+      << expected;
+  ASSERT_NE(expected.find(" doc=doc/reuters-2 pub=outlet/reuters claimant= desc= excerpt=Iran "
+                          "opposes HTS"),
+            std::string::npos)
+      << expected;
+  ASSERT_NE(expected.find("excerpt=Iran opposes HTS stance=0 conf=0.7 grade=F6 extractor= "
+                          "on=2019-05-12"),
+            std::string::npos)
       << expected;
 
   ASSERT_OK_AND_ASSIGN(BulkLoadResult r, BulkLoad(dir.Sub("bulk"), 64 << 20));
   EXPECT_EQ(r.entities, 12);
-  EXPECT_EQ(r.statements, 7);
-  EXPECT_EQ(r.evidence_added, 10);
+  EXPECT_EQ(r.statements, 8);
+  EXPECT_EQ(r.evidence_added, 11);
   EXPECT_EQ(r.evidence_unchanged, 2);
   std::unique_ptr<Store> store = MustOpen(dir.Sub("bulk"));
   ASSERT_NE(store, nullptr);
@@ -241,7 +253,7 @@ TEST(BulkLoadTest, LoadedStoreTakesFurtherWritesIdempotently) {
   more.statements = {MakeStatement("actor/new", "opposes", Value::Entity("actor/iran"),
                                    {MakeEvidence("doc/tass-1", "outlet/tass", 0.5)})};
   ASSERT_OK_AND_ASSIGN(w, store->Apply(more, {.principal = kPrincipal}));
-  EXPECT_EQ(w.statement_ids, (std::vector<StatementId>{8}));
+  EXPECT_EQ(w.statement_ids, (std::vector<StatementId>{9}));
   std::unique_ptr<View> view = store->NewView();
   ASSERT_OK_AND_ASSIGN(Page<Statement> page,
                        view->Match({.subject = "actor/new"}, Filter{}, 0, ""));
