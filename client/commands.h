@@ -88,6 +88,35 @@ void AddWatchCommands(std::vector<Command>* commands);
 std::vector<FlagSpec> FilterFlags();
 // Fills `filter` from those flags; false with *error on a bad value.
 bool BuildFilter(const ParsedArgs& args, v1::Filter* filter, std::string* error);
+// The flags that shape a walk from seeds: --depth, --direction, --allow,
+// --deny, --kind, --max-nodes, --max-edges.
+std::vector<FlagSpec> GraphWalkFlags();
+// "in", "out", "both" or "" (the server's default); false otherwise.
+bool ParseDirection(const std::string& text, v1::Direction* out);
+// Sets those flags on a TraverseRequest or SubgraphRequest; false with
+// *error on a bad value.
+template <typename Req>
+bool BuildWalkShape(const ParsedArgs& args, Req* req, std::string* error) {
+  int64_t depth = 0, max_nodes = 0, max_edges = 0;
+  if (!args.GetInt("depth", 1, 1000, &depth, error) ||
+      !args.GetInt("max-nodes", 1, INT32_MAX, &max_nodes, error) ||
+      !args.GetInt("max-edges", 1, INT32_MAX, &max_edges, error)) {
+    return false;
+  }
+  req->set_max_depth(static_cast<int32_t>(depth));
+  req->set_max_nodes(static_cast<int32_t>(max_nodes));
+  req->set_max_edges(static_cast<int32_t>(max_edges));
+  v1::Direction dir = v1::DIRECTION_UNSPECIFIED;
+  if (!ParseDirection(args.Get("direction"), &dir)) {
+    *error = "--direction: expected in, out or both";
+    return false;
+  }
+  req->set_direction(dir);
+  for (const std::string& p : args.GetAll("allow")) req->add_predicates_allow(p);
+  for (const std::string& p : args.GetAll("deny")) req->add_predicates_deny(p);
+  for (const std::string& k : args.GetAll("kind")) req->add_kinds(k);
+  return true;
+}
 // --limit and --page-size.
 std::vector<FlagSpec> PageFlags();
 // Reads them; false with *error on a bad value.

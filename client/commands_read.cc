@@ -20,31 +20,6 @@ std::vector<FlagSpec> AsOfFlag() {
   return {{"as-of", "TIME", "read the graph as it stood then (microseconds or RFC 3339)"}};
 }
 
-std::vector<FlagSpec> GraphWalkFlags() {
-  return {
-      {"depth", "N", "maximum depth in hops (server default when absent)"},
-      {"direction", "DIR", "out (subject -> object, default), in, or both"},
-      {"allow", "PREDICATE", "follow only these predicates", true},
-      {"deny", "PREDICATE", "never follow these predicates", true},
-      {"kind", "KIND", "enter only nodes of these kinds (sub-kinds included)", true},
-      {"max-nodes", "N", "cap on nodes reached, seeds excluded (server default when absent)"},
-      {"max-edges", "N", "cap on edges (server default when absent)"},
-  };
-}
-
-bool ParseDirection(const std::string& text, v1::Direction* out) {
-  if (text.empty()) return true;
-  if (text == "out")
-    *out = v1::OUT;
-  else if (text == "in")
-    *out = v1::IN;
-  else if (text == "both")
-    *out = v1::BOTH;
-  else
-    return false;
-  return true;
-}
-
 bool ParseStatementId(const std::string& text, uint64_t* id) {
   return absl::SimpleAtoi(text, id) && *id != 0;
 }
@@ -267,25 +242,8 @@ int RunNeighbors(Env& env) {
 template <typename Req>
 bool BuildWalk(const Env& env, Req* req, std::string* error) {
   for (const std::string& seed : env.args->positional) req->add_seeds(seed);
-  int64_t depth = 0, max_nodes = 0, max_edges = 0;
-  if (!env.args->GetInt("depth", 1, 1000, &depth, error) ||
-      !env.args->GetInt("max-nodes", 1, INT32_MAX, &max_nodes, error) ||
-      !env.args->GetInt("max-edges", 1, INT32_MAX, &max_edges, error)) {
-    return false;
-  }
-  req->set_max_depth(static_cast<int32_t>(depth));
-  req->set_max_nodes(static_cast<int32_t>(max_nodes));
-  req->set_max_edges(static_cast<int32_t>(max_edges));
-  v1::Direction dir = v1::DIRECTION_UNSPECIFIED;
-  if (!ParseDirection(env.args->Get("direction"), &dir)) {
-    *error = "--direction: expected in, out or both";
-    return false;
-  }
-  req->set_direction(dir);
-  for (const std::string& p : env.args->GetAll("allow")) req->add_predicates_allow(p);
-  for (const std::string& p : env.args->GetAll("deny")) req->add_predicates_deny(p);
-  for (const std::string& k : env.args->GetAll("kind")) req->add_kinds(k);
-  return BuildFilter(*env.args, req->mutable_filter(), error);
+  return BuildWalkShape(*env.args, req, error) &&
+         BuildFilter(*env.args, req->mutable_filter(), error);
 }
 
 void AddNode(Graph* g, std::set<std::string>* seen, GraphNode node) {
@@ -652,6 +610,31 @@ int RunHistory(Env& env) {
 }
 
 }  // namespace
+
+std::vector<FlagSpec> GraphWalkFlags() {
+  return {
+      {"depth", "N", "maximum depth in hops (server default when absent)"},
+      {"direction", "DIR", "out (subject -> object, default), in, or both"},
+      {"allow", "PREDICATE", "follow only these predicates", true},
+      {"deny", "PREDICATE", "never follow these predicates", true},
+      {"kind", "KIND", "enter only nodes of these kinds (sub-kinds included)", true},
+      {"max-nodes", "N", "cap on nodes reached, seeds excluded (server default when absent)"},
+      {"max-edges", "N", "cap on edges (server default when absent)"},
+  };
+}
+
+bool ParseDirection(const std::string& text, v1::Direction* out) {
+  if (text.empty()) return true;
+  if (text == "out")
+    *out = v1::OUT;
+  else if (text == "in")
+    *out = v1::IN;
+  else if (text == "both")
+    *out = v1::BOTH;
+  else
+    return false;
+  return true;
+}
 
 void AddReadCommands(std::vector<Command>* c) {
   const std::vector<FlagSpec> filter = FilterFlags();

@@ -181,6 +181,12 @@ int RunImport(Env& env) {
   options.set_source(env.args->Has("source") ? env.args->Get("source")
                                              : std::filesystem::path(name).filename().string());
   options.set_skip_unmapped(env.args->Has("skip-unmapped"));
+  if (env.args->Has("vocabulary")) {
+    std::ifstream vocabulary(env.args->Get("vocabulary"));
+    if (!vocabulary)
+      return env.Usage(absl::StrCat("cannot read '", env.args->Get("vocabulary"), "'"));
+    options.set_vocabulary(std::string(std::istreambuf_iterator<char>(vocabulary), {}));
+  }
   std::ifstream file;
   std::istream* in = &std::cin;
   int64_t total_bytes = 0;
@@ -252,7 +258,13 @@ int RunExport(Env& env) {
     return env.Usage(error);
   }
   req.set_document(env.args->Get("document"));
+  req.set_publisher(env.args->Get("publisher"));
   req.set_base_iri(env.args->Get("base-iri"));
+  if (env.args->Has("seed")) {
+    for (const std::string& seed : env.args->GetAll("seed"))
+      req.mutable_subgraph()->add_seeds(seed);
+    if (!BuildWalkShape(*env.args, req.mutable_subgraph(), &error)) return env.Usage(error);
+  }
   std::ofstream file;
   std::ostream* out = env.out;
   if (!out_path.empty()) {
@@ -504,6 +516,7 @@ void AddWriteCommands(std::vector<Command>* c) {
         {"document", "ID", "RDF: the document of statements outside a named graph"},
         {"source", "NAME", "RDF: scopes blank-node labels (default: FILE's name)"},
         {"skip-unmapped", "", "RDF: skip (and count) triples the mapping does not know"},
+        {"vocabulary", "FILE", "RDF: a foreign vocabulary's mapping (docs/RDF.md)"},
         {"batch", "N", "records per committed batch (default 1000)"},
         {"quiet", "", "no progress display"}},
        0,
@@ -513,13 +526,16 @@ void AddWriteCommands(std::vector<Command>* c) {
   c->push_back({"export", "", "stream the graph out as JSON Lines, N-Triples or N-Quads",
                 "Writes what `kg import` reads back as the same entities, statements and\n"
                 "evidence records: every entity, then every statement with the evidence the\n"
-                "filter selects, as of --as-of (or only what --document supports). The format\n"
-                "comes from --to or --out's extension (default jsonl).",
+                "filter selects, as of --as-of; or only what --document or --publisher\n"
+                "supports; or the subgraph around --seed (with --depth, --max-nodes ... as\n"
+                "`kg subgraph`). The format comes from --to or --out's extension (default jsonl).",
                 Join({{"out", "FILE", "write here instead of stdout"},
                       {"to", "F", "jsonl, ntriples or nquads (default: --out's extension)"},
                       {"document", "ID", "only the statements this document supports"},
+                      {"publisher", "ID", "only the statements this publisher supports"},
+                      {"seed", "ID", "only the subgraph around these seeds (kg subgraph)", true},
                       {"base-iri", "IRI", "RDF: entity IRIs under this base"}},
-                     FilterFlags()),
+                     Join(GraphWalkFlags(), FilterFlags())),
                 0, 0, false, RunExport});
   c->push_back(
       {"retract",

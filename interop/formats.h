@@ -6,12 +6,14 @@
 #include <memory>
 
 #include "interop/interop.h"
+#include "interop/rdf_mapping.h"
 
 namespace kg::interop {
 
 std::unique_ptr<Importer> NewJsonLinesImporter(const ImportOptions& options);
 std::unique_ptr<Exporter> NewJsonLinesExporter(const ExportOptions& options);
-std::unique_ptr<Importer> NewRdfImporter(const ImportOptions& options, const Schema& schema);
+std::unique_ptr<Importer> NewRdfImporter(const ImportOptions& options, const Schema& schema,
+                                         RdfMapping mapping);
 std::unique_ptr<Exporter> NewRdfExporter(const ExportOptions& options, const Schema& schema);
 
 }  // namespace kg::interop

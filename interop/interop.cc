@@ -65,8 +65,17 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::New(const ImportOptions& opt
   if (options.batch_records < 1) {
     return absl::InvalidArgumentError("batch_records: must be >= 1");
   }
-  if (options.format == Format::kJsonLines) return NewJsonLinesImporter(options);
-  return NewRdfImporter(options, schema);
+  if (options.format == Format::kJsonLines) {
+    if (!options.vocabulary.empty()) {
+      return absl::InvalidArgumentError("vocabulary: only RDF formats take one");
+    }
+    return NewJsonLinesImporter(options);
+  }
+  absl::StatusOr<RdfMapping> mapping = ParseRdfMapping(options.vocabulary, schema);
+  if (!mapping.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("vocabulary: ", mapping.status().message()));
+  }
+  return NewRdfImporter(options, schema, *std::move(mapping));
 }
 
 absl::StatusOr<std::unique_ptr<Exporter>> Exporter::New(const ExportOptions& options,

@@ -71,6 +71,9 @@ struct ImportOptions {
   bool skip_unmapped = false;
   // Entities + statements + evidence records per batch.
   int32_t batch_records = 1000;
+  // RDF: a foreign vocabulary's mapping onto kgd's, as text (interop/rdf_mapping.h,
+  // docs/RDF.md); empty = kgd's own vocabulary and the schema's IRIs only.
+  std::string vocabulary;
   // Longest line accepted, bytes.
   int32_t max_line_bytes = 1 << 20;
 };

@@ -29,6 +29,7 @@
 #include "absl/strings/strip.h"
 #include "interop/formats.h"
 #include "interop/lines.h"
+#include "interop/rdf_mapping.h"
 #include "interop/rdf_vocab.h"
 #include "storage/status_macros.h"
 
@@ -81,9 +82,10 @@ struct EvidenceNode {
 
 class RdfImporter final : public Importer {
  public:
-  RdfImporter(const ImportOptions& options, const Schema& schema)
+  RdfImporter(const ImportOptions& options, const Schema& schema, RdfMapping mapping)
       : options_(options),
         schema_(schema),
+        mapping_(std::move(mapping)),
         lines_(options.max_line_bytes),
         source_hash_(absl::StrFormat("%016x", Fnv1a(options.source))) {
     reader_ = serd_reader_new(options.format == Format::kNQuads ? SERD_NQUADS : SERD_NTRIPLES, this,
@@ -208,15 +210,25 @@ class RdfImporter final : public Importer {
   absl::Status Triple(const SerdNode* graph, const SerdNode* subject_node,
                       const SerdNode* predicate_node, const SerdNode* object_node,
                       const SerdNode* datatype, const SerdNode* language) {
+    const absl::string_view predicate = View(predicate_node);
+    const Term object = TermOf(object_node, datatype, language);
+    const bool after_plain = last_was_plain_;
+    last_was_plain_ = false;
+    if (graph != nullptr && mapping_.skip_graphs.contains(View(graph))) {
+      ++skipped_;
+      return absl::OkStatus();
+    }
+    const std::string document = graph != nullptr ? IdOf(graph) : options_.document;
+    // Not a subject of its own: it grades the quad before it.
+    if (!mapping_.confidence.empty() && predicate == mapping_.confidence) {
+      return Confidence(after_plain, document, object);
+    }
     const std::string subject = IdOf(subject_node);
     if (subject != group_subject_) {
       KG_RETURN_IF_ERROR(CloseGroup());
       if (records_ >= options_.batch_records) KG_RETURN_IF_ERROR(Flush());
       group_subject_ = subject;
     }
-    const absl::string_view predicate = View(predicate_node);
-    const Term object = TermOf(object_node, datatype, language);
-    const std::string document = graph != nullptr ? IdOf(graph) : options_.document;
 
     if (predicate == rdf::kRdfType && !object.is_literal) {
       const std::string type = rdf::IriOfId(object.id, options_.base_iri);
@@ -227,6 +239,10 @@ class RdfImporter final : public Importer {
         return absl::OkStatus();
       }
       if (type == rdf::kProvEntity) return absl::OkStatus();  // evidence nodes say it too
+      if (auto mapped = mapping_.kinds.find(type); mapped != mapping_.kinds.end()) {
+        EntityOf(subject).set_kind(mapped->second);
+        return absl::OkStatus();
+      }
       const std::optional<std::string> kind = Named(type);
       if (kind.has_value() && schema_.IsKnownKind(*kind)) {
         EntityOf(subject).set_kind(*kind);
@@ -237,11 +253,13 @@ class RdfImporter final : public Importer {
     if (evidence_.has_value() && evidence_->subject == subject) {
       return EvidenceProperty(predicate, object);
     }
-    if (predicate == rdf::kRdfsLabel && object.is_literal) {
+    if (object.is_literal &&
+        (predicate == rdf::kRdfsLabel || mapping_.labels.contains(predicate))) {
       EntityOf(subject).set_label(object.literal.lexical);
       return absl::OkStatus();
     }
-    if (predicate == rdf::kSkosAltLabel && object.is_literal) {
+    if (object.is_literal &&
+        (predicate == rdf::kSkosAltLabel || mapping_.aliases.contains(predicate))) {
       EntityOf(subject).add_aliases(object.literal.lexical);
       return absl::OkStatus();
     }
@@ -250,9 +268,43 @@ class RdfImporter final : public Importer {
       return Statement(subject, absl::string_view(declared.data(), declared.size()), object,
                        document, predicate);
     }
+    if (auto attribute = mapping_.attributes.find(predicate);
+        attribute != mapping_.attributes.end()) {
+      return SetAttribute(subject, attribute->second, object);
+    }
+    if (std::optional<std::string> name = mapping_.PredicateOf(predicate); name.has_value()) {
+      return Statement(subject, *name, object, document, predicate);
+    }
     const std::optional<absl::string_view> local = Vocab(predicate);
     if (!local.has_value()) return Unmapped(predicate);
     return Property(subject, *local, object, document);
+  }
+
+  // The mapping's confidence IRI: it must follow the quad it grades, in the
+  // same graph.
+  absl::Status Confidence(bool after_plain, const std::string& document, const Term& object) {
+    if (!after_plain || plain_.empty() || plain_.back().document != document) {
+      return absl::InvalidArgumentError(
+          "a confidence triple must follow the quad whose evidence it grades, in the same graph");
+    }
+    double c = 0;
+    if (!object.is_literal || !absl::SimpleAtod(object.literal.lexical, &c) || !(c >= 0) || c > 1) {
+      return absl::InvalidArgumentError("confidence: a number from 0 to 1");
+    }
+    plain_.back().confidence = c;
+    return absl::OkStatus();
+  }
+
+  absl::Status SetAttribute(const std::string& subject, absl::string_view name,
+                            const Term& object) {
+    v1::Value value;
+    if (object.is_literal) {
+      KG_ASSIGN_OR_RETURN(value, rdf::ValueOf(object.literal));
+    } else {
+      value.set_entity(object.id);
+    }
+    (*EntityOf(subject).mutable_attributes())[std::string(name)] = std::move(value);
+    return absl::OkStatus();
   }
 
   static std::string_view SchemaView(absl::string_view s) { return {s.data(), s.size()}; }
@@ -273,22 +325,14 @@ class RdfImporter final : public Importer {
                          const std::string& document, absl::string_view iri) {
     if (schema_.FindPredicate(SchemaView(name)) == nullptr) return Unmapped(iri);
     KG_ASSIGN_OR_RETURN(v1::Statement * statement, StatementOf(subject, name, object, "", ""));
-    plain_.push_back({KeyOf(*statement), document, line_number_});
+    plain_.push_back({KeyOf(*statement), document, line_number_, std::nullopt});
+    last_was_plain_ = true;
     return absl::OkStatus();
   }
 
   absl::Status Property(const std::string& subject, absl::string_view local, const Term& object,
                         const std::string& document) {
-    if (absl::ConsumePrefix(&local, rdf::kAttr)) {
-      v1::Value value;
-      if (object.is_literal) {
-        KG_ASSIGN_OR_RETURN(value, rdf::ValueOf(object.literal));
-      } else {
-        value.set_entity(object.id);
-      }
-      (*EntityOf(subject).mutable_attributes())[std::string(local)] = std::move(value);
-      return absl::OkStatus();
-    }
+    if (absl::ConsumePrefix(&local, rdf::kAttr)) return SetAttribute(subject, local, object);
     if (absl::ConsumePrefix(&local, rdf::kExtId)) {
       if (!object.is_literal) return absl::InvalidArgumentError("an external id is a literal");
       (*EntityOf(subject).mutable_external_ids())[std::string(local)] = object.literal.lexical;
@@ -497,8 +541,11 @@ class RdfImporter final : public Importer {
       }
       if (!plain_seen_.insert(covered).second) continue;
       v1::Statement* statement = request_.mutable_statements(statement_index_.at(plain.key));
-      statement->add_evidence()->set_document(plain.document);
+      v1::Evidence* evidence = statement->add_evidence();
+      evidence->set_document(plain.document);
+      if (plain.confidence.has_value()) evidence->set_confidence(*plain.confidence);
     }
+    DefaultKinds();
     // A statement all of whose records were written by the batch before.
     auto* statements = request_.mutable_statements();
     for (int i = statements->size() - 1; i >= 0; --i) {
@@ -518,8 +565,23 @@ class RdfImporter final : public Importer {
     return absl::OkStatus();
   }
 
+  // Entities under a default_kind prefix that name no type get its kind,
+  // and their id as label when none is given.
+  void DefaultKinds() {
+    if (mapping_.default_kinds.empty()) return;
+    for (v1::Entity& entity : *request_.mutable_entities()) {
+      if (!entity.kind().empty()) continue;
+      std::optional<std::string> kind =
+          mapping_.DefaultKindOf(rdf::IriOfId(entity.id(), options_.base_iri));
+      if (!kind.has_value()) continue;
+      entity.set_kind(*kind);
+      if (entity.label().empty()) entity.set_label(entity.id());
+    }
+  }
+
   const ImportOptions options_;
   const Schema& schema_;
+  const RdfMapping mapping_;
   LineSplitter lines_;
   const std::string source_hash_;
   SerdReader* reader_ = nullptr;
@@ -542,6 +604,7 @@ class RdfImporter final : public Importer {
     StatementKey key;
     std::string document;  // empty outside a named graph
     int64_t line;
+    std::optional<double> confidence;  // from the mapping's confidence triple
   };
   std::vector<Plain> plain_;
   absl::flat_hash_set<std::string> plain_seen_;
@@ -549,6 +612,7 @@ class RdfImporter final : public Importer {
   int64_t records_ = 0;
 
   std::string group_subject_;
+  bool last_was_plain_ = false;
   std::optional<EvidenceNode> evidence_;
 
   int64_t skipped_ = 0;
@@ -558,8 +622,9 @@ class RdfImporter final : public Importer {
 
 }  // namespace
 
-std::unique_ptr<Importer> NewRdfImporter(const ImportOptions& options, const Schema& schema) {
-  return std::make_unique<RdfImporter>(options, schema);
+std::unique_ptr<Importer> NewRdfImporter(const ImportOptions& options, const Schema& schema,
+                                         RdfMapping mapping) {
+  return std::make_unique<RdfImporter>(options, schema, std::move(mapping));
 }
 
 }  // namespace kg::interop

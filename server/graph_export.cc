@@ -2,9 +2,12 @@
 // page at a time on a worker and streamed as the client reads it: memory
 // holds one page and one chunk, whatever the graph's size.
 
+#include <algorithm>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
+#include <tuple>
 #include <utility>
 
 #include "absl/container/flat_hash_set.h"
@@ -12,6 +15,7 @@
 #include "interop/interop.h"
 #include "server/call.h"
 #include "server/convert.h"
+#include "server/convert_graph.h"
 #include "server/graph_service.h"
 #include "server/server_stream.h"
 #include "server/wire.h"
@@ -61,7 +65,7 @@ class GraphService::ExportReactor final : public ServerStreamReactor {
   }
 
  private:
-  enum class Phase { kEntities, kStatements, kDocumentClaims, kDone };
+  enum class Phase { kEntities, kStatements, kClaims, kSubgraph, kDone };
 
   absl::Status Start(absl::string_view bytes) {
     v1::ExportRequest request;
@@ -72,10 +76,31 @@ class GraphService::ExportReactor final : public ServerStreamReactor {
     if (request.base_iri().size() > 1024) {
       return absl::InvalidArgumentError("base_iri: at most 1024 bytes");
     }
-    if (!request.document().empty()) {
-      KG_RETURN_IF_ERROR(CheckEntityId(request.document(), "document"));
-      document_ = request.document();
-      phase_ = Phase::kDocumentClaims;
+    if (!request.document().empty() + !request.publisher().empty() + request.has_subgraph() > 1) {
+      return absl::InvalidArgumentError(
+          "document, publisher, subgraph: at most one of them selects what is exported");
+    }
+    for (const auto& [field, id, role] :
+         {std::tuple{"document", &request.document(), SourceRole::kDocument},
+          std::tuple{"publisher", &request.publisher(), SourceRole::kPublisher}}) {
+      if (id->empty()) continue;
+      KG_RETURN_IF_ERROR(CheckEntityId(*id, field));
+      source_ = *id;
+      source_role_ = role;
+      phase_ = Phase::kClaims;
+    }
+    if (request.has_subgraph()) {
+      if (request.subgraph().has_filter()) {
+        return absl::InvalidArgumentError(
+            "subgraph.filter: must be unset; the export's filter applies");
+      }
+      absl::StatusOr<SubgraphRequest> subgraph = SubgraphRequestFromProto(request.subgraph());
+      if (!subgraph.ok()) {
+        return absl::Status(subgraph.status().code(),
+                            absl::StrCat("subgraph.", subgraph.status().message()));
+      }
+      subgraph_request_ = *std::move(subgraph);
+      phase_ = Phase::kSubgraph;
     }
     interop::ExportOptions options;
     options.format = *format;
@@ -152,21 +177,14 @@ class GraphService::ExportReactor final : public ServerStreamReactor {
         for (const Statement& statement : page.items) AddStatement(statement);
         return Advance(page.next_page_token, Phase::kDone);
       }
-      case Phase::kDocumentClaims: {
-        KG_ASSIGN_OR_RETURN(
-            Page<Statement> page,
-            view.ClaimsBy(SourceRole::kDocument, document_, "", "", filter_, kPageItems, token_));
+      case Phase::kSubgraph:
+        return NextSubgraphPage(view);
+      case Phase::kClaims: {
+        KG_ASSIGN_OR_RETURN(Page<Statement> page, view.ClaimsBy(source_role_, source_, "", "",
+                                                                filter_, kPageItems, token_));
         // The entities a page names go before its statements.
         for (const Statement& statement : page.items) {
-          for (const std::string* id : NamedIds(statement)) {
-            if (id->empty() || !written_.insert(*id).second) continue;
-            absl::StatusOr<Entity> entity = view.GetEntity(*id, filter_.as_of);
-            if (absl::IsNotFound(entity.status())) continue;  // an anonymous claimant
-            KG_RETURN_IF_ERROR(entity.status());
-            v1::Entity out;
-            EntityToProto(*entity, &out);
-            exporter_->AddEntity(out);
-          }
+          KG_RETURN_IF_ERROR(AddNamedEntities(view, statement));
         }
         for (const Statement& statement : page.items) AddStatement(statement);
         return Advance(page.next_page_token, Phase::kDone);
@@ -177,13 +195,55 @@ class GraphService::ExportReactor final : public ServerStreamReactor {
     return absl::OkStatus();
   }
 
-  static std::vector<const std::string*> NamedIds(const Statement& statement) {
+  // The subgraph is found once, then its nodes and its edges' statements go
+  // out a page at a time.
+  absl::Status NextSubgraphPage(View& view) {
+    if (!subgraph_.has_value()) {
+      subgraph_request_.filter = filter_;
+      KG_ASSIGN_OR_RETURN(subgraph_, service_.subgraph_builder_.Build(view, subgraph_request_,
+                                                                      CancellationOf(context())));
+    }
+    const size_t nodes = subgraph_->nodes.size();
+    const size_t end = std::min(subgraph_at_ + kPageItems, nodes + subgraph_->edges.size());
+    for (; subgraph_at_ < end; ++subgraph_at_) {
+      if (subgraph_at_ < nodes) {
+        const Entity& node = subgraph_->nodes[subgraph_at_];
+        written_.insert(node.id);
+        v1::Entity out;
+        EntityToProto(node, &out);
+        exporter_->AddEntity(out);
+        continue;
+      }
+      KG_ASSIGN_OR_RETURN(Statement statement,
+                          view.GetStatement(subgraph_->edges[subgraph_at_ - nodes].statement_id,
+                                            filter_, /*include_retracted=*/false));
+      // Its evidence's sources, so that an import of the export resolves them.
+      KG_RETURN_IF_ERROR(AddNamedEntities(view, statement));
+      AddStatement(statement);
+    }
+    if (subgraph_at_ == nodes + subgraph_->edges.size()) phase_ = Phase::kDone;
+    return absl::OkStatus();
+  }
+
+  // The entities a statement names, not written yet: subject, object, and
+  // each evidence record's publisher, claimant and document (a document
+  // names its publisher, so that goes first).
+  absl::Status AddNamedEntities(View& view, const Statement& statement) {
     std::vector<const std::string*> ids = {&statement.subject};
     if (statement.object.type == ValueType::kEntity) ids.push_back(&statement.object.lexical);
     for (const Evidence& e : statement.evidence) {
-      ids.insert(ids.end(), {&e.document, &e.publisher, &e.claimant});
+      ids.insert(ids.end(), {&e.publisher, &e.claimant, &e.document});
     }
-    return ids;
+    for (const std::string* id : ids) {
+      if (id->empty() || !written_.insert(*id).second) continue;
+      absl::StatusOr<Entity> entity = view.GetEntity(*id, filter_.as_of);
+      if (absl::IsNotFound(entity.status())) continue;  // an anonymous claimant
+      KG_RETURN_IF_ERROR(entity.status());
+      v1::Entity out;
+      EntityToProto(*entity, &out);
+      exporter_->AddEntity(out);
+    }
+    return absl::OkStatus();
   }
 
   void AddStatement(const Statement& statement) {
@@ -201,11 +261,18 @@ class GraphService::ExportReactor final : public ServerStreamReactor {
   GraphService& service_;
   std::shared_ptr<StreamActivity> activity_;
   Filter filter_;
-  std::string document_;
+  // A document's or publisher's claims.
+  SourceRole source_role_ = SourceRole::kDocument;
+  std::string source_;
+  // A subgraph, once found, and how much of it is written.
+  SubgraphRequest subgraph_request_;
+  std::optional<SubgraphResult> subgraph_;
+  size_t subgraph_at_ = 0;
   Phase phase_ = Phase::kEntities;
   std::string token_;
   std::unique_ptr<interop::Exporter> exporter_;
-  // Entities a document export has written (bounded by the document's).
+  // Entities a document, publisher or subgraph export has written (bounded
+  // by what that selects).
   absl::flat_hash_set<std::string> written_;
   std::deque<grpc::ByteBuffer> chunks_;
   bool done_ = false;

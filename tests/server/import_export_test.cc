@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstdlib>
 #include <set>
 #include <string>
 #include <vector>
@@ -57,6 +58,10 @@ class ImportExportTest : public ServerTest {
     v1::ExportRequest request;
     request.set_format(format);
     request.set_document(document);
+    return Export(request);
+  }
+
+  std::string Export(const v1::ExportRequest& request) {
     auto context = Ctx();
     auto reader = graph_->Export(context.get(), request);
     std::string out;
@@ -159,6 +164,65 @@ TEST_F(ImportExportTest, ADocumentExportHasItsStatementsAndTheEntitiesTheyName) 
   const grpc::Status status = Import(nquads, "nquads", &imported);
   ASSERT_TRUE(status.ok()) << status.error_message();
   EXPECT_GT(imported.counts().statements_created(), 10);
+}
+
+// The statements of an export, as "subject predicate object" with the
+// publishers of their evidence.
+std::set<std::string> ExportedStatements(const std::string& jsonl) {
+  std::set<std::string> out;
+  for (absl::string_view line : absl::StrSplit(jsonl, '\n', absl::SkipEmpty())) {
+    v1::AssertRequest request;
+    EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
+                    google::protobuf::StringPiece(line.data(), line.size()), &request)
+                    .ok());
+    for (const v1::Statement& s : request.statements()) {
+      std::set<std::string> publishers;
+      for (const v1::Evidence& e : s.evidence()) publishers.insert(e.publisher());
+      out.insert(absl::StrCat(s.subject(), " ", s.predicate(), " ", s.object().entity(), " ",
+                              absl::StrJoin(publishers, ",")));
+    }
+  }
+  return out;
+}
+
+TEST_F(ImportExportTest, APublisherExportHasOnlyItsEvidence) {
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+  v1::ExportRequest request;
+  request.set_format("jsonl");
+  request.set_publisher("outlet/tass");
+  EXPECT_EQ(ExportedStatements(Export(request)),
+            (std::set<std::string>{"actor/russia backs gov/syria outlet/tass",
+                                   "inc/strike-1 perpetrated_by actor/russia outlet/tass"}));
+}
+
+TEST_F(ImportExportTest, ASubgraphExportImportsOnItsOwn) {
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+  v1::ExportRequest request;
+  request.set_format("nquads");
+  request.mutable_subgraph()->add_seeds("loc/idlib");
+  request.mutable_subgraph()->set_direction(v1::IN);
+  request.mutable_subgraph()->set_max_depth(2);
+  const std::string nquads = Export(request);
+  ASSERT_NO_FATAL_FAILURE(Restart());
+  v1::ImportResponse imported;
+  const grpc::Status status = Import(nquads, "nquads", &imported);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+  request.set_format("jsonl");
+  request.clear_subgraph();
+  EXPECT_EQ(ExportedStatements(Export(request)),
+            (std::set<std::string>{"loc/khan-sheikhoun located_in loc/idlib outlet/reuters",
+                                   "inc/strike-1 occurred_in loc/khan-sheikhoun outlet/reuters"}));
+
+  request.mutable_subgraph()->add_seeds("loc/idlib");
+  request.set_document("doc/reuters-1");
+  auto context = Ctx();
+  auto reader = graph_->Export(context.get(), request);
+  v1::ExportChunk chunk;
+  EXPECT_FALSE(reader->Read(&chunk));
+  const grpc::Status both = reader->Finish();
+  EXPECT_EQ(both.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(both.error_message(), "document, publisher, subgraph: at most one"))
+      << both.error_message();
 }
 
 TEST_F(ImportExportTest, ForeignRdfMapsOrFailsWithTheListOfUnmappedIris) {
@@ -289,6 +353,98 @@ TEST_F(ImportExportTest, AClientThatGoesAwayLeavesOnlyWholeBatches) {
   EXPECT_LE(batches, 49);
   EXPECT_EQ(after.statements() - before.statements(), 2 * batches);
   EXPECT_EQ(after.evidence() - before.evidence(), 2 * batches);
+}
+
+// gen.py's N-Quads in its own vocabulary (tools/bench/gen.vocabulary), checked
+// against the TSV files gen.py writes beside them: every statement once, every
+// provenance row one evidence record with its document's publisher and date
+// and its confidence.
+TEST_F(ImportExportTest, AForeignVocabularyMapsTheBenchmarkWorkload) {
+  const std::string data = dir_.Sub("gen");
+  const std::string gen =
+      absl::StrCat("/usr/bin/python3 ", KG_SOURCE_DIR,
+                   "/../shared/bench/gen.py --statements 2000 --seed 5 --nq-parts 2 --out ", data,
+                   " >/dev/null");
+  ASSERT_EQ(std::system(gen.c_str()), 0) << gen;
+  // Entities, then documents, then statements: a statement names entities of
+  // either part.
+  std::string entities, documents, statements;
+  for (const char* part : {"/nq/part-000.nq", "/nq/part-001.nq"}) {
+    for (absl::string_view line : absl::StrSplit(ReadFile(data + part), '\n', absl::SkipEmpty())) {
+      std::string& to = !absl::EndsWith(line, "<urn:kg:meta> .")            ? statements
+                        : absl::StartsWith(line, "<http://kg.example/doc/") ? documents
+                                                                            : entities;
+      absl::StrAppend(&to, line, "\n");
+    }
+  }
+  v1::ImportOptions options;
+  options.set_format("nquads");
+  options.set_base_iri("http://kg.example/");
+  options.set_vocabulary(ReadFile(std::string(KG_SOURCE_DIR) + "/tools/bench/gen.vocabulary"));
+  v1::ImportResponse response;
+  const grpc::Status status =
+      Import(entities + documents + statements, options, &response, 1 << 16);
+  ASSERT_TRUE(status.ok()) << status.error_message();
+
+  std::vector<std::vector<std::string>> stmts, prov;
+  for (absl::string_view line :
+       absl::StrSplit(ReadFile(data + "/statements.tsv"), '\n', absl::SkipEmpty())) {
+    stmts.push_back(absl::StrSplit(line, '\t'));
+  }
+  for (absl::string_view line :
+       absl::StrSplit(ReadFile(data + "/provenance.tsv"), '\n', absl::SkipEmpty())) {
+    prov.push_back(absl::StrSplit(line, '\t'));
+  }
+  EXPECT_EQ(response.counts().statements_created(), static_cast<int64_t>(stmts.size()));
+  EXPECT_EQ(response.counts().evidence_added(), static_cast<int64_t>(prov.size()));
+  EXPECT_EQ(response.skipped_unmapped(), static_cast<int64_t>(stmts.size()));  // <urn:kg:asserted>
+
+  // Every 50th provenance row, read back.
+  for (size_t i = 0; i < prov.size(); i += 50) {
+    const std::vector<std::string>& row = prov[i];  // sid doc publisher date confidence
+    const std::vector<std::string>& st = stmts[std::stoul(row[0])];  // sid s p o
+    v1::MatchStatementsRequest match;
+    match.set_subject("e/" + st[1]);
+    match.set_predicate(st[2]);
+    match.mutable_object()->set_entity("e/" + st[3]);
+    v1::StatementsPage page;
+    ASSERT_TRUE(graph_->MatchStatements(Ctx().get(), match, &page).ok());
+    ASSERT_EQ(page.statements_size(), 1) << row[0];
+    const v1::Evidence* found = nullptr;
+    for (const v1::Evidence& e : page.statements(0).evidence()) {
+      if (e.document() == "doc/" + row[1]) found = &e;
+    }
+    ASSERT_NE(found, nullptr) << "statement " << row[0] << ", document " << row[1];
+    EXPECT_EQ(found->publisher(), "e/" + row[2]);
+    EXPECT_EQ(found->reported_on(), row[3]);
+    EXPECT_DOUBLE_EQ(found->confidence(), std::stod(row[4]));
+  }
+  v1::GetEntityRequest get;
+  get.set_id("e/" + stmts[0][1]);
+  v1::Entity subject;
+  ASSERT_TRUE(graph_->GetEntity(Ctx().get(), get, &subject).ok());
+  EXPECT_FALSE(subject.kind().empty());
+  EXPECT_TRUE(absl::EndsWith(subject.label(), " " + stmts[0][1]));  // "person 123"
+}
+
+TEST_F(ImportExportTest, AVocabularyIsCheckedAndItsConfidenceMustGradeAQuad) {
+  v1::ImportOptions options;
+  options.set_format("nquads");
+  options.set_vocabulary("label <http://example.org/name>\nkind Nation <http://example.org/N>\n");
+  v1::ImportResponse response;
+  grpc::Status status = Import("", options, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "chunks[0].options.vocabulary: line 2: 'Nation' is not a kind of the schema");
+
+  options.set_vocabulary("confidence <http://example.org/c>\n");
+  const std::string lonely =
+      "<urn:kgd:id:s/1> <http://example.org/c> \"0.5\" <urn:kgd:id:doc/d> .\n";
+  status = Import(lonely, options, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StartsWith(status.error_message(),
+                               "line 1, column 1: a confidence triple must follow the quad"))
+      << status.error_message();
 }
 
 TEST_F(ImportExportTest, TheSchemaGivesKindsAndPredicatesTheirIris) {
