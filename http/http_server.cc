@@ -11,6 +11,7 @@
 #include <grpcpp/support/sync_stream.h>
 #include <httplib.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -256,6 +257,9 @@ class HttpServer::Impl {
   bool tls_ = false;
   std::thread listener_;
 
+  // HTTP responses sent, by status (kgd_http_responses_total).
+  std::atomic<int64_t> responses_[600] = {};
+
   absl::Mutex mu_;
   absl::flat_hash_set<grpc::ClientContext*> calls_ ABSL_GUARDED_BY(mu_);
   bool cancelling_ ABSL_GUARDED_BY(mu_) = false;
@@ -313,6 +317,11 @@ absl::Status HttpServer::Impl::Start(const server::ServerOptions& so) {
   http_->set_keep_alive_timeout(seconds(options_.keep_alive));
   http_->set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_requests));
   Route();
+  http_->set_logger([this](const httplib::Request&, const httplib::Response& res) {
+    if (res.status >= 100 && res.status < 600) {
+      responses_[res.status].fetch_add(1, std::memory_order_relaxed);
+    }
+  });
   if (port_ == 0) {
     port_ = http_->bind_to_any_port(host);
     if (port_ <= 0) port_ = 0;
@@ -629,8 +638,17 @@ void HttpServer::Impl::ServeMetrics(const httplib::Request& req, httplib::Respon
         response.get());
     if (!status.ok()) return SendStatus(res, status);
   }
+  std::string text = kgd_.MetricsText();
+  absl::StrAppend(&text,
+                  "# HELP kgd_http_responses_total HTTP responses sent (gateway, /metrics, "
+                  "static files and errors), by status.\n"
+                  "# TYPE kgd_http_responses_total counter\n");
+  for (int status = 100; status < 600; ++status) {
+    const int64_t n = responses_[status].load(std::memory_order_relaxed);
+    if (n > 0) absl::StrAppend(&text, "kgd_http_responses_total{code=\"", status, "\"} ", n, "\n");
+  }
   res.status = 200;
-  res.set_content(kgd_.MetricsText(), kMetricsType);
+  res.set_content(text, kMetricsType);
 }
 
 void HttpServer::Impl::ServeStatic(const httplib::Request& req, httplib::Response& res) {
