@@ -188,6 +188,12 @@ bool IsLoopbackHost(absl::string_view host) {
   return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
 }
 
+// "localhost:7401", "[::1]:7401", "127.0.0.1" -> the host part.
+absl::string_view HostOfHeader(absl::string_view host) {
+  if (absl::ConsumePrefix(&host, "[")) return host.substr(0, host.find(']'));
+  return host.substr(0, host.rfind(':'));
+}
+
 // A message of `type` to fill from JSON or from the wire.
 std::unique_ptr<pb::Message> NewMessage(const pb::Descriptor& type) {
   return std::unique_ptr<pb::Message>(
@@ -255,6 +261,7 @@ class HttpServer::Impl {
   std::unique_ptr<httplib::Server> http_;
   int port_ = 0;
   bool tls_ = false;
+  bool loopback_ = false;  // listening on a loopback address only
   std::thread listener_;
 
   // HTTP responses sent, by status (kgd_http_responses_total).
@@ -278,7 +285,8 @@ absl::Status HttpServer::Impl::Start(const server::ServerOptions& so) {
         "timeouts >= 1s");
   }
   tls_ = !so.tls_cert_path.empty();
-  if (!IsLoopbackHost(host) && !so.insecure && !(tls_ && kgd_.authentication_enabled())) {
+  loopback_ = IsLoopbackHost(host);
+  if (!loopback_ && !so.insecure && !(tls_ && kgd_.authentication_enabled())) {
     return absl::FailedPreconditionError(absl::StrCat(
         "http_listen: '", options_.listen, "' is not a loopback address; serving it needs ",
         "--tls_cert/--tls_key and --auth_tokens (or --insecure to serve it anyway)"));
@@ -367,6 +375,32 @@ void HttpServer::Impl::Shutdown(absl::Duration grace) {
 
 void HttpServer::Impl::Route() {
   httplib::Server& h = *http_;
+  // What a web page in the user's browser could otherwise do to a kgd on
+  // the same machine (with authentication off, everyone is an admin):
+  // a cross-origin POST (the browser sends its Origin, no preflight for a
+  // text/plain body), and, through DNS rebinding, any request under a name
+  // of its own that resolves to 127.0.0.1. Clients that are not browsers
+  // send no Origin and address the server by the name they connect to.
+  h.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    const std::string host = req.get_header_value("Host");
+    if (loopback_ && !host.empty() && !IsLoopbackHost(HostOfHeader(host))) {
+      SendError(res, grpc::StatusCode::PERMISSION_DENIED,
+                absl::StrCat("Host: '", host,
+                             "' is not a loopback name; kgd on a loopback address answers only "
+                             "requests addressed to localhost, 127.x.x.x or [::1]"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.method != "GET" && req.method != "HEAD" && req.has_header("Origin")) {
+      const std::string origin = req.get_header_value("Origin");
+      if (origin != absl::StrCat(tls_ ? "https://" : "http://", host)) {
+        SendError(res, grpc::StatusCode::PERMISSION_DENIED,
+                  absl::StrCat("Origin: '", origin, "' is another site than this server ('", host,
+                               "'); cross-origin requests are refused"));
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   h.Post(R"(/v1/([A-Za-z0-9_]+)/([A-Za-z0-9_]+))",
          [this](const httplib::Request& req, httplib::Response& res) { ServeRpc(req, res); });
   h.Get("/metrics",
@@ -655,7 +689,12 @@ void HttpServer::Impl::ServeStatic(const httplib::Request& req, httplib::Respons
   if (options_.static_files) {
     if (std::optional<StaticFile> file = options_.static_files(req.path); file.has_value()) {
       res.status = 200;
-      res.set_content(std::string(file->body), std::string(file->content_type));
+      // Sent from where it lies, not copied per request.
+      const absl::string_view body = file->body;
+      res.set_content_provider(body.size(), std::string(file->content_type),
+                               [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                                 return sink.write(body.data() + offset, length);
+                               });
       return;
     }
   }

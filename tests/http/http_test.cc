@@ -334,6 +334,20 @@ TEST_F(HttpTest, ErrorsMapToHttpStatusesWithTheGrpcStatusInTheBody) {
       ToReply(client_->Post("/v1/GraphService/GetEntity", {{"Authorization", "Bearer \x01token"}},
                             get, "application/json")),
       400, grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "Authorization");
+  // A web page cannot use the user's local kgd: cross-origin writes, and
+  // requests under another name (DNS rebinding), are refused.
+  const std::string upsert = R"({"entities":[{"id":"actor/x","kind":"State","label":"X"}]})";
+  ExpectError(ToReply(client_->Post("/v1/IngestService/UpsertEntities",
+                                    {{"Origin", "http://evil.example"}}, upsert, "text/plain")),
+              403, grpc::StatusCode::PERMISSION_DENIED, "PERMISSION_DENIED", "cross-origin");
+  ExpectError(ToReply(client_->Get("/metrics", {{"Host", "evil.example:7401"}})), 403,
+              grpc::StatusCode::PERMISSION_DENIED, "PERMISSION_DENIED", "not a loopback name");
+  // The page kgd serves itself is of the same origin.
+  httplib::Headers same_origin = AuthAs("tester");
+  same_origin.emplace("Origin", absl::StrCat("http://127.0.0.1:", http_->port()));
+  EXPECT_EQ(ToReply(client_->Post("/v1/AdminService/WhoAmI", same_origin, "{}", "application/json"))
+                .status,
+            200);
   // None of it changed anything.
   v1::GetStatsResponse stats;
   ASSERT_TRUE(admin_->GetStats(Ctx().get(), v1::GetStatsRequest(), &stats).ok());
@@ -463,6 +477,7 @@ TEST_F(HttpTest, StaticPagesAndTheDefaultPage) {
   EXPECT_EQ(page.body, "<html>graph</html>");
   EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
   const Reply script = Get("/app.js", "");
+  EXPECT_EQ(script.status, 200);
   EXPECT_EQ(script.body, "let x = 1;");
   EXPECT_EQ(script.content_type, "text/javascript");
   ExpectError(Get("/missing.css", ""), 404, grpc::StatusCode::NOT_FOUND, "NOT_FOUND");
