@@ -15,12 +15,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/escaping.h"
@@ -630,6 +632,37 @@ TEST_F(RateLimitedHttpTest, PerPrincipalLimitsApplyToHttpCallers) {
   ExpectError(Post("/v1/IngestService/UpsertEntities", upsert, "walt"), 429,
               grpc::StatusCode::RESOURCE_EXHAUSTED, "RESOURCE_EXHAUSTED", "write_rate");
   EXPECT_EQ(Post("/v1/IngestService/UpsertEntities", upsert, "alice").status, 200);
+}
+
+class OneCallPerConnectionHttpTest : public HttpTest {
+  void Configure() override { options_.limits.max_calls_per_connection = 1; }
+};
+
+// All HTTP calls share kgd's one in-process channel, yet each HTTP
+// connection is its own connection for the limit: clients calling side by
+// side, each on its own connection, are never refused.
+TEST_F(OneCallPerConnectionHttpTest, EachHttpConnectionHasItsOwnShare) {
+  ASSERT_NO_FATAL_FAILURE(SeedGraph());
+  constexpr int kClients = 8;
+  constexpr int kCallsEach = 50;
+  std::vector<std::thread> clients;
+  std::atomic<int> ok{0};
+  std::atomic<int> refused{0};
+  for (int c = 0; c < kClients; ++c) {
+    clients.emplace_back([&] {
+      httplib::Client client("127.0.0.1", http_->port());
+      client.set_read_timeout(120, 0);
+      for (int i = 0; i < kCallsEach; ++i) {
+        const httplib::Result r = client.Post("/v1/GraphService/Neighbors", AuthAs("alice"),
+                                              R"({"id":"inc/strike-1"})", "application/json");
+        if (r && r->status == 200) ++ok;
+        if (r && r->status == 429) ++refused;
+      }
+    });
+  }
+  for (std::thread& t : clients) t.join();
+  EXPECT_EQ(refused.load(), 0);
+  EXPECT_EQ(ok.load(), kClients * kCallsEach);
 }
 
 class HttpsTest : public HttpTest {
