@@ -85,7 +85,8 @@ Kgd StartKgd(const TempDir& dir, std::vector<std::string> flags) {
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return kgd;
   std::vector<std::string> args = {
-      KGD_BINARY, "--listen=127.0.0.1:0", absl::StrCat("--port_file=", fifo),
+      KGD_BINARY, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
+      absl::StrCat("--port_file=", fifo),
       absl::StrCat("--data_dir=", dir.Sub("data")), "--grace_period=5"};
   args.insert(args.end(), flags.begin(), flags.end());
   std::vector<char*> argv;
@@ -163,7 +164,8 @@ TEST(KgdBinaryTest, ServesHealthAndExitsCleanlyOnSigterm) {
   grpc::Status status = health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
-  EXPECT_EQ(ListeningSockets(kgd.pid), 1);  // port 0: one socket, the reported port
+  // Port 0 for gRPC and for HTTP: one socket each, the reported ports.
+  EXPECT_EQ(ListeningSockets(kgd.pid), 2);
   ASSERT_NO_FATAL_FAILURE(StopKgd(kgd));
 }
 
