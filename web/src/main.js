@@ -13,6 +13,7 @@ const TIMELINE_PAGE_SIZE = 50;
 const EVIDENCE_PAGE_SIZE = 50;
 const PATHS_K = 3;
 const SLIDER_STEPS = 1000;
+const SLIDER_LEAD_MICROS = 60 * 1000000;  // the slider starts a minute before the first record
 const LABEL_CHARS = 40;
 
 const $ = (id) => document.getElementById(id);
@@ -69,15 +70,11 @@ function asOfFilter() {
 
 // ---------------------------------------------------------------- graph
 
-const PALETTE = [
-  '#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948',
-  '#b07aa1', '#ff9da7', '#9c755f', '#86bcb6', '#d37295', '#8cd17d',
-];
-
+// A hue per kind, spread by the golden angle so that kinds differ visibly.
 function kindColor(kind) {
   let h = 0;
   for (const ch of kind || '') h = (h * 31 + ch.codePointAt(0)) >>> 0;
-  return PALETTE[h % PALETTE.length];
+  return `hsl(${Math.round((h * 137.508) % 360)}, 62%, 52%)`;
 }
 
 function shorten(text) {
@@ -128,7 +125,9 @@ const cy = cytoscape({
     },
     {
       selector: 'edge.disputed',
-      style: { 'line-color': '#c0392b', 'target-arrow-color': '#c0392b', 'line-style': 'dashed' },
+      // Shown plainly whatever their confidence: a denial is worth seeing.
+      style: { 'line-color': '#c0392b', 'target-arrow-color': '#c0392b', 'line-style': 'dashed',
+               opacity: 0.9 },
     },
     {
       selector: 'edge.path',
@@ -236,16 +235,24 @@ async function redraw() {
     const pathNodes = new Set();
     state.paths = [];
     if (state.pathQuery) {
-      const r = await graph('FindPaths', {
-        from: state.pathQuery.from,
-        to: state.pathQuery.to,
-        maxDepth: state.pathQuery.maxDepth,
-        k: PATHS_K,
-        direction: 'BOTH',
-        filter,
-      });
+      let r = {};
+      try {
+        r = await graph('FindPaths', {
+          from: state.pathQuery.from,
+          to: state.pathQuery.to,
+          maxDepth: state.pathQuery.maxDepth,
+          k: PATHS_K,
+          direction: 'BOTH',
+          filter,
+        });
+      } catch (e) {
+        // An end that does not exist (yet, as of the slider) has no path.
+        if (!(e instanceof ApiError && e.status === 'NOT_FOUND')) throw e;
+        r = { missing: e.detail };
+      }
       state.paths = r.paths || [];
       state.pathsTruncated = Boolean(r.truncated);
+      state.pathsMissing = r.missing || '';
       for (const path of state.paths) {
         for (const hop of path.hops || []) {
           for (const id of [hop.from, hop.to]) {
@@ -298,10 +305,7 @@ async function redraw() {
       if (pathEdges.has(data.id)) classes.push('path');
       elements.push({ group: 'edges', data, classes });
     }
-    cy.elements().remove();
-    cy.add(elements);
-    cy.layout({ name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 9000,
-                idealEdgeLength: () => 90, padding: 30 }).run();
+    placeAndLayout(elements);
     cy.fit(undefined, 30);
     renderLegend();
     renderPaths();
@@ -317,6 +321,38 @@ async function redraw() {
   } catch (e) {
     if (generation === state.generation) showError('Drawing the graph', e);
   }
+}
+
+// Nodes drawn before keep their place; a new node starts beside a placed
+// neighbour (or near the middle), then the force layout settles them, so an
+// expansion or a redraw does not scramble the picture.
+function placeAndLayout(elements) {
+  const old = new Map();
+  cy.nodes().forEach((n) => old.set(n.id(), { ...n.position() }));
+  const placed = new Map();
+  const neighbours = new Map();
+  for (const e of elements) {
+    if (e.group !== 'edges') continue;
+    for (const [a, b] of [[e.data.source, e.data.target], [e.data.target, e.data.source]]) {
+      if (!neighbours.has(a)) neighbours.set(a, []);
+      neighbours.get(a).push(b);
+    }
+  }
+  const jitter = () => (Math.random() - 0.5) * 120;
+  for (const e of elements) {
+    if (e.group !== 'nodes') continue;
+    let p = old.get(e.data.id);
+    if (!p) {
+      const anchor = (neighbours.get(e.data.id) || []).map((id) => old.get(id) || placed.get(id)).find(Boolean);
+      p = anchor ? { x: anchor.x + jitter(), y: anchor.y + jitter() } : { x: jitter() * 3, y: jitter() * 3 };
+    }
+    placed.set(e.data.id, p);
+    e.position = p;
+  }
+  cy.elements().remove();
+  cy.add(elements);
+  cy.layout({ name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 40000,
+              idealEdgeLength: () => 110, nodeOverlap: 20, padding: 30 }).run();
 }
 
 function renderLegend() {
@@ -337,7 +373,8 @@ function renderPaths() {
   const list = clear($('paths'));
   if (!state.pathQuery) return;
   if (!state.paths.length) {
-    list.append(el('li', {}, `No path within ${state.pathQuery.maxDepth} hops.`));
+    list.append(el('li', {}, state.pathsMissing ? `No path: ${state.pathsMissing}.`
+                                                 : `No path within ${state.pathQuery.maxDepth} hops.`));
     return;
   }
   state.paths.forEach((path, i) => {
@@ -468,17 +505,26 @@ async function showEvidence(statementId, pageToken = '', container = null) {
 }
 
 async function timelineOf(id) {
-  // Actor timelines for actors, place timelines for places; the other one is
-  // empty, so both are asked and merged without knowing the schema.
+  // An actor's timeline or a place's: kgd refuses the other one as
+  // INVALID_ARGUMENT (the kind does not fit), so both are asked without
+  // knowing the schema; an entity that is neither has no timeline.
   const filter = fullFilter();
-  const [asActor, asPlace] = await Promise.all([
+  const answers = await Promise.allSettled([
     graph('Timeline', { actor: id, filter, pageSize: TIMELINE_PAGE_SIZE }),
     graph('Timeline', { place: id, filter, pageSize: TIMELINE_PAGE_SIZE }),
   ]);
-  const entries = [...(asActor.entries || []), ...(asPlace.entries || [])];
-  entries.sort((a, b) => (a.date || '\uffff').localeCompare(b.date || '\uffff'));
-  const more = Boolean(asActor.nextPageToken || asPlace.nextPageToken || asActor.truncated ||
-                       asPlace.truncated);
+  const entries = [];
+  let more = false;
+  for (const a of answers) {
+    if (a.status === 'rejected') {
+      if (a.reason instanceof ApiError && a.reason.status === 'INVALID_ARGUMENT') continue;
+      throw a.reason;
+    }
+    entries.push(...(a.value.entries || []));
+    more = more || Boolean(a.value.nextPageToken || a.value.truncated);
+  }
+  // Each answer is in date order; undated entries last.
+  entries.sort((x, y) => (x.date || '\uffff').localeCompare(y.date || '\uffff'));
   return { entries, more };
 }
 
@@ -565,7 +611,7 @@ function renderAsOfLabel() {
   $('as-of-label').dataset.asOf = String(state.asOf);
 }
 
-// The slider runs from one second before the focused entity's first
+// The slider runs from a minute before the focused entity's first
 // recorded change (so its left end shows the graph before it existed) to now.
 async function resetSlider(id) {
   const slider = $('as-of');
@@ -577,7 +623,7 @@ async function resetSlider(id) {
       slider.disabled = true;
       return;
     }
-    state.sliderMin = first - 1000000;
+    state.sliderMin = first - SLIDER_LEAD_MICROS;
     state.sliderMax = Math.max(now, first + 1000000);
     slider.disabled = false;
     slider.dataset.min = String(state.sliderMin);
