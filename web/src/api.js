@@ -47,7 +47,7 @@ export async function call(service, method, request) {
   if (token) headers.Authorization = `Bearer ${token}`;
   let response;
   try {
-    response = await fetch(`/v1/kg.v1.${service}/${method}`, {
+    response = await fetch(`/v1/${service}/${method}`, {
       method: 'POST',
       headers,
       body: JSON.stringify(request),
