@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The first-minute command: installs what is missing, builds kgd and kg
-# (release build in ./build), starts kgd on its defaults (127.0.0.1:7400, data
-# in ./var/kgd), loads the demo graph from the seed article on first start
+# (release build in ./build), starts kgd on its defaults (gRPC 127.0.0.1:7400,
+# HTTP 127.0.0.1:7401, data in ./var/kgd), loads the demo graph from the seed article on first start
 # (when the store is empty), prints three kg commands to try, and keeps kgd in
 # the foreground. Ctrl-C stops it cleanly.
 set -euo pipefail
@@ -14,11 +14,12 @@ cmake --build build --target kgd kg -j "$(nproc)"
 KGD=build/server/kgd
 KG=build/client/kg
 ADDR=127.0.0.1:7400
+HTTP_ADDR=127.0.0.1:7401
 mkdir -p var
 fifo=$(mktemp -u "${TMPDIR:-/tmp}/kgd-port.XXXXXX")
 mkfifo "$fifo"
 
-"$KGD" --listen "$ADDR" --data_dir ./var/kgd --port_file "$fifo" &
+"$KGD" --listen "$ADDR" --http_listen "$HTTP_ADDR" --data_dir ./var/kgd --port_file "$fifo" &
 kgd_pid=$!
 stop() { kill -TERM "$kgd_pid" 2>/dev/null || true; }
 trap stop INT TERM
@@ -26,7 +27,7 @@ trap 'rm -f "$fifo"' EXIT
 # kgd writes its port into the FIFO once it serves; the read waits for exactly
 # that (60 s guard in case kgd dies first, e.g. the port is taken).
 if ! port=$(timeout 60 cat "$fifo") || [[ -z "$port" ]]; then
-  echo "run.sh: kgd did not start (is $ADDR already in use?)" >&2
+  echo "run.sh: kgd did not start (is $ADDR or $HTTP_ADDR already in use?)" >&2
   stop
   wait "$kgd_pid" || true
   exit 1
@@ -42,11 +43,17 @@ sid=$("$KG" match --subject inc/idlib-air-attacks --predicate perpetrated_by --j
 
 cat <<MSG
 
-kgd is serving on $ADDR (data in ./var/kgd). In another terminal, try:
+kgd is serving on $ADDR (data in ./var/kgd).
+
+  Open http://$HTTP_ADDR/ in a browser (the JSON gateway is under
+  http://$HTTP_ADDR/v1/, Prometheus metrics at http://$HTTP_ADDR/metrics).
+
+In another terminal, try:
 
   $KG traverse actor/nusra --direction both --depth 2
   $KG path actor/turkey actor/nusra --direction both
   $KG explain ${sid:-1}
+  curl -s -d '{"id":"actor/nusra"}' http://$HTTP_ADDR/v1/GraphService/GetEntity
 
 (add --format dot | dot -Tpng > graph.png to traverse or path for a picture;
  $KG --help lists every command). Ctrl-C stops kgd.

@@ -1,12 +1,18 @@
 #include "server/gate.h"
 
+#include <openssl/rand.h>
+
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <utility>
 #include <vector>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "server/call.h"
 #include "server/permissions.h"
 #include "server/status.h"
@@ -32,19 +38,54 @@ std::string HostOf(const std::string& peer) {
   return port == std::string::npos ? peer : peer.substr(0, port);
 }
 
+std::string RandomKey() {
+  unsigned char bytes[16];
+  if (RAND_bytes(bytes, sizeof(bytes)) != 1) {
+    std::fprintf(stderr, "kgd: no random bytes for the in-process peer key\n");
+    std::abort();
+  }
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), sizeof(bytes)));
+}
+
 }  // namespace
 
+CallGate::CallGate(Store& store, const Authenticator& auth, const ServerLimits& limits)
+    : store_(store), auth_(auth), limits_(limits), http_peer_key_(RandomKey()) {}
+
+std::string CallGate::HttpPeerValue(absl::string_view peer) const {
+  return absl::StrCat(http_peer_key_, " ", peer);
+}
+
+std::string CallGate::PeerOf(const grpc::ServerContextBase& context) const {
+  const auto& metadata = context.client_metadata();
+  auto it = metadata.find(kHttpPeerHeader);
+  if (it == metadata.end()) return context.peer();
+  absl::string_view value(it->second.data(), it->second.size());
+  if (!absl::ConsumePrefix(&value, http_peer_key_) || !absl::ConsumePrefix(&value, " ")) {
+    return context.peer();
+  }
+  return absl::StrCat("http:", value);
+}
+
 CallScope::CallScope(CallGate& gate, const grpc::ServerContextBase& context, Caller caller,
-                     std::string rpc, std::string peer, bool audited)
+                     std::string rpc, std::string peer, bool audited, RpcCounters* counters,
+                     absl::Time started)
     : gate_(gate),
       context_(context),
       caller_(std::move(caller)),
       rpc_(std::move(rpc)),
-      peer_(std::move(peer)) {
+      peer_(std::move(peer)),
+      counters_(counters),
+      started_(started) {
   if (audited) digest_.emplace();
+  if (counters_ != nullptr) gate_.metrics_.Opened(*counters_);
 }
 
-CallScope::~CallScope() { gate_.Release(this); }
+CallScope::~CallScope() {
+  if (counters_ != nullptr) gate_.metrics_.Closed(*counters_);
+  gate_.Release(this);
+}
 
 void CallScope::AddRequest(absl::string_view bytes) {
   if (!digest_.has_value()) return;
@@ -128,8 +169,10 @@ void CallGate::Release(CallScope* scope) {
 absl::StatusOr<std::unique_ptr<CallScope>> CallGate::Admit(
     const grpc::ServerContextBase& context, absl::string_view rpc,
     std::optional<absl::string_view> request) {
+  const absl::Time started = absl::Now();
+  RpcCounters* const counters = metrics_.Find(rpc);
   const std::optional<Permission> needed = RequiredPermission(rpc);
-  std::string peer = context.peer();  // the connection: "ipv4:127.0.0.1:54321"
+  std::string peer = PeerOf(context);  // the connection: "ipv4:127.0.0.1:54321"
   absl::Status refused;
   absl::StatusOr<Caller> caller = auth_.Authenticate(context);
   if (!needed.has_value()) {
@@ -163,11 +206,13 @@ absl::StatusOr<std::unique_ptr<CallScope>> CallGate::Admit(
       }
       Audit(context, rpc, nullptr, nullptr, request, outcome);
     }
+    if (counters != nullptr) counters->Record(refused.raw_code(), absl::Now() - started);
     return refused;
   }
   const bool audited = *needed == Permission::kWrite || *needed == Permission::kAdmin;
   std::unique_ptr<CallScope> scope(new CallScope(*this, context, *std::move(caller),
-                                                 std::string(rpc), std::move(peer), audited));
+                                                 std::string(rpc), std::move(peer), audited,
+                                                 counters, started));
   if (request.has_value()) scope->AddRequest(*request);
   return scope;
 }
@@ -175,6 +220,9 @@ absl::StatusOr<std::unique_ptr<CallScope>> CallGate::Admit(
 grpc::Status CallGate::Complete(std::unique_ptr<CallScope> scope, const absl::Status& outcome,
                                 const grpc::ServerContextBase& context) {
   grpc::Status status = Finish(outcome, context);
+  if (scope->counters_ != nullptr) {
+    scope->counters_->Record(status.error_code(), absl::Now() - scope->started_);
+  }
   if (scope->digest_.has_value()) {
     Audit(context, scope->rpc_, &scope->caller_, scope.get(), std::nullopt, status);
   }
@@ -234,7 +282,7 @@ void CallGate::Audit(const grpc::ServerContextBase& context, absl::string_view r
     record.authenticated_by = caller->authenticated_by;
   }
   record.rpc = std::string(rpc);
-  record.peer = context.peer();
+  record.peer = PeerOf(context);
   if (scope != nullptr) {
     record.request_bytes = scope->request_bytes_;
     record.request_sha256 = scope->digest_.has_value() ? scope->digest_->HexDigest() : "";

@@ -6,7 +6,14 @@
 //
 // Every call Admits at its start and Completes at its end (unary rpcs
 // through server/rpc.h); open streams are watched for idleness
-// (StreamActivity, ExpireIdleStreams).
+// (StreamActivity, ExpireIdleStreams). Both ends feed the rpc metrics
+// (server/metrics.h).
+//
+// The peer of a call (its connection, for max_calls_per_connection and the
+// audit log) is the gRPC peer, except for the HTTP gateway's calls on
+// kgd's in-process channel, which name the HTTP client's connection in the
+// x-kg-http-peer header, prefixed by a key made at start that never leaves
+// the process (so a network client cannot pose as another connection).
 //
 // Example:
 //   KG_ASSIGN_OR_RETURN(std::unique_ptr<CallScope> call,
@@ -38,6 +45,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/auth.h"
+#include "server/metrics.h"
 #include "server/options.h"
 #include "server/sha256.h"
 #include "storage/store.h"
@@ -64,7 +72,7 @@ class CallScope {
  private:
   friend class CallGate;
   CallScope(CallGate& gate, const grpc::ServerContextBase& context, Caller caller, std::string rpc,
-            std::string peer, bool audited);
+            std::string peer, bool audited, RpcCounters* counters, absl::Time started);
 
   CallGate& gate_;
   const grpc::ServerContextBase& context_;
@@ -73,7 +81,13 @@ class CallScope {
   const std::string peer_;
   int64_t request_bytes_ = 0;
   std::optional<Sha256> digest_;  // only for audited calls
+  RpcCounters* const counters_;   // nullptr for an rpc outside kg.v1
+  const absl::Time started_;
 };
+
+// The header by which the HTTP gateway names its client's connection
+// (CallGate::HttpPeerValue).
+inline constexpr char kHttpPeerHeader[] = "x-kg-http-peer";
 
 // An open stream's progress, shared by its reactor and the gate's idle
 // watchdog. The reactor Touches it on every message and Detaches it when the
@@ -101,8 +115,7 @@ class StreamActivity {
 class CallGate {
  public:
   // `store` and `auth` must outlive the gate.
-  CallGate(Store& store, const Authenticator& auth, const ServerLimits& limits)
-      : store_(store), auth_(auth), limits_(limits) {}
+  CallGate(Store& store, const Authenticator& auth, const ServerLimits& limits);
 
   // Admits a call: UNAUTHENTICATED, PERMISSION_DENIED (naming the missing
   // permission) or RESOURCE_EXHAUSTED (the caller's connection or principal
@@ -127,6 +140,17 @@ class CallGate {
   // Runs the idle action of every watched stream idle past the timeout.
   // Called periodically by the server.
   void ExpireIdleStreams() ABSL_LOCKS_EXCLUDED(streams_mu_);
+
+  const RpcMetrics& metrics() const { return metrics_; }
+
+  // The x-kg-http-peer value naming HTTP client connection `peer`
+  // ("127.0.0.1:51234"); its calls then count and audit as peer
+  // "http:127.0.0.1:51234".
+  std::string HttpPeerValue(absl::string_view peer) const;
+
+  // The connection a call came on: context.peer(), or the gateway's
+  // x-kg-http-peer when it carries this gate's key.
+  std::string PeerOf(const grpc::ServerContextBase& context) const;
 
  private:
   friend class CallScope;
@@ -168,6 +192,9 @@ class CallGate {
 
   absl::Mutex streams_mu_;
   std::vector<std::weak_ptr<StreamActivity>> streams_ ABSL_GUARDED_BY(streams_mu_);
+
+  RpcMetrics metrics_;
+  const std::string http_peer_key_;  // random, made at construction
 };
 
 }  // namespace kg::server

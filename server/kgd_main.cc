@@ -18,6 +18,7 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "http/http_server.h"
 #include "server/server.h"
 #include "storage/backup.h"
 #include "storage/check.h"
@@ -25,10 +26,28 @@
 namespace {
 const kg::server::ServerOptions kDefaults;
 const kg::server::ServerLimits kDefaultLimits;
+const kg::http::HttpOptions kHttpDefaults;
 }  // namespace
 
 ABSL_FLAG(std::string, listen, kDefaults.listen,
           "Address to serve gRPC on, host:port. Port 0 picks a free port (see --port_file).");
+ABSL_FLAG(std::string, http_listen, kHttpDefaults.listen,
+          "Address to serve HTTP on (the JSON gateway, /metrics, the explorer; docs/HTTP.md), "
+          "host:port; empty = no HTTP. Port 0 picks a free port (see --http_port_file). Uses "
+          "--tls_cert/--tls_key (HTTPS) and --auth_tokens like gRPC.");
+ABSL_FLAG(std::string, http_port_file, "",
+          "After start, write the bound HTTP port (decimal, one line) to this file or FIFO.");
+ABSL_FLAG(int32_t, http_threads, kHttpDefaults.threads,
+          "Threads serving HTTP connections (each serves one connection at a time).");
+ABSL_FLAG(uint64_t, http_max_body_bytes, kHttpDefaults.max_body_bytes,
+          "Largest HTTP request body; larger ones get 413.");
+ABSL_FLAG(absl::Duration, http_timeout, kHttpDefaults.read_timeout,
+          "An HTTP connection that sends or takes nothing for this long is closed.");
+ABSL_FLAG(absl::Duration, http_call_timeout, kHttpDefaults.call_timeout,
+          "Deadline of the call behind each HTTP gateway request.");
+ABSL_FLAG(bool, metrics_without_token, kHttpDefaults.open_metrics,
+          "Serve GET /metrics without a bearer token even with --auth_tokens (otherwise any "
+          "valid token may scrape).");
 ABSL_FLAG(std::string, data_dir, kDefaults.data_dir, "RocksDB data directory; created if missing.");
 ABSL_FLAG(std::string, schema, "",
           "Schema file (kinds and predicates, see storage/FORMAT.md); empty = built-in schema.");
@@ -135,12 +154,16 @@ Examples:
   kgd --listen=0.0.0.0:7400 --tls_cert=server.pem --tls_key=server.key \
       --auth_tokens=/etc/kgd/tokens --backup_dir=/var/backups/kgd
   kgd --listen=127.0.0.1:0 --port_file=/tmp/kgd.port   # pick a free port
+  kgd --http_listen=                             # no HTTP (default 127.0.0.1:7401)
 
 Offline: `kgd --check --data_dir=DIR` reports inconsistencies (exit 4),
 `kgd --repair --data_dir=DIR` rebuilds derived indexes and summaries.
 `kgd --restore_from=REPO --data_dir=NEW [--backup_id=N]` restores a backup.
 
 Clients: the `kg` CLI, or any gRPC tool (grpcurl -plaintext localhost:7400 list).
+HTTP on --http_listen: POST /v1/<Service>/<Method> with proto JSON (curl -d
+'{"id":"actor/turkey"}' localhost:7401/v1/GraphService/GetEntity), GET /metrics
+(Prometheus), GET / (the explorer); docs/HTTP.md.
 A non-loopback --listen needs TLS and --auth_tokens (or --insecure).
 `kg token new PRINCIPAL ROLE` makes a token and its --auth_tokens line.
 SIGHUP re-reads --auth_tokens (a file that fails to load keeps the old one).
@@ -185,6 +208,26 @@ kg::server::ServerOptions OptionsFromFlags() {
   o.limits.max_traversal_nodes = absl::GetFlag(FLAGS_max_traversal_nodes);
   o.limits.max_traversal_edges = absl::GetFlag(FLAGS_max_traversal_edges);
   return o;
+}
+
+kg::http::HttpOptions HttpOptionsFromFlags() {
+  kg::http::HttpOptions h;
+  h.listen = absl::GetFlag(FLAGS_http_listen);
+  h.threads = absl::GetFlag(FLAGS_http_threads);
+  h.max_body_bytes = absl::GetFlag(FLAGS_http_max_body_bytes);
+  h.read_timeout = absl::GetFlag(FLAGS_http_timeout);
+  h.write_timeout = absl::GetFlag(FLAGS_http_timeout);
+  h.call_timeout = absl::GetFlag(FLAGS_http_call_timeout);
+  h.open_metrics = absl::GetFlag(FLAGS_metrics_without_token);
+  return h;
+}
+
+// "127.0.0.1:0" and the bound port -> "127.0.0.1:40123", for the URL kgd prints.
+std::string HttpAuthority(const std::string& listen, int port) {
+  const size_t colon = listen.rfind(':');
+  std::string host = colon == std::string::npos ? listen : listen.substr(0, colon);
+  if (host.empty() || host == "0.0.0.0") host = "127.0.0.1";
+  return absl::StrCat(host, ":", port);
 }
 
 // Nonsensical limits are refused at start rather than discovered per call.
@@ -304,16 +347,39 @@ int main(int argc, char** argv) {
   std::fprintf(stderr, "kgd: serving on port %d (listen %s), data dir %s\n", (*server)->port(),
                options.listen.c_str(), options.data_dir.c_str());
   std::fprintf(stderr, "kgd: %s\n", (*server)->SecuritySummary().c_str());
+  std::unique_ptr<kg::http::HttpServer> http;
+  if (kg::http::HttpOptions h = HttpOptionsFromFlags(); !h.listen.empty()) {
+    absl::StatusOr<std::unique_ptr<kg::http::HttpServer>> started =
+        kg::http::HttpServer::Start(**server, options, std::move(h));
+    if (!started.ok()) {
+      std::fprintf(stderr, "kgd: %s\n", started.status().ToString().c_str());
+      (*server)->Shutdown(absl::ZeroDuration());
+      return 1;
+    }
+    http = *std::move(started);
+    std::fprintf(stderr, "kgd: serving HTTP on port %d (http_listen %s): %s://%s/\n", http->port(),
+                 absl::GetFlag(FLAGS_http_listen).c_str(), http->scheme(),
+                 HttpAuthority(absl::GetFlag(FLAGS_http_listen), http->port()).c_str());
+    const std::string http_port_file = absl::GetFlag(FLAGS_http_port_file);
+    if (!http_port_file.empty() && !WritePortFile(http_port_file, http->port())) {
+      std::fprintf(stderr, "kgd: http_port_file: cannot write '%s': %s\n", http_port_file.c_str(),
+                   std::strerror(errno));
+      http->Shutdown(absl::ZeroDuration());
+      (*server)->Shutdown(absl::ZeroDuration());
+      return 1;
+    }
+  }
   const std::string port_file = absl::GetFlag(FLAGS_port_file);
   if (!port_file.empty() && !WritePortFile(port_file, (*server)->port())) {
     std::fprintf(stderr, "kgd: port_file: cannot write '%s': %s\n", port_file.c_str(),
                  std::strerror(errno));
+    if (http != nullptr) http->Shutdown(absl::ZeroDuration());
     (*server)->Shutdown(absl::ZeroDuration());
     return 1;
   }
 
   const absl::Duration grace = absl::Seconds(absl::GetFlag(FLAGS_grace_period));
-  std::thread stopper([&server, &signals, grace] {
+  std::thread stopper([&server, &http, &signals, grace] {
     int signal_number = 0;
     while (sigwait(&signals, &signal_number) == 0 && signal_number == SIGHUP) {
       absl::StatusOr<size_t> loaded = (*server)->ReloadCredentials();
@@ -326,10 +392,13 @@ int main(int argc, char** argv) {
     }
     std::fprintf(stderr, "kgd: %s, shutting down (grace %s)\n", strsignal(signal_number),
                  absl::FormatDuration(grace).c_str());
+    // HTTP first: its requests are calls on the gRPC server.
+    if (http != nullptr) http->Shutdown(grace);
     (*server)->Shutdown(grace);
   });
   (*server)->Wait();
   stopper.join();
+  http.reset();
   server->reset();
   std::fprintf(stderr, "kgd: stopped\n");
   return 0;

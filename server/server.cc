@@ -23,6 +23,7 @@
 #include "server/gate.h"
 #include "server/graph_service.h"
 #include "server/ingest_service.h"
+#include "server/metrics.h"
 #include "server/provenance_service.h"
 #include "server/rpc.h"
 #include "server/wire.h"
@@ -103,6 +104,27 @@ std::string KgServer::SecuritySummary() const {
 }
 
 KgServer::~KgServer() { Shutdown(absl::ZeroDuration()); }
+
+std::shared_ptr<grpc::Channel> KgServer::InProcessChannel() {
+  grpc::ChannelArguments args;
+  // The server bounds what it sends (max_message_bytes); the client takes it.
+  args.SetMaxReceiveMessageSize(-1);
+  args.SetMaxSendMessageSize(limits_.max_receive_message_bytes);
+  return server_->InProcessChannel(args);
+}
+
+std::string KgServer::MetricsText() const {
+  std::string out;
+  gate_->metrics().Render(out);
+  RenderStoreMetrics(store_->Metrics(), store_->Health(), out);
+  return out;
+}
+
+std::string KgServer::HttpPeerValue(absl::string_view peer) const {
+  return gate_->HttpPeerValue(peer);
+}
+
+bool KgServer::authentication_enabled() const { return auth_->enabled(); }
 
 absl::StatusOr<std::unique_ptr<KgServer>> KgServer::Start(const ServerOptions& options) {
   KG_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials, Credentials(options));

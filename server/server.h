@@ -23,11 +23,13 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "server/options.h"
 
 namespace grpc {
+class Channel;
 class Server;
 }  // namespace grpc
 
@@ -69,6 +71,22 @@ class KgServer final {
 
   // One line for the operator: who may call, and how.
   std::string SecuritySummary() const;
+
+  // A channel to this server inside the process (the HTTP gateway's way in):
+  // its calls pass the same authentication, permissions, limits and audit
+  // as network ones. Valid until Shutdown; no TLS (nothing leaves the
+  // process), so callers authenticate by bearer token.
+  std::shared_ptr<grpc::Channel> InProcessChannel();
+  // The x-kg-http-peer metadata value by which a call on that channel names
+  // the HTTP connection it serves ("127.0.0.1:51234"; server/gate.h).
+  std::string HttpPeerValue(absl::string_view peer) const;
+
+  // The Prometheus text exposition of the rpc, write and storage metrics
+  // (server/metrics.h).
+  std::string MetricsText() const;
+
+  bool authentication_enabled() const;
+  const ServerLimits& limits() const { return limits_; }
 
   // Marks health NOT_SERVING, stops accepting calls, lets in-flight calls
   // finish for up to `grace` (then cancels them), and closes the store.

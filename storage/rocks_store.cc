@@ -10,6 +10,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
+#include "rocksdb/statistics.h"
 #include "rocksdb/utilities/checkpoint.h"
 #include "storage/codec.h"
 #include "storage/db_open.h"
@@ -124,7 +125,16 @@ absl::StatusOr<T> RocksStore::Durable(absl::StatusOr<T> result) {
 absl::StatusOr<WriteResult> RocksStore::Apply(const WriteBatch& batch,
                                               const WriteContext& context) {
   KG_RETURN_IF_ERROR(ReadyToWrite());
-  return Durable(ApplyUnsynced(batch, context));
+  absl::StatusOr<WriteResult> result = Durable(ApplyUnsynced(batch, context));
+  if (result.ok()) {
+    constexpr auto kRelaxed = std::memory_order_relaxed;
+    write_batches_.fetch_add(1, kRelaxed);
+    entities_written_.fetch_add(result->entities_written, kRelaxed);
+    statements_written_.fetch_add(static_cast<int64_t>(result->statement_ids.size()), kRelaxed);
+    statements_created_.fetch_add(result->statements_created, kRelaxed);
+    evidence_written_.fetch_add(result->evidence_added + result->evidence_revised, kRelaxed);
+  }
+  return result;
 }
 
 absl::StatusOr<TxTime> RocksStore::Retract(StatementId statement, std::string_view evidence_id,
@@ -186,6 +196,27 @@ StoreHealth RocksStore::Health() const {
     health.recoverable = false;
   }
   return health;
+}
+
+StoreMetrics RocksStore::Metrics() const {
+  constexpr auto kRelaxed = std::memory_order_relaxed;
+  StoreMetrics m;
+  m.write_batches = write_batches_.load(kRelaxed);
+  m.entities_written = entities_written_.load(kRelaxed);
+  m.statements_written = statements_written_.load(kRelaxed);
+  m.statements_created = statements_created_.load(kRelaxed);
+  m.evidence_written = evidence_written_.load(kRelaxed);
+  rocksdb::DB* db = db_->db();
+  if (const std::shared_ptr<rocksdb::Statistics> stats = db->GetDBOptions().statistics) {
+    m.block_cache_hits = static_cast<int64_t>(stats->getTickerCount(rocksdb::BLOCK_CACHE_HIT));
+    m.block_cache_misses = static_cast<int64_t>(stats->getTickerCount(rocksdb::BLOCK_CACHE_MISS));
+  }
+  // Summed over the column families; a property RocksDB cannot give reads 0.
+  (void)db->GetAggregatedIntProperty(rocksdb::DB::Properties::kEstimatePendingCompactionBytes,
+                                     &m.pending_compaction_bytes);
+  (void)db->GetAggregatedIntProperty(rocksdb::DB::Properties::kLiveSstFilesSize, &m.live_sst_bytes);
+  (void)db->GetIntProperty(rocksdb::DB::Properties::kBackgroundErrors, &m.background_errors);
+  return m;
 }
 
 WriteTxn RocksStore::BeginWrite(const WriteContext& context) {

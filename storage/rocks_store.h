@@ -43,6 +43,7 @@ class RocksStore final : public Store {
   absl::Status Checkpoint(const std::string& directory) const override;
   absl::StatusOr<BackupInfo> Backup(const std::string& repository, int32_t keep_last) override;
   StoreHealth Health() const override;
+  StoreMetrics Metrics() const override;
   ChangePosition PublishedChange() const override { return changes_->published(); }
   void AddChangeListener(std::weak_ptr<ChangeListener> listener) override {
     changes_->Add(std::move(listener));
@@ -100,6 +101,12 @@ class RocksStore final : public Store {
   std::unique_ptr<ChangeSignal> changes_;
   absl::Mutex trim_mu_;  // one TrimChanges at a time
   std::atomic<int64_t> commits_{0};
+  // Of committed Apply calls (StoreMetrics).
+  std::atomic<int64_t> write_batches_{0};
+  std::atomic<int64_t> entities_written_{0};
+  std::atomic<int64_t> statements_written_{0};
+  std::atomic<int64_t> statements_created_{0};
+  std::atomic<int64_t> evidence_written_{0};
   // Kept apart from write_mu_, which a writer holds while it validates:
   // a new view must not wait for that.
   mutable absl::Mutex last_commit_mu_;

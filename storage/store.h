@@ -265,6 +265,22 @@ struct StoreHealth {
   bool recoverable = false;
 };
 
+// Counters and gauges for monitoring (kgd's /metrics): what the store wrote
+// since Open and what RocksDB reports about itself. Plain numbers, so that
+// nothing above storage/ sees RocksDB.
+struct StoreMetrics {
+  int64_t write_batches = 0;       // Apply calls committed (one per write request)
+  int64_t entities_written = 0;    // entity records written (unchanged ones not counted)
+  int64_t statements_written = 0;  // statements in committed batches, new or not
+  int64_t statements_created = 0;  // of those, triples seen for the first time
+  int64_t evidence_written = 0;    // evidence records added or revised
+  int64_t block_cache_hits = 0;
+  int64_t block_cache_misses = 0;
+  uint64_t pending_compaction_bytes = 0;  // RocksDB's estimate, all column families
+  uint64_t live_sst_bytes = 0;            // SST files of the current version
+  uint64_t background_errors = 0;         // RocksDB background errors since Open
+};
+
 class View;
 
 class Store {
@@ -370,6 +386,10 @@ class Store {
 
   // Durability counters and the store's write error, if any. Cheap; any thread.
   virtual StoreHealth Health() const = 0;
+
+  // Write counters and RocksDB's cache, compaction and error figures.
+  // Cheap (atomics and in-memory properties); any thread.
+  virtual StoreMetrics Metrics() const = 0;
 
   // The predicate and kind schema writes are checked against (and kind
   // filters expand with). Valid for the life of the Store.
