@@ -28,6 +28,7 @@ const state = {
   entities: new Map(),  // id -> Entity seen in the current drawing
   literals: new Map(),  // id -> [Statement] with a literal object
   generation: 0,      // drawings started; a slower, older one is dropped
+  detailsGeneration: 0,  // the same for the details panel
 };
 
 // ---------------------------------------------------------------- status
@@ -197,7 +198,7 @@ async function entityOrNull(id) {
 
 // Redraws everything from the server: the expanded nodes' neighbourhoods and
 // the path, under the current filter and as_of.
-async function redraw() {
+async function redraw(refreshDetails = true) {
   const generation = ++state.generation;
   const filter = fullFilter();
   const nodes = new Map();
@@ -318,6 +319,7 @@ async function redraw() {
     if (truncated) summary += `; more than ${NEIGHBOR_PAGE_SIZE * NEIGHBOR_PAGES} neighbours, the rest left out`;
     $('graph-summary').textContent = summary;
     showStatus('');
+    if (refreshDetails) showDetailsAgain();
   } catch (e) {
     if (generation === state.generation) showError('Drawing the graph', e);
   }
@@ -353,6 +355,13 @@ function placeAndLayout(elements) {
   cy.add(elements);
   cy.layout({ name: 'cose', animate: false, randomize: false, nodeRepulsion: () => 40000,
               idealEdgeLength: () => 110, nodeOverlap: 20, padding: 30 }).run();
+}
+
+// What the details panel shows, read again under the new filter and as_of.
+function showDetailsAgain() {
+  const details = $('details');
+  if (details.dataset.entity) showEntity(details.dataset.entity);
+  else if (details.dataset.statement) showEvidence(details.dataset.statement);
 }
 
 function renderLegend() {
@@ -462,6 +471,7 @@ function evidenceCard(ev, documents) {
 }
 
 async function showEvidence(statementId, pageToken = '', container = null) {
+  const generation = container ? state.detailsGeneration : ++state.detailsGeneration;
   const request = { statementId: String(statementId), filter: fullFilter(),
                     evidencePageSize: EVIDENCE_PAGE_SIZE };
   if (pageToken) request.evidencePageToken = pageToken;
@@ -469,13 +479,20 @@ async function showEvidence(statementId, pageToken = '', container = null) {
   try {
     r = await provenance('Explain', request);
   } catch (e) {
+    if (generation !== state.detailsGeneration) return;
+    if (!container && e instanceof ApiError && e.status === 'NOT_FOUND') {
+      showAbsent(`Statement ${statementId}`, e, { statement: String(statementId) });
+      return;
+    }
     showError(`Explaining statement ${statementId}`, e);
     return;
   }
+  if (generation !== state.detailsGeneration) return;
   const s = r.statement || {};
   const documents = new Map((r.documents || []).map((d) => [d.id, d]));
   if (!container) {
     const details = clear($('details'));
+    delete details.dataset.entity;
     details.dataset.statement = String(s.id);
     details.append(
       el('h2', {}, `Statement ${s.id}`),
@@ -528,16 +545,34 @@ async function timelineOf(id) {
   return { entries, more };
 }
 
+// The details panel when what it showed is not in the graph as of the
+// slider (or was never there); `keep` remembers it for the next redraw.
+function showAbsent(what, e, keep) {
+  const details = clear($('details'));
+  delete details.dataset.entity;
+  delete details.dataset.statement;
+  Object.assign(details.dataset, keep);
+  const when = state.asOf ? `as of ${formatMicros(state.asOf)}` : 'now';
+  details.append(el('h2', {}, what), el('p', {}, `Not in the graph ${when}: ${e.detail}`));
+}
+
 async function showEntity(id) {
+  const generation = ++state.detailsGeneration;
   let entity;
   let timeline;
   try {
     entity = await graph('GetEntity', { id, filter: asOfFilter() });
     timeline = await timelineOf(id);
   } catch (e) {
+    if (generation !== state.detailsGeneration) return;
+    if (e instanceof ApiError && e.status === 'NOT_FOUND') {
+      showAbsent(id, e, { entity: id });
+      return;
+    }
     showError(`Reading ${id}`, e);
     return;
   }
+  if (generation !== state.detailsGeneration) return;
   const details = clear($('details'));
   details.dataset.entity = entity.id;
   delete details.dataset.statement;
@@ -638,7 +673,7 @@ function onAsOfInput() {
   state.asOf = sliderToMicros(Number($('as-of').value));
   renderAsOfLabel();
   clearTimeout(asOfTimer);
-  asOfTimer = setTimeout(redraw, 250);
+  asOfTimer = setTimeout(() => redraw(), 250);
 }
 
 // ---------------------------------------------------------------- actions
@@ -648,7 +683,7 @@ async function focusEntity(id) {
   $('search-results').hidden = true;
   if (!state.pathQuery) $('path-from').value = id;
   await resetSlider(id);
-  await redraw();
+  await redraw(false);
   await showEntity(id);
 }
 
@@ -724,9 +759,9 @@ $('search').addEventListener('keydown', (e) => {
 $('min-confidence').addEventListener('input', () => {
   $('min-confidence-value').textContent = Number($('min-confidence').value).toFixed(2);
 });
-$('apply-filter').addEventListener('click', redraw);
-$('min-confidence').addEventListener('change', redraw);
-$('min-sources').addEventListener('change', redraw);
+$('apply-filter').addEventListener('click', () => redraw());
+$('min-confidence').addEventListener('change', () => redraw());
+$('min-sources').addEventListener('change', () => redraw());
 $('as-of').addEventListener('input', onAsOfInput);
 $('as-of-now').addEventListener('click', () => {
   $('as-of').value = String(SLIDER_STEPS);
