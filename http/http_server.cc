@@ -299,6 +299,12 @@ absl::Status HttpServer::Impl::Start(const server::ServerOptions& so) {
   const int threads = options_.threads;
   http_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
   http_->set_payload_max_length(options_.max_body_bytes);
+  // httplib's default adds SO_REUSEPORT, which would let a second kgd bind
+  // the same port and take half of the connections.
+  http_->set_socket_options([](socket_t sock) {
+    const int yes = 1;
+    (void)setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
   const auto seconds = [](absl::Duration d) {
     return static_cast<time_t>(absl::ToInt64Seconds(d));
   };

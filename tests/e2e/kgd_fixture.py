@@ -52,7 +52,8 @@ class Kgd:
         self.log_path = os.path.join(self.tmp.name, "kgd.log")
         self.log = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            [kgd_binary, "--listen=127.0.0.1:0", "--data_dir=" + self.data_dir,
+            [kgd_binary, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
+             "--data_dir=" + self.data_dir,
              "--port_file=" + fifo, "--grace_period=2", *flags, *extra_flags],
             stdout=self.log, stderr=subprocess.STDOUT)
         port = []

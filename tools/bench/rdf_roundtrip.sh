@@ -21,7 +21,7 @@ KG=build/client/kg
 /usr/bin/python3 "$SLICE" "$W/data" "$W/slice" "$N" 1000 >/dev/null
 
 serve() {  # serve NAME: a fresh kgd on a free port; prints the port
-  build/server/kgd --listen 127.0.0.1:0 --port_file "$W/$1.port" --data_dir "$W/$1" \
+  build/server/kgd --listen 127.0.0.1:0 --http_listen 127.0.0.1:0 --port_file "$W/$1.port" --data_dir "$W/$1" \
     >"$W/$1.log" 2>&1 &
   for _ in $(seq 100); do [[ -s $W/$1.port ]] && break; sleep 0.1; done
   cat "$W/$1.port"

@@ -35,7 +35,7 @@ echo "== load"
 "$BUILD/tools/bench/kg_load" --in "$WORK/gen" --data_dir "$WORK/data"
 du -sh "$WORK/data" | sed 's/^/data dir: /'
 echo "== serve"
-"$BUILD/server/kgd" --listen 127.0.0.1:0 --port_file "$WORK/port" --data_dir "$WORK/data" \
+"$BUILD/server/kgd" --listen 127.0.0.1:0 --http_listen 127.0.0.1:0 --port_file "$WORK/port" --data_dir "$WORK/data" \
   >"$WORK/kgd.log" 2>&1 &
 KGD_PID=$!
 for _ in $(seq 1 600); do
