@@ -21,6 +21,8 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
+import urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from kgd_fixture import Kgd, load_demo  # noqa: E402
@@ -28,6 +30,7 @@ from kgd_fixture import Kgd, load_demo  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 NPM_GUARD_S = 300  # hang guard for npm ci
 BROWSER_GUARD_S = 300  # hang guard for the walk-through (it takes seconds)
+GET_GUARD_S = 30  # hang guard for each GET
 # The nodes the walk-through expands, from the search hit to the air attacks'
 # perpetrator: actor/nusra -clashes_with- actor/syrian-army -part_of-
 # actor/syria-government <-perpetrated_by- inc/idlib-air-attacks.
@@ -101,6 +104,35 @@ def expectations(root):
     }
 
 
+def check_static_files(root, port):
+    """GET of the page's files over the wire: bodies and content types, 404s."""
+    failures = 0
+
+    def check(ok, what):
+        nonlocal failures
+        print("%s %s" % ("ok  " if ok else "FAIL", what))
+        failures += 0 if ok else 1
+
+    base = "http://127.0.0.1:%d" % port
+    page = open(os.path.join(root, "web", "src", "index.html"), "rb").read()
+    for path, ctype, body in (("/", "text/html", page), ("/index.html", "text/html", page),
+                              ("/explorer.css", "text/css", None),
+                              ("/explorer.js", "text/javascript", None)):
+        with urllib.request.urlopen(base + path, timeout=GET_GUARD_S) as r:
+            got = r.read()
+            check(r.status == 200 and r.headers.get_content_type() == ctype and got
+                  and (body is None or got == body),
+                  "GET %s: %d %s, %d bytes" % (path, r.status, r.headers["Content-Type"],
+                                               len(got)))
+    for path in ("/nope", "/explorer.js/", "/web/src/main.js"):
+        try:
+            urllib.request.urlopen(base + path, timeout=GET_GUARD_S)
+            check(False, "GET %s is not served" % path)
+        except urllib.error.HTTPError as e:
+            check(e.code == 404, "GET %s: %d" % (path, e.code))
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--kg", required=True)
@@ -124,6 +156,7 @@ def main():
         # kgd writes the HTTP port before the gRPC one: it is there once the
         # fixture has read the latter.
         http_port = int(open(os.path.join(tmp, "http.port")).read().strip())
+        failures = check_static_files(args.root, http_port)
         expect["importStartMicros"] = time.time_ns() // 1000
         load_demo(args.kg, kgd.addr, args.root, kgd.tokens["e2e"])
         expect_path = os.path.join(artifacts, "expect.json")
@@ -134,7 +167,7 @@ def main():
              "--node_modules", node_modules, "--url", "http://127.0.0.1:%d/" % http_port,
              "--token", kgd.tokens["explorer"], "--artifacts", artifacts,
              "--expect", expect_path], timeout=BROWSER_GUARD_S)
-        return out.returncode
+        return 1 if failures or out.returncode else 0
 
 
 if __name__ == "__main__":
