@@ -179,7 +179,15 @@ async function neighborsOf(id, filter) {
   for (let page = 0; page < NEIGHBOR_PAGES; ++page) {
     const request = { id, direction: 'BOTH', filter, pageSize: NEIGHBOR_PAGE_SIZE };
     if (pageToken) request.pageToken = pageToken;
-    const r = await graph('Neighbors', request);
+    let r;
+    try {
+      r = await graph('Neighbors', request);
+    } catch (e) {
+      // A kgd with a smaller --max_page_size: its default page size then.
+      if (!(e instanceof ApiError && e.status === 'RESOURCE_EXHAUSTED')) throw e;
+      delete request.pageSize;
+      r = await graph('Neighbors', request);
+    }
     neighbors.push(...(r.neighbors || []));
     pageToken = r.nextPageToken || '';
     if (!pageToken) return { neighbors, truncated: false };
