@@ -10,7 +10,11 @@
 #include <grpcpp/impl/rpc_method.h>
 #include <grpcpp/support/sync_stream.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
 
+#include <atomic>
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -187,6 +191,12 @@ bool IsLoopbackHost(absl::string_view host) {
   return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
 }
 
+// "localhost:7401", "[::1]:7401", "127.0.0.1" -> the host part.
+absl::string_view HostOfHeader(absl::string_view host) {
+  if (absl::ConsumePrefix(&host, "[")) return host.substr(0, host.find(']'));
+  return host.substr(0, host.rfind(':'));
+}
+
 // A message of `type` to fill from JSON or from the wire.
 std::unique_ptr<pb::Message> NewMessage(const pb::Descriptor& type) {
   return std::unique_ptr<pb::Message>(
@@ -254,7 +264,11 @@ class HttpServer::Impl {
   std::unique_ptr<httplib::Server> http_;
   int port_ = 0;
   bool tls_ = false;
+  bool loopback_ = false;  // listening on a loopback address only
   std::thread listener_;
+
+  // HTTP responses sent, by status (kgd_http_responses_total).
+  std::atomic<int64_t> responses_[600] = {};
 
   absl::Mutex mu_;
   absl::flat_hash_set<grpc::ClientContext*> calls_ ABSL_GUARDED_BY(mu_);
@@ -274,7 +288,8 @@ absl::Status HttpServer::Impl::Start(const server::ServerOptions& so) {
         "timeouts >= 1s");
   }
   tls_ = !so.tls_cert_path.empty();
-  if (!IsLoopbackHost(host) && !so.insecure && !(tls_ && kgd_.authentication_enabled())) {
+  loopback_ = IsLoopbackHost(host);
+  if (!loopback_ && !so.insecure && !(tls_ && kgd_.authentication_enabled())) {
     return absl::FailedPreconditionError(absl::StrCat(
         "http_listen: '", options_.listen, "' is not a loopback address; serving it needs ",
         "--tls_cert/--tls_key and --auth_tokens (or --insecure to serve it anyway)"));
@@ -301,9 +316,13 @@ absl::Status HttpServer::Impl::Start(const server::ServerOptions& so) {
   http_->set_payload_max_length(options_.max_body_bytes);
   // httplib's default adds SO_REUSEPORT, which would let a second kgd bind
   // the same port and take half of the connections.
+  // TCP_NODELAY (inherited by accepted sockets): httplib writes a response's
+  // headers and body apart, and Nagle's algorithm would hold the body back
+  // for the client's delayed ACK, 40 ms a request.
   http_->set_socket_options([](socket_t sock) {
     const int yes = 1;
     (void)setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    (void)setsockopt(sock, IPPROTO_TCP, TCP_NODELAY, &yes, sizeof(yes));
   });
   const auto seconds = [](absl::Duration d) {
     return static_cast<time_t>(absl::ToInt64Seconds(d));
@@ -313,6 +332,11 @@ absl::Status HttpServer::Impl::Start(const server::ServerOptions& so) {
   http_->set_keep_alive_timeout(seconds(options_.keep_alive));
   http_->set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_requests));
   Route();
+  http_->set_logger([this](const httplib::Request&, const httplib::Response& res) {
+    if (res.status >= 100 && res.status < 600) {
+      responses_[res.status].fetch_add(1, std::memory_order_relaxed);
+    }
+  });
   if (port_ == 0) {
     port_ = http_->bind_to_any_port(host);
     if (port_ <= 0) port_ = 0;
@@ -358,6 +382,32 @@ void HttpServer::Impl::Shutdown(absl::Duration grace) {
 
 void HttpServer::Impl::Route() {
   httplib::Server& h = *http_;
+  // What a web page in the user's browser could otherwise do to a kgd on
+  // the same machine (with authentication off, everyone is an admin):
+  // a cross-origin POST (the browser sends its Origin, no preflight for a
+  // text/plain body), and, through DNS rebinding, any request under a name
+  // of its own that resolves to 127.0.0.1. Clients that are not browsers
+  // send no Origin and address the server by the name they connect to.
+  h.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    const std::string host = req.get_header_value("Host");
+    if (loopback_ && !host.empty() && !IsLoopbackHost(HostOfHeader(host))) {
+      SendError(res, grpc::StatusCode::PERMISSION_DENIED,
+                absl::StrCat("Host: '", host,
+                             "' is not a loopback name; kgd on a loopback address answers only "
+                             "requests addressed to localhost, 127.x.x.x or [::1]"));
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    if (req.method != "GET" && req.method != "HEAD" && req.has_header("Origin")) {
+      const std::string origin = req.get_header_value("Origin");
+      if (origin != absl::StrCat(tls_ ? "https://" : "http://", host)) {
+        SendError(res, grpc::StatusCode::PERMISSION_DENIED,
+                  absl::StrCat("Origin: '", origin, "' is another site than this server ('", host,
+                               "'); cross-origin requests are refused"));
+        return httplib::Server::HandlerResponse::Handled;
+      }
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   h.Post(R"(/v1/([A-Za-z0-9_]+)/([A-Za-z0-9_]+))",
          [this](const httplib::Request& req, httplib::Response& res) { ServeRpc(req, res); });
   h.Get("/metrics",
@@ -394,8 +444,14 @@ void HttpServer::Impl::Route() {
     std::string message;
     switch (res.status) {
       case 413:
-        message = absl::StrCat("request body: larger than the limit of ", options_.max_body_bytes,
-                               " bytes (--http_max_body_bytes)");
+        // httplib caps form bodies (curl -d's default type) at 8 KiB by itself.
+        message = absl::StartsWith(req.get_header_value("Content-Type"),
+                                   "application/x-www-form-urlencoded")
+                      ? "request body: sent as application/x-www-form-urlencoded (curl -d's "
+                        "default), which the HTTP library limits to 8 KiB; send it with "
+                        "Content-Type: application/json"
+                      : absl::StrCat("request body: larger than the limit of ",
+                                     options_.max_body_bytes, " bytes (--http_max_body_bytes)");
         break;
       case 404:
         message = absl::StrCat("no route ", req.method, " ", req.path, "; ", kRoutes);
@@ -629,15 +685,29 @@ void HttpServer::Impl::ServeMetrics(const httplib::Request& req, httplib::Respon
         response.get());
     if (!status.ok()) return SendStatus(res, status);
   }
+  std::string text = kgd_.MetricsText();
+  absl::StrAppend(&text,
+                  "# HELP kgd_http_responses_total HTTP responses sent (gateway, /metrics, "
+                  "static files and errors), by status.\n"
+                  "# TYPE kgd_http_responses_total counter\n");
+  for (int status = 100; status < 600; ++status) {
+    const int64_t n = responses_[status].load(std::memory_order_relaxed);
+    if (n > 0) absl::StrAppend(&text, "kgd_http_responses_total{code=\"", status, "\"} ", n, "\n");
+  }
   res.status = 200;
-  res.set_content(kgd_.MetricsText(), kMetricsType);
+  res.set_content(text, kMetricsType);
 }
 
 void HttpServer::Impl::ServeStatic(const httplib::Request& req, httplib::Response& res) {
   if (options_.static_files) {
     if (std::optional<StaticFile> file = options_.static_files(req.path); file.has_value()) {
       res.status = 200;
-      res.set_content(std::string(file->body), std::string(file->content_type));
+      // Sent from where it lies, not copied per request.
+      const absl::string_view body = file->body;
+      res.set_content_provider(body.size(), std::string(file->content_type),
+                               [body](size_t offset, size_t length, httplib::DataSink& sink) {
+                                 return sink.write(body.data() + offset, length);
+                               });
       return;
     }
   }

@@ -4,13 +4,18 @@
 // ways, TLS, the limits and the audit applying to HTTP callers, and
 // /metrics scraped and parsed around known workloads.
 
+#include <fcntl.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 #include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
@@ -329,6 +334,20 @@ TEST_F(HttpTest, ErrorsMapToHttpStatusesWithTheGrpcStatusInTheBody) {
       ToReply(client_->Post("/v1/GraphService/GetEntity", {{"Authorization", "Bearer \x01token"}},
                             get, "application/json")),
       400, grpc::StatusCode::INVALID_ARGUMENT, "INVALID_ARGUMENT", "Authorization");
+  // A web page cannot use the user's local kgd: cross-origin writes, and
+  // requests under another name (DNS rebinding), are refused.
+  const std::string upsert = R"({"entities":[{"id":"actor/x","kind":"State","label":"X"}]})";
+  ExpectError(ToReply(client_->Post("/v1/IngestService/UpsertEntities",
+                                    {{"Origin", "http://evil.example"}}, upsert, "text/plain")),
+              403, grpc::StatusCode::PERMISSION_DENIED, "PERMISSION_DENIED", "cross-origin");
+  ExpectError(ToReply(client_->Get("/metrics", {{"Host", "evil.example:7401"}})), 403,
+              grpc::StatusCode::PERMISSION_DENIED, "PERMISSION_DENIED", "not a loopback name");
+  // The page kgd serves itself is of the same origin.
+  httplib::Headers same_origin = AuthAs("tester");
+  same_origin.emplace("Origin", absl::StrCat("http://127.0.0.1:", http_->port()));
+  EXPECT_EQ(ToReply(client_->Post("/v1/AdminService/WhoAmI", same_origin, "{}", "application/json"))
+                .status,
+            200);
   // None of it changed anything.
   v1::GetStatsResponse stats;
   ASSERT_TRUE(admin_->GetStats(Ctx().get(), v1::GetStatsRequest(), &stats).ok());
@@ -458,6 +477,7 @@ TEST_F(HttpTest, StaticPagesAndTheDefaultPage) {
   EXPECT_EQ(page.body, "<html>graph</html>");
   EXPECT_EQ(page.content_type, "text/html; charset=utf-8");
   const Reply script = Get("/app.js", "");
+  EXPECT_EQ(script.status, 200);
   EXPECT_EQ(script.body, "let x = 1;");
   EXPECT_EQ(script.content_type, "text/javascript");
   ExpectError(Get("/missing.css", ""), 404, grpc::StatusCode::NOT_FOUND, "NOT_FOUND");
@@ -553,6 +573,11 @@ TEST_F(HttpTest, MetricsCountTheWorkload) {
         "kgd_rocksdb_live_sst_bytes", "kgd_wal_syncs_total"}) {
     EXPECT_TRUE(after.contains(name)) << name;
   }
+  // The HTTP side: every 200 and 404 above was counted.
+  EXPECT_EQ(delta("kgd_http_responses_total{code=\"404\"}"), kMissing);
+  EXPECT_EQ(delta("kgd_http_responses_total{code=\"403\"}"), 1);
+  // The first scrape's own 200 is counted once its response was sent.
+  EXPECT_EQ(delta("kgd_http_responses_total{code=\"200\"}"), kHttpGets + 1 + 1);
   const double ratio = Sample(after, "kgd_rocksdb_block_cache_hit_ratio");
   EXPECT_GE(ratio, 0);
   EXPECT_LE(ratio, 1);
@@ -662,6 +687,60 @@ TEST(HttpStartTest, RefusesExposureWithoutTlsAndABadAddress) {
             absl::StatusCode::kUnavailable);
   (*one)->Shutdown(absl::Seconds(1));
   (*kgd)->Shutdown(absl::Seconds(1));
+}
+
+// The kgd binary's flags: --http_listen port 0 with --http_port_file, the
+// URL on stderr, --metrics_without_token, and a clean exit on SIGTERM.
+TEST(KgdHttpFlagsTest, ServesHttpOnThePortItReports) {
+  TempDir dir;
+  WriteFile(dir.Sub("tokens"), absl::StrCat("ops admin ", server::Sha256Hex("token-ops"), "\n"));
+  const std::string port_file = dir.Sub("http_port");
+  const std::string log = dir.Sub("kgd.log");
+  const pid_t pid = fork();
+  ASSERT_GE(pid, 0);
+  if (pid == 0) {
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    dup2(fd, 2);
+    const std::string data = absl::StrCat("--data_dir=", dir.Sub("data"));
+    const std::string tokens = absl::StrCat("--auth_tokens=", dir.Sub("tokens"));
+    const std::string http_port = absl::StrCat("--http_port_file=", port_file);
+    execl(KGD_BINARY, KGD_BINARY, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0", data.c_str(),
+          tokens.c_str(), http_port.c_str(), "--metrics_without_token", "--grace_period=5",
+          static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int port = 0;
+  // A bound on a kgd that died before writing, not a timing check.
+  for (int i = 0; i < 3000 && port == 0; ++i) {
+    std::ifstream in(port_file);
+    if (!(in >> port)) {
+      port = 0;
+      usleep(10000);
+    }
+  }
+  ASSERT_GT(port, 0) << ReadFile(log);
+  httplib::Client client("127.0.0.1", port);
+  client.set_read_timeout(60, 0);
+  const httplib::Result metrics = client.Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_EQ(metrics->status, 200);
+  EXPECT_TRUE(absl::StrContains(metrics->body,
+                                "kgd_rpc_calls_total{rpc=\"kg.v1.GraphService/GetEntity\"} 0"));
+  const httplib::Result anonymous =
+      client.Post("/v1/AdminService/WhoAmI", "{}", "application/json");
+  ASSERT_TRUE(anonymous);
+  EXPECT_EQ(anonymous->status, 401);
+  const httplib::Result who = client.Post(
+      "/v1/AdminService/WhoAmI", {{"Authorization", "Bearer token-ops"}}, "{}", "application/json");
+  ASSERT_TRUE(who);
+  EXPECT_EQ(who->status, 200);
+  EXPECT_TRUE(absl::StrContains(who->body, "\"principal\":\"ops\"")) << who->body;
+  ASSERT_EQ(kill(pid, SIGTERM), 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(pid, &status, 0), pid);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
+  EXPECT_TRUE(absl::StrContains(ReadFile(log), absl::StrCat("http://127.0.0.1:", port, "/")))
+      << ReadFile(log);
 }
 
 }  // namespace
