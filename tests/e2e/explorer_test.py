@@ -94,8 +94,17 @@ def expectations(root):
     dated = sorted(i for i in incidents if "date" in entities[i].get("attributes", {}))
     assert dated, "the demo has a dated incident of %s" % WALK[0]
 
+    # Denying the air attacks' publisher leaves only statements that another
+    # publisher's evidence also supports.
+    deny = air["evidence"][0]["publisher"]
+    surviving = sorted({"%s %s %s" % (s["subject"], s["predicate"], s["object"]["entity"])
+                        for s in statements if "entity" in s["object"]
+                        and any(ev.get("publisher") != deny for ev in s["evidence"])})
+
     return {
         "walk": WALK,
+        "publisherDeny": deny,
+        "survivingDeny": surviving,
         "airAttacks": {"subject": air["subject"], "predicate": air["predicate"],
                        "object": air["object"]["entity"], "evidence": evidence},
         "document": {"title": doc["title"]["string"], "date": doc["date"]["date"]},

@@ -214,6 +214,20 @@ try {
   await page.$eval('#min-confidence', (r) => { r.value = '0'; r.dispatchEvent(new Event('change')); });
   await page.waitForFunction((n) => Number(document.getElementById('graph').dataset.edges) === n, {}, before);
 
+  // ---- never this publisher: only statements someone else supports stay
+  await page.type('#publishers-deny', expect.publisherDeny);
+  await page.click('#apply-filter');
+  await page.waitForFunction((n) => Number(document.getElementById('graph').dataset.edges) < n, {}, before);
+  const triples = await page.evaluate(() => window.kgExplorer.cy.edges().map((e) =>
+    `${e.data('source')} ${e.data('predicate')} ${e.data('target')}`));
+  const surviving = new Set(expect.survivingDeny);
+  check(triples.length > 0 && triples.every((t) => surviving.has(t)),
+        `denying ${expect.publisherDeny} keeps ${triples.length} of ${before} edges, each backed by ` +
+        `another publisher ${JSON.stringify(triples.filter((t) => !surviving.has(t)))}`);
+  await page.$eval('#publishers-deny', (i) => { i.value = ''; });
+  await page.click('#apply-filter');
+  await page.waitForFunction((n) => Number(document.getElementById('graph').dataset.edges) === n, {}, before);
+
   // ---- the as-of slider at its left end: before the import, nothing
   await page.focus('#as-of');
   await page.keyboard.press('Home');
