@@ -8,6 +8,7 @@ packages=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   librocksdb-dev libabsl-dev libssl-dev libserd-dev  # serd: RDF (interop/)
   libcpp-httplib-dev  # kgd's HTTP side (http/)
+  python3-prometheus-client  # tests/http checks /metrics with Prometheus' parser
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-grpcio python3-protobuf python3-grpc-tools
   clang-format graphviz curl ca-certificates

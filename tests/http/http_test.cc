@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -735,6 +736,24 @@ TEST(KgdHttpFlagsTest, ServesHttpOnThePortItReports) {
   ASSERT_TRUE(who);
   EXPECT_EQ(who->status, 200);
   EXPECT_TRUE(absl::StrContains(who->body, "\"principal\":\"ops\"")) << who->body;
+  // The exposition parses with Prometheus' own Python parser, families typed.
+  const httplib::Result scraped = client.Get("/metrics");
+  ASSERT_TRUE(scraped);
+  WriteFile(dir.Sub("metrics.txt"), scraped->body);
+  const std::string check = absl::StrCat(
+      "/usr/bin/python3 -c '"
+      "import sys\n"
+      "from prometheus_client.parser import text_string_to_metric_families as parse\n"
+      "families = {f.name: f for f in parse(open(sys.argv[1]).read())}\n"
+      "assert families[\"kgd_rpc_latency_seconds\"].type == \"histogram\"\n"
+      "assert families[\"kgd_rpc_calls\"].type == \"counter\"\n"
+      "assert families[\"kgd_active_calls\"].type == \"gauge\"\n"
+      "calls = [s for s in families[\"kgd_rpc_calls\"].samples"
+      " if s.labels[\"rpc\"] == \"kg.v1.AdminService/WhoAmI\"]\n"
+      "assert calls[0].value == 2, calls\n"
+      "' ",
+      dir.Sub("metrics.txt"));
+  EXPECT_EQ(std::system(check.c_str()), 0) << scraped->body;
   ASSERT_EQ(kill(pid, SIGTERM), 0);
   int status = 0;
   ASSERT_EQ(waitpid(pid, &status, 0), pid);

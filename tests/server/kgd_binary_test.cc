@@ -164,7 +164,8 @@ TEST(KgdBinaryTest, ServesHealthAndExitsCleanlyOnSigterm) {
   grpc::Status status = health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response);
   EXPECT_TRUE(status.ok()) << status.error_message();
   EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
-  EXPECT_EQ(ListeningSockets(kgd.pid), 1);  // port 0: one socket, the reported port
+  // Port 0 for gRPC and for HTTP: one socket each, the reported ports.
+  EXPECT_EQ(ListeningSockets(kgd.pid), 2);
   ASSERT_NO_FATAL_FAILURE(StopKgd(kgd));
 }
 
