@@ -45,8 +45,9 @@ cat <<MSG
 
 kgd is serving on $ADDR (data in ./var/kgd).
 
-  Open http://$HTTP_ADDR/ in a browser (the JSON gateway is under
-  http://$HTTP_ADDR/v1/, Prometheus metrics at http://$HTTP_ADDR/metrics).
+  Explore the graph: open http://$HTTP_ADDR/ in a browser (docs/EXPLORER.md).
+  The JSON gateway is under http://$HTTP_ADDR/v1/, Prometheus metrics at
+  http://$HTTP_ADDR/metrics.
 
 In another terminal, try:
 

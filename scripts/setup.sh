@@ -12,6 +12,7 @@ packages=(
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-grpcio python3-protobuf python3-grpc-tools
   clang-format graphviz curl ca-certificates
+  chromium  # the explorer's browser test (tests/e2e/explorer_test.py), driven headless
   clang libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes for scripts/fuzz.sh
 )
 

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <optional>
 #include <string>
 #include <thread>
 
@@ -22,6 +23,7 @@
 #include "server/server.h"
 #include "storage/backup.h"
 #include "storage/check.h"
+#include "web/assets.h"
 
 namespace {
 const kg::server::ServerOptions kDefaults;
@@ -219,6 +221,12 @@ kg::http::HttpOptions HttpOptionsFromFlags() {
   h.write_timeout = absl::GetFlag(FLAGS_http_timeout);
   h.call_timeout = absl::GetFlag(FLAGS_http_call_timeout);
   h.open_metrics = absl::GetFlag(FLAGS_metrics_without_token);
+  // The explorer, compiled in (web/assets.h).
+  h.static_files = [](absl::string_view path) -> std::optional<kg::http::StaticFile> {
+    const kg::web::Asset* asset = kg::web::FindAsset(path);
+    if (asset == nullptr) return std::nullopt;
+    return kg::http::StaticFile{asset->content_type, asset->body};
+  };
   return h;
 }
 
