@@ -35,15 +35,54 @@ constexpr char kEpoch[] = "1970-01-01T00:00:00.000Z";
 // Properties STIX 2.1 defines that kgd keeps as attributes under their own
 // names; any other attribute goes out as x_kgd_<name>.
 const absl::flat_hash_set<std::string>& StixProperties() {
-  static const auto* const kNames = new absl::flat_hash_set<std::string>{
-      "abstract", "administrative_area", "authors", "city", "confidence", "contact_information",
-      "content", "context", "count", "country", "created", "created_by_ref", "description",
-      "explanation", "first_observed", "first_seen", "goals", "identity_class", "infrastructure_types",
-      "is_family", "lang", "last_observed", "last_seen", "modified", "number_observed",
-      "objective", "opinion", "pattern", "pattern_type", "pattern_version", "postal_code",
-      "precision", "primary_motivation", "published", "region", "resource_level", "revoked",
-      "sophistication", "street_address", "summary", "tool_version", "valid_from", "valid_until",
-      "value", "key", "path", "number", "display_name"};
+  static const auto* const kNames = new absl::flat_hash_set<std::string>{"abstract",
+                                                                         "administrative_area",
+                                                                         "authors",
+                                                                         "city",
+                                                                         "confidence",
+                                                                         "contact_information",
+                                                                         "content",
+                                                                         "context",
+                                                                         "count",
+                                                                         "country",
+                                                                         "created",
+                                                                         "created_by_ref",
+                                                                         "description",
+                                                                         "explanation",
+                                                                         "first_observed",
+                                                                         "first_seen",
+                                                                         "goals",
+                                                                         "identity_class",
+                                                                         "infrastructure_types",
+                                                                         "is_family",
+                                                                         "lang",
+                                                                         "last_observed",
+                                                                         "last_seen",
+                                                                         "modified",
+                                                                         "number_observed",
+                                                                         "objective",
+                                                                         "opinion",
+                                                                         "pattern",
+                                                                         "pattern_type",
+                                                                         "pattern_version",
+                                                                         "postal_code",
+                                                                         "precision",
+                                                                         "primary_motivation",
+                                                                         "published",
+                                                                         "region",
+                                                                         "resource_level",
+                                                                         "revoked",
+                                                                         "sophistication",
+                                                                         "street_address",
+                                                                         "summary",
+                                                                         "tool_version",
+                                                                         "valid_from",
+                                                                         "valid_until",
+                                                                         "value",
+                                                                         "key",
+                                                                         "path",
+                                                                         "number",
+                                                                         "display_name"};
   return *kNames;
 }
 
@@ -88,8 +127,8 @@ const char* OpinionOf(v1::Stance stance) {
 // A document or sighting written at the end.
 struct HeldObject {
   Json object;
-  std::set<std::string> refs;       // object_refs
-  std::string sighting_of;          // sighting
+  std::set<std::string> refs;  // object_refs
+  std::string sighting_of;     // sighting
   std::set<std::string> where, observed;
   bool has_evidence_fields = false;  // sighting: created_by_ref / confidence taken
 };
@@ -103,22 +142,27 @@ class StixExporter final : public Exporter {
   }
 
   void AddEntity(const v1::Entity& entity) override {
-    const std::optional<stix::ExportType> mapped = mapping_.TypeOf(entity.kind(), schema_);
-    const std::string type = mapped.has_value() ? mapped->type : "x-kgd-entity";
+    std::optional<stix::ExportType> mapped = mapping_.TypeOf(entity.kind(), schema_);
     std::string id;
-    if (auto it = entity.external_ids().find("stix");
-        it != entity.external_ids().end() && stix::IsStixId(it->second) &&
-        stix::TypeOfId(it->second) == type) {
+    // An entity that came from STIX keeps its id and type, when the mapping
+    // still knows the type.
+    if (auto it = entity.external_ids().find("stix"); it != entity.external_ids().end() &&
+                                                      stix::IsStixId(it->second) &&
+                                                      mapping_.Maps(stix::TypeOfId(it->second))) {
       id = it->second;
-    } else {
-      id = stix::IdFor(type, entity.id());
+      if (!mapped.has_value() || mapped->type != stix::TypeOfId(id)) {
+        mapped = stix::ExportType{std::string(stix::TypeOfId(id)), "", ""};
+      }
     }
+    const std::string type = mapped.has_value() ? mapped->type : "x-kgd-entity";
+    if (id.empty()) id = stix::IdFor(type, entity.id());
     ids_[entity.id()] = id;
 
     Json o = Json::object();
     o["type"] = type;
     o["spec_version"] = "2.1";
     o["id"] = id;
+    if (id != entity.id()) o["x_kgd_id"] = entity.id();
     // The kind itself: the type and its selector may stand for several.
     o["x_kgd_kind"] = entity.kind();
     std::vector<std::string> synthesized;
@@ -139,7 +183,7 @@ class StixExporter final : public Exporter {
       o[HasAliases(type) ? "aliases" : "x_kgd_aliases"] = std::move(aliases);
     }
     std::map<std::string, std::string> external(entity.external_ids().begin(),
-                                                 entity.external_ids().end());
+                                                entity.external_ids().end());
     external.erase("stix");
     if (!external.empty()) {
       Json refs = Json::array();
@@ -155,9 +199,9 @@ class StixExporter final : public Exporter {
     std::map<std::string, v1::Value> sorted(attributes.begin(), attributes.end());
     for (const auto& [name, value] : sorted) {
       if (name == "created" || name == "modified") continue;
-      const std::string key =
-          StixProperties().contains(name) || absl::StartsWith(name, "x_") ? name
-                                                                          : absl::StrCat("x_kgd_", name);
+      const std::string key = StixProperties().contains(name) || absl::StartsWith(name, "x_")
+                                  ? name
+                                  : absl::StrCat("x_kgd_", name);
       if (o.contains(key)) continue;
       switch (value.kind_case()) {
         case v1::Value::kString:
@@ -198,7 +242,8 @@ class StixExporter final : public Exporter {
       require("pattern_type", "stix");
       require("valid_from", kEpoch);
     }
-    if (mapped.has_value() && !mapped->property.empty()) require(mapped->property.c_str(), mapped->value);
+    if (mapped.has_value() && !mapped->property.empty())
+      require(mapped->property.c_str(), mapped->value);
     if (!synthesized.empty()) o["x_kgd_synthesized"] = synthesized;
 
     if (IsDocumentType(type) || type == "sighting") {
@@ -259,6 +304,7 @@ class StixExporter final : public Exporter {
                                        e.stance(), "\x1e", e.claimant(), "\x1e", e.excerpt()));
       rel["id"] = id;
       SetProvenance(e, &rel);
+      KgdEvidence(e, &rel);
       const bool asserts = e.stance() == v1::ASSERTS || e.stance() == v1::STANCE_UNSPECIFIED;
       if (!asserts) rel["x_kgd_stance"] = e.stance() == v1::DENIES ? "denies" : "claims";
       Write(rel);
@@ -335,7 +381,27 @@ class StixExporter final : public Exporter {
     rel["target_ref"] = target;
     if (!s.valid_from().empty()) rel["start_time"] = TimestampOf(s.valid_from());
     if (!s.valid_to().empty()) rel["stop_time"] = TimestampOf(s.valid_to());
+    // A year or a month: STIX's timestamps say a day.
+    if (!s.valid_from().empty() && s.valid_from().size() < 10)
+      rel["x_kgd_valid_from"] = s.valid_from();
+    if (!s.valid_to().empty() && s.valid_to().size() < 10) rel["x_kgd_valid_to"] = s.valid_to();
     return rel;
+  }
+
+  // What STIX has no property for, as kgd's import reads it back.
+  static void KgdEvidence(const v1::Evidence& e, Json* o) {
+    for (auto [key, value] :
+         {std::pair{"x_kgd_claimant", &e.claimant()},
+          std::pair{"x_kgd_claimant_description", &e.claimant_description()},
+          std::pair{"x_kgd_excerpt", &e.excerpt()}, std::pair{"x_kgd_extractor", &e.extractor()},
+          std::pair{"x_kgd_reported_on", &e.reported_on()}}) {
+      if (!value->empty()) (*o)[key] = *value;
+    }
+    if (!e.reliability().empty() && e.reliability() != "F")
+      (*o)["x_kgd_reliability"] = e.reliability();
+    if (e.has_span_begin() && e.span_begin() >= 0) (*o)["x_kgd_span_begin"] = e.span_begin();
+    if (e.has_span_end() && e.span_end() >= 0) (*o)["x_kgd_span_end"] = e.span_end();
+    if (e.credibility() != 0) (*o)["x_kgd_credibility"] = e.credibility();
   }
 
   // created_by_ref and confidence (0..100) of an evidence record.
@@ -343,7 +409,9 @@ class StixExporter final : public Exporter {
     if (auto it = ids_.find(e.publisher()); !e.publisher().empty() && it != ids_.end()) {
       (*o)["created_by_ref"] = it->second;
     }
-    if (e.has_confidence()) {
+    // Read back, unset grading is confidence 1 and credibility 6.
+    if (e.has_confidence() &&
+        !(e.confidence() == 1.0 && (e.credibility() == 6 || e.credibility() == 0))) {
       (*o)["confidence"] = static_cast<int>(std::lround(e.confidence() * 100));
     }
   }

@@ -48,16 +48,25 @@ constexpr size_t kMaxUnmappedListed = 20;
 // Properties that are not kept as attributes: the envelope of every object,
 // and what becomes another field of the entity or a statement.
 const absl::flat_hash_set<std::string>& Consumed() {
-  static const auto* const kConsumed = new absl::flat_hash_set<std::string>{
-      "type",           "id",
-      "spec_version",   "name",
-      "aliases",        "x_opencti_aliases",
-      "x_mitre_aliases", "x_kgd_aliases",
-      "external_references", "latitude",
-      "longitude",      "object_refs",
-      "sighting_of_ref", "where_sighted_refs",
-      "observed_data_refs", "x_kgd_synthesized",
-      "x_kgd_kind",     "x_kgd_mirrors_stance"};
+  static const auto* const kConsumed = new absl::flat_hash_set<std::string>{"type",
+                                                                            "id",
+                                                                            "spec_version",
+                                                                            "name",
+                                                                            "aliases",
+                                                                            "x_opencti_aliases",
+                                                                            "x_mitre_aliases",
+                                                                            "x_kgd_aliases",
+                                                                            "external_references",
+                                                                            "latitude",
+                                                                            "longitude",
+                                                                            "object_refs",
+                                                                            "sighting_of_ref",
+                                                                            "where_sighted_refs",
+                                                                            "observed_data_refs",
+                                                                            "x_kgd_synthesized",
+                                                                            "x_kgd_kind",
+                                                                            "x_kgd_mirrors_stance",
+                                                                            "x_kgd_id"};
   return *kConsumed;
 }
 
@@ -116,13 +125,15 @@ struct Held {
   std::string id;
   std::string predicate;  // relationship: the mapped predicate; empty when unmapped
   std::string relationship_type;
-  std::string source, target;  // relationship
+  std::string source, target;                             // relationship
   std::vector<std::pair<std::string, std::string>> refs;  // sighting: predicate, object
   std::string created_by;
   std::optional<int> confidence;
   std::string valid_from, valid_to;
   v1::Stance stance = v1::ASSERTS;
   bool has_evidence = true;  // false: x_kgd_evidence is false
+  // What kgd's evidence records have and STIX does not (x_kgd_ properties).
+  v1::Evidence kgd;
   int64_t line = 0;
 };
 
@@ -156,8 +167,7 @@ class StixImporter final : public Importer {
     batches_ = batches;
     KG_RETURN_IF_ERROR(scanner_.Finish());
     KG_RETURN_IF_ERROR(Envelope());
-    if (!unmapped_.empty()) return UnmappedError();
-    KG_RETURN_IF_ERROR(Statements());
+    KG_RETURN_IF_ERROR(Statements());  // writes nothing once something is unmapped
     if (!unmapped_.empty()) return UnmappedError();
     Flush();
     return absl::OkStatus();
@@ -179,8 +189,8 @@ class StixImporter final : public Importer {
                                                      ": objects[", index,
                                                      "]: not valid JSON: ", Prefix(e.what(), 256)));
     }
-    const std::string where = absl::StrCat("line ", line, ", column ", column, ": objects[", index,
-                                           "]");
+    const std::string where =
+        absl::StrCat("line ", line, ", column ", column, ": objects[", index, "]");
     return Object(object, where);
   }
 
@@ -195,6 +205,18 @@ class StixImporter final : public Importer {
           absl::StrCat(where, ": the id is longer than ", kMaxIdBytes, " bytes"));
     }
     if (IsIgnoredType(type)) return absl::OkStatus();
+    // What kgd exported keeps its own id: the entity is that one, and the
+    // STIX id stands for it in references.
+    std::string entity_id = id;
+    if (const std::string kgd_id = StringAt(object, "x_kgd_id"); !kgd_id.empty()) {
+      if (kgd_id.size() > kMaxIdBytes || kgd_id.find_first_of(" \t\r\n") != std::string::npos) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": x_kgd_id: 1..", kMaxIdBytes, " bytes without whitespace"));
+      }
+      KG_RETURN_IF_ERROR(Hold(1, where));
+      internal_ids_[id] = kgd_id;
+      entity_id = kgd_id;
+    }
     // An opinion kgd wrote beside a relationship's x_kgd_stance says it again.
     if (auto it = object.find("x_kgd_mirrors_stance");
         it != object.end() && it->is_boolean() && it->get<bool>()) {
@@ -205,14 +227,16 @@ class StixImporter final : public Importer {
 
     std::optional<int> confidence;
     KG_ASSIGN_OR_RETURN(confidence, Confidence(object, where));
+    const std::set<std::string> synthesized = Synthesized(object);
     const std::string created_by = StringAt(object, "created_by_ref");
     if (type == "report" || type == "note" || type == "opinion" || type == "grouping") {
       DocumentRefs doc;
-      doc.id = id;
+      doc.id = entity_id;
       doc.is_opinion = type == "opinion";
       doc.created_by = created_by;
       doc.confidence = confidence;
-      doc.date = DateOf(StringAt(object, type == "report" ? "published" : "created"));
+      const char* dated_by = type == "report" ? "published" : "created";
+      if (synthesized.count(dated_by) == 0) doc.date = DateOf(StringAt(object, dated_by));
       if (doc.is_opinion) {
         KG_ASSIGN_OR_RETURN(doc.stance, StanceOf(object, where));
       }
@@ -220,14 +244,15 @@ class StixImporter final : public Importer {
       documents_.push_back(std::move(doc));
     } else if (type == "sighting") {
       Held sighting;
-      sighting.id = id;
+      sighting.id = entity_id;
       sighting.created_by = created_by;
       sighting.confidence = confidence;
       sighting.line = line_;
       std::vector<std::string> refs;
       const std::string of = StringAt(object, "sighting_of_ref");
       if (of.empty()) {
-        return absl::InvalidArgumentError(absl::StrCat(where, ": a sighting needs sighting_of_ref"));
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": a sighting needs sighting_of_ref"));
       }
       sighting.refs.emplace_back("sighting_of", of);
       KG_RETURN_IF_ERROR(Refs(object, "where_sighted_refs", where, &refs));
@@ -242,7 +267,18 @@ class StixImporter final : public Importer {
       KG_RETURN_IF_ERROR(Hold(sighting.refs.size() + 1, where));
       sightings_.push_back(std::move(sighting));
     }
-    return Entity(object, type, id, where);
+    return Entity(object, type, entity_id, where, synthesized);
+  }
+
+  // The properties kgd's export made up (x_kgd_synthesized): not read back.
+  static std::set<std::string> Synthesized(const Json& object) {
+    std::set<std::string> names;
+    if (auto it = object.find("x_kgd_synthesized"); it != object.end() && it->is_array()) {
+      for (const Json& name : *it) {
+        if (name.is_string()) names.insert(name.get<std::string>());
+      }
+    }
+    return names;
   }
 
   absl::Status Hold(size_t n, const std::string& where) {
@@ -289,14 +325,44 @@ class StixImporter final : public Importer {
     return std::optional<int>(it->get<int>());
   }
 
+  // The fields of a kgd evidence record that went out as x_kgd_ properties
+  // of its relationship.
+  static absl::Status KgdEvidence(const Json& object, const std::string& where, v1::Evidence* e) {
+    for (auto [key, field] :
+         {std::pair{"x_kgd_claimant", e->mutable_claimant()},
+          std::pair{"x_kgd_claimant_description", e->mutable_claimant_description()},
+          std::pair{"x_kgd_excerpt", e->mutable_excerpt()},
+          std::pair{"x_kgd_extractor", e->mutable_extractor()},
+          std::pair{"x_kgd_reliability", e->mutable_reliability()},
+          std::pair{"x_kgd_reported_on", e->mutable_reported_on()}}) {
+      *field = StringAt(object, key);
+    }
+    for (const char* key : {"x_kgd_span_begin", "x_kgd_span_end", "x_kgd_credibility"}) {
+      auto it = object.find(key);
+      if (it == object.end()) continue;
+      if (!it->is_number_integer() || it->get<int64_t>() < -1 || it->get<int64_t>() > (1 << 30)) {
+        return absl::InvalidArgumentError(absl::StrCat(where, ": ", key, ": an integer"));
+      }
+      const int32_t n = it->get<int32_t>();
+      if (absl::string_view(key) == "x_kgd_span_begin") {
+        e->set_span_begin(n);
+      } else if (absl::string_view(key) == "x_kgd_span_end") {
+        e->set_span_end(n);
+      } else {
+        e->set_credibility(n);
+      }
+    }
+    return absl::OkStatus();
+  }
+
   absl::StatusOr<v1::Stance> StanceOf(const Json& object, const std::string& where) {
     const std::string opinion = StringAt(object, "opinion");
     if (opinion == "agree" || opinion == "strongly-agree") return v1::ASSERTS;
     if (opinion == "disagree" || opinion == "strongly-disagree") return v1::DENIES;
     if (opinion == "neutral") return v1::CLAIMS;
-    return absl::InvalidArgumentError(absl::StrCat(
-        where, ": opinion: '", Prefix(opinion, 32),
-        "' is not strongly-disagree, disagree, neutral, agree or strongly-agree"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(where, ": opinion: '", Prefix(opinion, 32),
+                     "' is not strongly-disagree, disagree, neutral, agree or strongly-agree"));
   }
 
   absl::Status Refs(const Json& object, const char* key, const std::string& where,
@@ -329,14 +395,18 @@ class StixImporter final : public Importer {
           where, ": a relationship needs relationship_type, source_ref and target_ref"));
     }
     if (rel.source.size() > kMaxIdBytes || rel.target.size() > kMaxIdBytes) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(where, ": source_ref and target_ref are ids of at most ", kMaxIdBytes,
-                       " bytes"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          where, ": source_ref and target_ref are ids of at most ", kMaxIdBytes, " bytes"));
     }
     rel.created_by = StringAt(object, "created_by_ref");
     KG_ASSIGN_OR_RETURN(rel.confidence, Confidence(object, where));
     rel.valid_from = DateOf(StringAt(object, "start_time"));
     rel.valid_to = DateOf(StringAt(object, "stop_time"));
+    // kgd's valid times coarser than a day.
+    for (auto [key, field] : {std::pair{"x_kgd_valid_from", &rel.valid_from},
+                              std::pair{"x_kgd_valid_to", &rel.valid_to}}) {
+      if (const std::string date = StringAt(object, key); IsDate(date)) *field = date;
+    }
     if (const std::string stance = StringAt(object, "x_kgd_stance"); !stance.empty()) {
       if (stance == "denies") {
         rel.stance = v1::DENIES;
@@ -350,6 +420,7 @@ class StixImporter final : public Importer {
     if (auto it = object.find("x_kgd_evidence"); it != object.end() && it->is_boolean()) {
       rel.has_evidence = it->get<bool>();
     }
+    KG_RETURN_IF_ERROR(KgdEvidence(object, where, &rel.kgd));
     rel.predicate = std::string(mapping_.Predicate(rel.relationship_type));
     if (rel.predicate.empty()) {
       Unmapped(absl::StrCat("relationship_type '", Prefix(rel.relationship_type, 64), "'"));
@@ -369,7 +440,7 @@ class StixImporter final : public Importer {
   // ---- Entities ----------------------------------------------------------
 
   absl::Status Entity(const Json& object, const std::string& type, const std::string& id,
-                      const std::string& where) {
+                      const std::string& where, const std::set<std::string>& synthesized) {
     const std::optional<std::string> kind = KindOf(object, type);
     if (!kind.has_value()) {
       Unmapped(absl::StrCat("type '", Prefix(type, 64), "'"));
@@ -383,14 +454,8 @@ class StixImporter final : public Importer {
     v1::Entity entity;
     entity.set_id(id);
     entity.set_kind(*kind);
-    entity.set_label(Prefix(LabelOf(object, type, id), kMaxLabelBytes));
-    (*entity.mutable_external_ids())["stix"] = id;
-    std::set<std::string> synthesized;
-    if (auto it = object.find("x_kgd_synthesized"); it != object.end() && it->is_array()) {
-      for (const Json& name : *it) {
-        if (name.is_string()) synthesized.insert(name.get<std::string>());
-      }
-    }
+    entity.set_label(Prefix(LabelOf(object, type, StringAt(object, "id")), kMaxLabelBytes));
+    if (!object.contains("x_kgd_id")) (*entity.mutable_external_ids())["stix"] = id;
     std::set<std::string> aliases;
     for (const char* key : {"aliases", "x_opencti_aliases", "x_mitre_aliases", "x_kgd_aliases"}) {
       auto it = object.find(key);
@@ -416,8 +481,8 @@ class StixImporter final : public Importer {
           continue;
         }
         if (entity.external_ids_size() >= static_cast<int>(kMaxExternalIds)) {
-          return absl::InvalidArgumentError(absl::StrCat(
-              where, ": more than ", kMaxExternalIds - 1, " external references with ids"));
+          return absl::InvalidArgumentError(absl::StrCat(where, ": more than ", kMaxExternalIds - 1,
+                                                         " external references with ids"));
         }
         entity.mutable_external_ids()->try_emplace(scheme, value);  // the first of a scheme
       }
@@ -431,6 +496,10 @@ class StixImporter final : public Importer {
     auto& attributes = *entity.mutable_attributes();
     for (const auto& [key, value] : object.items()) {
       if (Consumed().contains(key) || synthesized.count(key) > 0) continue;
+      // kgd's own attributes went out as x_kgd_<name>.
+      absl::string_view name = key;
+      absl::ConsumePrefix(&name, "x_kgd_");
+      if (name.size() > kMaxNameBytes || name.empty()) continue;
       v1::Value v;
       if (value.is_string()) {
         const std::string& s = value.get_ref<const std::string&>();
@@ -439,7 +508,7 @@ class StixImporter final : public Importer {
                                                          s.size(), " bytes exceed the limit ",
                                                          kMaxLiteralBytes));
         }
-        if ((key == "date" || key == "end_date") && IsDate(s)) {
+        if ((name == "date" || name == "end_date") && IsDate(s)) {
           v.set_date(s);
         } else {
           v.set_string(s);
@@ -455,21 +524,20 @@ class StixImporter final : public Importer {
       } else {
         continue;  // lists and objects: not kept (docs/FORMATS.md)
       }
-      // kgd's own attributes went out as x_kgd_<name>.
-      absl::string_view name = key;
-      absl::ConsumePrefix(&name, "x_kgd_");
-      if (name.size() > kMaxNameBytes || name.empty()) continue;
       attributes[std::string(name)] = std::move(v);
     }
     // kgd's own dates: an incident's "date" and "end_date", a document's "date".
-    const auto derived = [&](const char* name, const std::string& date) {
-      if (!date.empty() && !attributes.contains(name)) attributes[name].set_date(date);
+    const auto derived = [&](const char* name, const char* from) {
+      if (attributes.contains(name) || synthesized.count(from) > 0) return;
+      if (const std::string date = DateOf(StringAt(object, from)); !date.empty()) {
+        attributes[name].set_date(date);
+      }
     };
     if (schema_.IsKindOf(*kind, "Incident")) {
-      derived("date", DateOf(StringAt(object, "first_seen")));
-      derived("end_date", DateOf(StringAt(object, "last_seen")));
+      derived("date", "first_seen");
+      derived("end_date", "last_seen");
     } else if (schema_.IsKindOf(*kind, "Document")) {
-      derived("date", DateOf(StringAt(object, type == "report" ? "published" : "created")));
+      derived("date", type == "report" ? "published" : "created");
     }
     if (attributes.size() > kMaxAttributes) {
       return absl::InvalidArgumentError(
@@ -492,7 +560,8 @@ class StixImporter final : public Importer {
       auto it = object.find(rule.property);
       if (it == object.end()) continue;
       if (rule.value == "*") return rule.kind;
-      if (it->is_string() && absl::EqualsIgnoreCase(it->get_ref<const std::string&>(), rule.value)) {
+      if (it->is_string() &&
+          absl::EqualsIgnoreCase(it->get_ref<const std::string&>(), rule.value)) {
         return rule.kind;
       }
     }
@@ -509,7 +578,8 @@ class StixImporter final : public Importer {
     for (const char* key : keys) {
       if (std::string s = StringAt(object, key); !s.empty()) return s;
     }
-    if (type == "sighting") return absl::StrCat("sighting of ", StringAt(object, "sighting_of_ref"));
+    if (type == "sighting")
+      return absl::StrCat("sighting of ", StringAt(object, "sighting_of_ref"));
     if (type == "observed-data") {
       return absl::StrCat("observed data ", StringAt(object, "first_observed"));
     }
@@ -584,8 +654,7 @@ class StixImporter final : public Importer {
     for (const DocumentRefs& doc : documents_) {
       for (const std::string& raw : doc.refs) {
         const std::string ref = Resolve(raw);
-        const bool is_held =
-            relationship_index_.contains(ref) || TypeOfId(ref) == "sighting";
+        const bool is_held = relationship_index_.contains(ref) || TypeOfId(raw) == "sighting";
         if (is_held && doc.is_opinion && relationship_index_.contains(ref)) {
           opined_by[ref].push_back(&doc);
         } else if (is_held && !doc.is_opinion) {
@@ -593,9 +662,9 @@ class StixImporter final : public Importer {
         }
       }
     }
-    const std::string bundle_document = stix::IdFor(
-        "report", bundle_id_.empty() ? absl::StrCat("source ", options_.source)
-                                     : absl::StrCat("bundle ", bundle_id_));
+    const std::string bundle_document =
+        stix::IdFor("report", bundle_id_.empty() ? absl::StrCat("source ", options_.source)
+                                                 : absl::StrCat("bundle ", bundle_id_));
     bool needs_bundle_document = false;
     for (const Held& rel : relationships_) {
       needs_bundle_document |= rel.has_evidence && !listed_by.contains(rel.id);
@@ -607,7 +676,8 @@ class StixImporter final : public Importer {
       v1::Entity doc;
       doc.set_id(bundle_document);
       doc.set_kind("Document");
-      doc.set_label(absl::StrCat("STIX bundle ", bundle_id_.empty() ? options_.source : bundle_id_));
+      doc.set_label(
+          absl::StrCat("STIX bundle ", bundle_id_.empty() ? options_.source : bundle_id_));
       (*doc.mutable_external_ids())["stix"] = bundle_document;
       entity_ids_.insert(bundle_document);
       AddEntity(std::move(doc));
@@ -630,6 +700,19 @@ class StixImporter final : public Importer {
           e.set_credibility(CredibilityOf(*held.confidence));
         }
         e.set_reported_on(date);
+        // What kgd's export carried of its own record.
+        const v1::Evidence& kgd = held.kgd;
+        if (!kgd.claimant().empty()) e.set_claimant(kgd.claimant());
+        if (!kgd.claimant_description().empty()) {
+          e.set_claimant_description(kgd.claimant_description());
+        }
+        if (!kgd.excerpt().empty()) e.set_excerpt(kgd.excerpt());
+        if (!kgd.extractor().empty()) e.set_extractor(kgd.extractor());
+        if (!kgd.reliability().empty()) e.set_reliability(kgd.reliability());
+        if (!kgd.reported_on().empty()) e.set_reported_on(kgd.reported_on());
+        if (kgd.has_span_begin()) e.set_span_begin(kgd.span_begin());
+        if (kgd.has_span_end()) e.set_span_end(kgd.span_end());
+        if (kgd.credibility() != 0) e.set_credibility(kgd.credibility());
         out->push_back(std::move(e));
       };
       if (it == listed_by.end()) {
@@ -661,8 +744,9 @@ class StixImporter final : public Importer {
         continue;
       }
       const std::string subject = Endpoint(rel.source, "source_ref");
+      if (subject.empty()) continue;
       const std::string object = Endpoint(rel.target, "target_ref");
-      if (subject.empty() || object.empty()) continue;
+      if (object.empty()) continue;
       std::vector<v1::Evidence> records;
       own_records(rel, &records);
       if (auto it = opined_by.find(rel.id); it != opined_by.end()) {
@@ -687,12 +771,12 @@ class StixImporter final : public Importer {
       for (const std::string& raw : doc.refs) {
         const std::string ref = Resolve(raw);
         if (relationship_index_.contains(ref)) continue;
-        if (TypeOfId(ref) == "sighting" && !doc.is_opinion) continue;
-        if (TypeOfId(ref) == "relationship") {
+        if (TypeOfId(raw) == "sighting" && !doc.is_opinion) continue;
+        if (TypeOfId(raw) == "relationship") {
           ++skipped_;  // a relationship the bundle does not hold (or did not map)
           continue;
         }
-        if (IsIgnoredType(TypeOfId(ref))) continue;
+        if (IsIgnoredType(TypeOfId(raw))) continue;
         const std::string object = Endpoint(raw, "object_refs");
         if (object.empty()) continue;
         v1::Evidence mention = record;

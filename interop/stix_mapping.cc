@@ -46,20 +46,19 @@ absl::StatusOr<Mapping> Mapping::Parse(absl::string_view text, const Schema& sch
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
     const auto fail = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("stix_mapping line ", line_number, ": ", why));
+      return absl::InvalidArgumentError(absl::StrCat("stix_mapping line ", line_number, ": ", why));
     };
     line = line.substr(0, line.find('#'));
-    std::vector<absl::string_view> t = absl::StrSplit(line, absl::ByAnyChar(" \t\r"),
-                                                      absl::SkipEmpty());
+    std::vector<absl::string_view> t =
+        absl::StrSplit(line, absl::ByAnyChar(" \t\r"), absl::SkipEmpty());
     if (t.empty()) continue;
     if (++rules > kMaxRules) return fail(absl::StrCat("more than ", kMaxRules, " rules"));
     if (t.size() != 3) return fail("a rule is: kind|export|relationship and two words");
     if (t[0] == "kind" || t[0] == "export") {
       const bool is_kind = t[0] == "kind";
       KindRule rule;
-      if (absl::Status s = ParseSelector(is_kind ? t[1] : t[2], &rule.type, &rule.property,
-                                         &rule.value);
+      if (absl::Status s =
+              ParseSelector(is_kind ? t[1] : t[2], &rule.type, &rule.property, &rule.value);
           !s.ok()) {
         return fail(s.message());
       }
@@ -71,14 +70,13 @@ absl::StatusOr<Mapping> Mapping::Parse(absl::string_view text, const Schema& sch
         m.kinds_[rule.type].push_back(rule);
         m.kind_order_.push_back(std::move(rule));
       } else {
-        m.exports_.push_back(
-            {rule.kind, ExportType{rule.type, rule.property, rule.value}});
+        m.exports_.push_back({rule.kind, ExportType{rule.type, rule.property, rule.value}});
       }
     } else if (t[0] == "relationship") {
       const std::string predicate(t[2]);
       if (schema.FindPredicate(predicate) == nullptr) {
-        return fail(absl::StrCat("predicate '", predicate.substr(0, 128),
-                                 "' is not in the schema"));
+        return fail(
+            absl::StrCat("predicate '", predicate.substr(0, 128), "' is not in the schema"));
       }
       if (!m.predicates_.try_emplace(std::string(t[1]), predicate).second) {
         return fail(absl::StrCat("relationship type '", t[1].substr(0, 128), "' mapped twice"));
@@ -108,8 +106,7 @@ std::optional<ExportType> Mapping::TypeOf(absl::string_view kind, const Schema& 
   std::string best_kind;
   const auto consider = [&](const std::string& rule_kind, const ExportType& type) {
     if (!schema.IsKindOf(Std(kind), rule_kind)) return;
-    if (best.has_value() &&
-        (rule_kind == best_kind || !schema.IsKindOf(rule_kind, best_kind))) {
+    if (best.has_value() && (rule_kind == best_kind || !schema.IsKindOf(rule_kind, best_kind))) {
       return;
     }
     best = type;

@@ -131,8 +131,9 @@ predicate attacks : Actor -> Actor | Location
 predicate member_of : Actor -> Actor           # a person of a group, a group of a coalition
 
 # ---- Containment --------------------------------------------------------------
-# A sub-unit of an actor, a sub-place of a place, a phase of an incident.
-predicate part_of : Actor | Location | Incident -> Actor | Location | Incident same_base acyclic
+# A sub-unit of an actor, a sub-place of a place, a phase of an incident, a
+# component of a capability.
+predicate part_of : Actor | Location | Incident | Capability -> Actor | Location | Incident | Capability same_base acyclic
 # Where a place lies, or where an actor is based.
 predicate located_in : Location | Actor -> Location acyclic
 

@@ -127,10 +127,9 @@ TEST(StixScan, SplitsObjectsOnAnyChunkingAndNamesWhereTheyStart) {
 
 TEST(StixScan, RefusesWhatIsNotABundleAndObjectsPastTheBound) {
   stix::BundleScanner scanner(16);
-  const auto ignore = [](absl::string_view, int64_t, int64_t, int64_t) {
-    return absl::OkStatus();
-  };
-  absl::Status s = scanner.Feed("{\"objects\": [\n{\"type\": \"malware\", \"id\": \"x\"}]}", ignore);
+  const auto ignore = [](absl::string_view, int64_t, int64_t, int64_t) { return absl::OkStatus(); };
+  absl::Status s =
+      scanner.Feed("{\"objects\": [\n{\"type\": \"malware\", \"id\": \"x\"}]}", ignore);
   EXPECT_EQ(s.message(), "line 2, column 1: objects[0] is longer than 16 bytes");
   stix::BundleScanner array(1 << 20);
   EXPECT_EQ(array.Feed("[1]", ignore).message(),
@@ -204,7 +203,8 @@ TEST(StixImport, EveryOasisAndOpenCtiBundleHasItsDefinedOutcome) {
     std::set<std::string> distinct;
     for (const Json& o : bundle["objects"]) {
       if (o["type"] == "relationship") {
-        distinct.insert(o["source_ref"].get<std::string>() + o["relationship_type"].get<std::string>() +
+        distinct.insert(o["source_ref"].get<std::string>() +
+                        o["relationship_type"].get<std::string>() +
                         o["target_ref"].get<std::string>());
       }
     }
@@ -225,11 +225,12 @@ TEST(StixImport, TheCapecBundleInSmallBatches) {
     EXPECT_LE(records, 101);
   }
   // attack-pattern, course-of-action, identity, the bundle's document.
-  EXPECT_EQ(in.entities.size(), static_cast<size_t>(types.at("attack-pattern") +
-                                                    types.at("course-of-action") +
-                                                    types.at("identity") + 1));
+  EXPECT_EQ(in.entities.size(),
+            static_cast<size_t>(types.at("attack-pattern") + types.at("course-of-action") +
+                                types.at("identity") + 1));
   int mitigates = 0;
-  for (const auto& [key, records] : in.statements) mitigates += absl::StrContains(key, " mitigates ");
+  for (const auto& [key, records] : in.statements)
+    mitigates += absl::StrContains(key, " mitigates ");
   EXPECT_EQ(mitigates, types.at("relationship"));
   const v1::Entity& ap = in.entities.begin()->second;
   EXPECT_EQ(ap.kind(), "AttackPattern");
