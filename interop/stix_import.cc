@@ -184,7 +184,7 @@ class StixImporter final : public Importer {
     Json object;
     try {
       object = Json::parse(text.begin(), text.end());
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {
       return absl::InvalidArgumentError(absl::StrCat("line ", line, ", column ", column,
                                                      ": objects[", index,
                                                      "]: not valid JSON: ", Prefix(e.what(), 256)));
@@ -605,7 +605,7 @@ class StixImporter final : public Importer {
     Json envelope;
     try {
       envelope = Json::parse(text);
-    } catch (const Json::parse_error& e) {
+    } catch (const Json::exception& e) {
       return absl::InvalidArgumentError(
           absl::StrCat("line 1, column 1: the bundle is not valid JSON: ", Prefix(e.what(), 256)));
     }
