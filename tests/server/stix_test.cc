@@ -491,6 +491,7 @@ TEST_F(StixTest, OpenCtisTestBundleMapsRuleByRule) {
       }
     }
   }
+  EXPECT_GT(opined, 0);
   // The note: a Note document and what it is about.
   const Json& note = objects.at("note--573f623c-bf68-4f19-9500-d618f0d00af0");
   const v1::Entity n = Get(note["id"]);
