@@ -510,10 +510,10 @@ void AddWriteCommands(std::vector<Command>* c) {
        "atomic batches. The format comes from --from or the name: .jsonl (each line one\n"
        "kg.v1.AssertRequest in the proto JSON mapping, each its own batch), .nt, .nq (RDF;\n"
        "the mapping is in docs/RDF.md: the named graph of a quad is its document), .json\n"
-       "(a STIX 2.1 bundle; docs/FORMATS.md). Stops\n"
-       "at the first bad line (exit 3) naming its line and column; the batches before it\n"
-       "stay committed. Importing the same file again changes nothing. Shows progress\n"
-       "(lines/s, ETA) on stderr when stderr is a terminal. The whole stream's deadline is\n"
+       "(a STIX 2.1 bundle; docs/FORMATS.md). Stops at the first bad line or object (exit\n"
+       "3) naming its line and column; the batches before it stay committed. Importing the\n"
+       "same file again changes nothing. Shows progress (lines/s, ETA) on stderr when\n"
+       "stderr is a terminal. The whole stream's deadline is\n"
        "--timeout per 64 KiB of input (360 x --timeout for stdin).",
        {{"from", "F", "jsonl, ntriples, nquads or stix (default: FILE's extension, else jsonl)"},
         {"base-iri", "IRI", "RDF: entity ids are IRIs under this base (default urn:kgd:id:)"},
