@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <set>
@@ -187,6 +188,13 @@ int RunImport(Env& env) {
       return env.Usage(absl::StrCat("cannot read '", env.args->Get("vocabulary"), "'"));
     options.set_vocabulary(std::string(std::istreambuf_iterator<char>(vocabulary), {}));
   }
+  if (env.args->Has("stix-mapping")) {
+    const std::string mapping_path = env.args->Get("stix-mapping");
+    std::ifstream mapping(mapping_path, std::ios::binary);
+    if (!mapping)
+      return env.Usage(absl::StrCat("--stix-mapping: cannot read '", mapping_path, "'"));
+    options.set_stix_mapping(std::string(std::istreambuf_iterator<char>(mapping), {}));
+  }
   std::ifstream file;
   std::istream* in = &std::cin;
   int64_t total_bytes = 0;
@@ -241,7 +249,7 @@ int RunImport(Env& env) {
         counts.messages_applied(), resp.lines_read(), counts.entities_written(),
         counts.statements_created(), counts.evidence_added(), counts.evidence_unchanged(),
         resp.skipped_unmapped() > 0
-            ? absl::StrCat(", ", resp.skipped_unmapped(), " unmapped triple(s) skipped")
+            ? absl::StrCat(", ", resp.skipped_unmapped(), " unmapped item(s) skipped")
             : "");
   }
   return kExitOk;
@@ -264,6 +272,13 @@ int RunExport(Env& env) {
     for (const std::string& seed : env.args->GetAll("seed"))
       req.mutable_subgraph()->add_seeds(seed);
     if (!BuildWalkShape(*env.args, req.mutable_subgraph(), &error)) return env.Usage(error);
+  }
+  if (env.args->Has("stix-mapping")) {
+    const std::string mapping_path = env.args->Get("stix-mapping");
+    std::ifstream mapping(mapping_path, std::ios::binary);
+    if (!mapping)
+      return env.Usage(absl::StrCat("--stix-mapping: cannot read '", mapping_path, "'"));
+    req.set_stix_mapping(std::string(std::istreambuf_iterator<char>(mapping), {}));
   }
   std::ofstream file;
   std::ostream* out = env.out;
@@ -502,39 +517,42 @@ void AddWriteCommands(std::vector<Command>* c) {
   c->push_back(
       {"import",
        "[FILE]",
-       "stream a file to kgd's Import: JSON Lines, N-Triples or N-Quads",
+       "stream a file to kgd's Import: JSON Lines, N-Triples, N-Quads or STIX 2.1",
        "Streams FILE (or stdin) to kgd, which parses it as it arrives and commits it in\n"
        "atomic batches. The format comes from --from or the name: .jsonl (each line one\n"
        "kg.v1.AssertRequest in the proto JSON mapping, each its own batch), .nt, .nq (RDF;\n"
-       "the mapping is in docs/RDF.md: the named graph of a quad is its document). Stops\n"
-       "at the first bad line (exit 3) naming its line and column; the batches before it\n"
-       "stay committed. Importing the same file again changes nothing. Shows progress\n"
-       "(lines/s, ETA) on stderr when stderr is a terminal. The whole stream's deadline is\n"
+       "the mapping is in docs/RDF.md: the named graph of a quad is its document), .json\n"
+       "(a STIX 2.1 bundle; docs/FORMATS.md). Stops at the first bad line or object (exit\n"
+       "3) naming its line and column; the batches before it stay committed. Importing the\n"
+       "same file again changes nothing. Shows progress (lines/s, ETA) on stderr when\n"
+       "stderr is a terminal. The whole stream's deadline is\n"
        "--timeout per 64 KiB of input (360 x --timeout for stdin).",
-       {{"from", "F", "jsonl, ntriples or nquads (default: FILE's extension, else jsonl)"},
+       {{"from", "F", "jsonl, ntriples, nquads or stix (default: FILE's extension, else jsonl)"},
         {"base-iri", "IRI", "RDF: entity ids are IRIs under this base (default urn:kgd:id:)"},
         {"document", "ID", "RDF: the document of statements outside a named graph"},
         {"source", "NAME", "RDF: scopes blank-node labels (default: FILE's name)"},
-        {"skip-unmapped", "", "RDF: skip (and count) triples the mapping does not know"},
+        {"skip-unmapped", "", "RDF, STIX: skip (and count) what the mapping does not know"},
         {"vocabulary", "FILE", "RDF: a foreign vocabulary's mapping (docs/RDF.md)"},
+        {"stix-mapping", "FILE", "STIX: this mapping instead of interop/stix/mapping.txt"},
         {"batch", "N", "records per committed batch (default 1000)"},
         {"quiet", "", "no progress display"}},
        0,
        1,
        false,
        RunImport});
-  c->push_back({"export", "", "stream the graph out as JSON Lines, N-Triples or N-Quads",
+  c->push_back({"export", "", "stream the graph out as JSON Lines, N-Triples, N-Quads or STIX",
                 "Writes what `kg import` reads back as the same entities, statements and\n"
                 "evidence records: every entity, then every statement with the evidence the\n"
                 "filter selects, as of --as-of; or only what --document or --publisher\n"
                 "supports; or the subgraph around --seed (with --depth, --max-nodes ... as\n"
                 "`kg subgraph`). The format comes from --to or --out's extension (default jsonl).",
                 Join({{"out", "FILE", "write here instead of stdout"},
-                      {"to", "F", "jsonl, ntriples or nquads (default: --out's extension)"},
+                      {"to", "F", "jsonl, ntriples, nquads or stix (default: --out's extension)"},
                       {"document", "ID", "only the statements this document supports"},
                       {"publisher", "ID", "only the statements this publisher supports"},
                       {"seed", "ID", "only the subgraph around these seeds (kg subgraph)", true},
-                      {"base-iri", "IRI", "RDF: entity IRIs under this base"}},
+                      {"base-iri", "IRI", "RDF: entity IRIs under this base"},
+                      {"stix-mapping", "FILE", "STIX: this mapping instead of the shipped one"}},
                      Join(GraphWalkFlags(), FilterFlags())),
                 0, 0, false, RunExport});
   c->push_back(

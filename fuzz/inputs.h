@@ -16,13 +16,15 @@ namespace kg::fuzz {
 
 // fuzz_import: the format of the first byte.
 inline interop::Format ImportFormatOf(uint8_t selector) {
-  switch (selector % 3) {
+  switch (selector % 4) {
     case 0:
       return interop::Format::kJsonLines;
     case 1:
       return interop::Format::kNTriples;
-    default:
+    case 2:
       return interop::Format::kNQuads;
+    default:
+      return interop::Format::kStix;
   }
 }
 

@@ -234,6 +234,17 @@ void WriteLines(const fs::path& out, const std::string& path) {
     }
     rdf.Add(seed);
   }
+  // And as one STIX 2.1 bundle: a bundle is read whole, not by lines.
+  interop::ExportOptions options;
+  options.format = interop::Format::kStix;
+  auto exporter = interop::Exporter::New(options, Schema::Default()).value();
+  for (const v1::AssertRequest& request : lines) {
+    for (const v1::Entity& e : request.entities()) exporter->AddEntity(e);
+    for (const v1::Statement& s : request.statements()) exporter->AddStatement(s);
+  }
+  exporter->Finish();
+  Writer stix(out / "fuzz_import", "stix-");
+  stix.Add(std::string{'\x03', '\x7f'} + exporter->Take());
 }
 
 void WritePageTokens(const fs::path& out) {

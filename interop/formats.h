@@ -15,6 +15,10 @@ std::unique_ptr<Exporter> NewJsonLinesExporter(const ExportOptions& options);
 std::unique_ptr<Importer> NewRdfImporter(const ImportOptions& options, const Schema& schema,
                                          RdfMapping mapping);
 std::unique_ptr<Exporter> NewRdfExporter(const ExportOptions& options, const Schema& schema);
+absl::StatusOr<std::unique_ptr<Importer>> NewStixImporter(const ImportOptions& options,
+                                                          const Schema& schema);
+absl::StatusOr<std::unique_ptr<Exporter>> NewStixExporter(const ExportOptions& options,
+                                                          const Schema& schema);
 
 }  // namespace kg::interop
 

@@ -10,8 +10,9 @@ absl::StatusOr<Format> FormatNamed(absl::string_view name) {
   if (name == "jsonl") return Format::kJsonLines;
   if (name == "ntriples") return Format::kNTriples;
   if (name == "nquads") return Format::kNQuads;
+  if (name == "stix") return Format::kStix;
   return absl::InvalidArgumentError(absl::StrCat("format: unknown format '", name.substr(0, 64),
-                                                 "'; known: jsonl, ntriples, nquads"));
+                                                 "'; known: jsonl, ntriples, nquads, stix"));
 }
 
 absl::string_view FormatName(Format format) {
@@ -22,6 +23,8 @@ absl::string_view FormatName(Format format) {
       return "ntriples";
     case Format::kNQuads:
       return "nquads";
+    case Format::kStix:
+      return "stix";
   }
   return "";
 }
@@ -32,6 +35,8 @@ std::optional<Format> FormatOfPath(absl::string_view path) {
   }
   if (absl::EndsWith(path, ".nt")) return Format::kNTriples;
   if (absl::EndsWith(path, ".nq")) return Format::kNQuads;
+  // kgd's own JSON is JSON Lines; a .json file is taken for a STIX bundle.
+  if (absl::EndsWith(path, ".json")) return Format::kStix;
   return std::nullopt;
 }
 
@@ -65,10 +70,11 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::New(const ImportOptions& opt
   if (options.batch_records < 1) {
     return absl::InvalidArgumentError("batch_records: must be >= 1");
   }
-  if (options.format == Format::kJsonLines) {
+  if (options.format == Format::kJsonLines || options.format == Format::kStix) {
     if (!options.vocabulary.empty()) {
       return absl::InvalidArgumentError("vocabulary: only RDF formats take one");
     }
+    if (options.format == Format::kStix) return NewStixImporter(options, schema);
     return NewJsonLinesImporter(options);
   }
   absl::StatusOr<RdfMapping> mapping = ParseRdfMapping(options.vocabulary, schema);
@@ -82,6 +88,7 @@ absl::StatusOr<std::unique_ptr<Exporter>> Exporter::New(const ExportOptions& opt
                                                         const Schema& schema) {
   if (options.per_line < 1) return absl::InvalidArgumentError("per_line: must be >= 1");
   if (options.format == Format::kJsonLines) return NewJsonLinesExporter(options);
+  if (options.format == Format::kStix) return NewStixExporter(options, schema);
   return NewRdfExporter(options, schema);
 }
 

@@ -6,6 +6,7 @@
 //   jsonl     one kg.v1.AssertRequest per line, in protobuf's JSON mapping
 //   ntriples  RDF 1.1 N-Triples
 //   nquads    RDF 1.1 N-Quads: the named graph of a quad is its document
+//   stix      a STIX 2.1 bundle (docs/FORMATS.md)
 //
 // Example (import):
 //   KG_ASSIGN_OR_RETURN(std::unique_ptr<Importer> in, Importer::New(options, schema));
@@ -40,12 +41,12 @@ namespace kg::interop {
 
 namespace v1 = ::kg::v1;
 
-enum class Format { kJsonLines, kNTriples, kNQuads };
+enum class Format { kJsonLines, kNTriples, kNQuads, kStix };
 
-// "jsonl", "ntriples", "nquads"; INVALID_ARGUMENT naming the known ones.
+// "jsonl", "ntriples", "nquads", "stix"; INVALID_ARGUMENT naming the known ones.
 absl::StatusOr<Format> FormatNamed(absl::string_view name);
 absl::string_view FormatName(Format format);
-// From a file name: .jsonl/.ndjson, .nt, .nq.
+// From a file name: .jsonl/.ndjson, .nt, .nq, .json (a STIX 2.1 bundle).
 std::optional<Format> FormatOfPath(absl::string_view path);
 
 // What a write takes of an entity or a statement read back: output-only
@@ -74,8 +75,11 @@ struct ImportOptions {
   // RDF: a foreign vocabulary's mapping onto kgd's, as text (interop/rdf_mapping.h,
   // docs/RDF.md); empty = kgd's own vocabulary and the schema's IRIs only.
   std::string vocabulary;
-  // Longest line accepted, bytes.
+  // Longest line accepted, bytes (stix: longest object).
   int32_t max_line_bytes = 1 << 20;
+  // stix: the text of a mapping (interop/stix/mapping.txt's format) used
+  // instead of the shipped one.
+  std::string stix_mapping;
 };
 
 class Importer {
@@ -101,6 +105,8 @@ struct ExportOptions {
   std::string base_iri = kDefaultBaseIri;
   // jsonl: entities or statements per line.
   int32_t per_line = 100;
+  // stix: the text of a mapping used instead of the shipped one.
+  std::string stix_mapping;
 };
 
 class Exporter {

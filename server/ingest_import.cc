@@ -38,6 +38,10 @@ absl::StatusOr<interop::ImportOptions> ImportOptionsFromProto(const v1::ImportOp
     return absl::InvalidArgumentError("chunks[0].options.vocabulary: at most 1 MiB");
   }
   out.vocabulary = in.vocabulary();
+  if (in.stix_mapping().size() > (1 << 20)) {
+    return absl::InvalidArgumentError("chunks[0].options.stix_mapping: at most 1 MiB");
+  }
+  out.stix_mapping = in.stix_mapping();
   out.batch_records = in.batch_records() == 0
                           ? std::min(kDefaultBatchRecords, limits.max_batch_records)
                           : in.batch_records();

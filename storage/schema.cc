@@ -96,6 +96,24 @@ kind Casualties : Incident      # "killed more than 100 civilians"
 # ---- Documents: where a claim was published ---------------------------------
 kind Document                   # a report or article (attributes url, title, publisher, date)
 
+# ---- Threat intelligence (STIX 2.1; interop/stix/mapping.txt) -----------------
+kind ThreatActor : Actor        # an adversary: APT1
+kind IntrusionSet : Actor       # activity attributed to one actor: Comment Crew
+kind Sector : Actor             # a class of identities: the energy sector
+kind Campaign : Incident        # a series of attacks over time: Operation Aurora
+kind Sighting : Incident        # something seen, by someone, somewhere, some times
+kind Note : Document            # an analyst's note about other objects
+kind Opinion : Document         # an assessment of other objects (agree .. disagree)
+kind Capability                 # what an actor uses
+kind Malware : Capability       # Poison Ivy
+kind Tool : Capability          # a legitimate tool put to use: PsExec
+kind AttackPattern : Capability # a technique: spear phishing, CAPEC-66
+kind Infrastructure : Capability # command-and-control servers
+kind Vulnerability              # a weakness exploited: CVE-2012-0158
+kind Indicator                  # a detection pattern
+kind CourseOfAction             # a mitigation
+kind Observable                 # observed data and cyber observables: a file, an IP address
+
 # ---- Sources: who may publish evidence and who may be its claimant -------------
 # Outlets, but also governments, groups, organisations and people publish
 # statements of their own; places, incidents and documents never do.
@@ -113,8 +131,9 @@ predicate attacks : Actor -> Actor | Location
 predicate member_of : Actor -> Actor           # a person of a group, a group of a coalition
 
 # ---- Containment --------------------------------------------------------------
-# A sub-unit of an actor, a sub-place of a place, a phase of an incident.
-predicate part_of : Actor | Location | Incident -> Actor | Location | Incident same_base acyclic
+# A sub-unit of an actor, a sub-place of a place, a phase of an incident, a
+# component of a capability.
+predicate part_of : Actor | Location | Incident | Capability -> Actor | Location | Incident | Capability same_base acyclic
 # Where a place lies, or where an actor is based.
 predicate located_in : Location | Actor -> Location acyclic
 
@@ -132,6 +151,41 @@ predicate injured : Incident -> integer        # people wounded
 predicate displaced : Incident -> integer      # people displaced
 predicate count : Incident -> integer          # fighters, vehicles or trucks involved
 predicate description : Any -> string          # free text
+
+# ---- Threat intelligence (STIX 2.1 relationship types) ---------------------------
+predicate uses : Any -> Any
+predicate indicates : Any -> Any
+predicate targets : Any -> Any
+predicate attributed_to : Any -> Any
+predicate mitigates : Any -> Any
+predicate related_to : Any -> Any
+predicate impersonates : Any -> Any
+predicate variant_of : Any -> Any
+predicate consists_of : Any -> Any
+predicate controls : Any -> Any
+predicate delivers : Any -> Any
+predicate drops : Any -> Any
+predicate exploits : Any -> Any
+predicate communicates_with : Any -> Any
+predicate hosts : Any -> Any
+predicate owns : Any -> Any
+predicate authored_by : Any -> Any
+predicate compromises : Any -> Any
+predicate originates_from : Any -> Any
+predicate based_on : Any -> Any
+predicate derived_from : Any -> Any
+predicate duplicate_of : Any -> Any
+predicate investigates : Any -> Any
+predicate remediates : Any -> Any
+predicate beacons_to : Any -> Any
+predicate exfiltrates_to : Any -> Any
+predicate downloads : Any -> Any
+predicate characterizes : Any -> Any
+predicate analysis_of : Any -> Any
+predicate located_at : Any -> Location         # where an actor, a victim, infrastructure is
+predicate sighting_of : Sighting -> Any        # what was seen
+predicate observed : Sighting -> Observable    # the observed data that saw it
+predicate mentions : Document -> Any           # an object a report, note or opinion is about
 )kgschema";
 
 // absl::string_view is not std::string_view in the Abseil we link, so

@@ -520,6 +520,39 @@ def main():
                     r.check(triples(a.stdout) == triples(b.stdout) and a.stdout,
                             "export round trip differs")
 
+            # STIX 2.1: a bundle in by its extension, out with --to stix, and
+            # back into an empty kgd with the same statements.
+            apt1 = os.path.join(args.root, "..", "shared", "data", "stix2", "cti-documentation",
+                                "apt1.json")
+            bundle = json.load(open(apt1))
+            relationships = {(o["source_ref"], o["relationship_type"], o["target_ref"])
+                             for o in bundle["objects"] if o["type"] == "relationship"}
+            # A report mentions every object it lists besides relationships.
+            ids = {o["id"]: o["type"] for o in bundle["objects"]}
+            mentions = {(o["id"], ref) for o in bundle["objects"] if o["type"] == "report"
+                        for ref in o["object_refs"]
+                        if ids.get(ref) not in (None, "relationship", "marking-definition")}
+            stix_out = os.path.join(tmp, "apt1-export.json")
+            with Kgd(args.kgd, args.kg, roles={"e2e": "admin"}) as third:
+                out = r.expect(["import", apt1], 0, addr=third.addr, token=third.tokens["e2e"])
+                r.check("%d statements created" % (len(relationships) + len(mentions))
+                        in out.stdout,
+                        "kg import apt1.json: %r" % out.stdout)
+                r.expect(["export", "--to", "stix", "--out", stix_out], 0, addr=third.addr,
+                         token=third.tokens["e2e"])
+                a = r.kg_run("match", "--limit", "0", "--json", addr=third.addr,
+                             token=third.tokens["e2e"])
+            exported = json.load(open(stix_out))
+            r.check(exported["type"] == "bundle" and len(exported["objects"]) > len(relationships),
+                    "kg export --to stix wrote no bundle")
+            with Kgd(args.kgd, args.kg, roles={"e2e": "admin"}) as fourth:
+                r.expect(["import", stix_out, "--from", "stix"], 0, addr=fourth.addr,
+                         token=fourth.tokens["e2e"])
+                b = r.kg_run("match", "--limit", "0", "--json", addr=fourth.addr,
+                             token=fourth.tokens["e2e"])
+            r.check(triples(a.stdout) == triples(b.stdout) and a.stdout,
+                    "STIX export round trip differs")
+
             auth_checks(r, kgd, tmp, write, evidence, air)
 
             # Backups go under --backup_dir, named relative to it.
