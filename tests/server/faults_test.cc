@@ -92,8 +92,8 @@ class FaultsTest : public ServerTest {
 TEST_F(FaultsTest, AnUnusableDataDirIsOneLineAndANonZeroExit) {
   // Missing, and cannot be created: its parent is a regular file.
   WriteFile(dir_.Sub("file"), "x");
-  KgdRun missing =
-      RunKgd(absl::StrCat("--listen=127.0.0.1:0 --http_listen=127.0.0.1:0 --data_dir=", dir_.Sub("file"), "/db"));
+  KgdRun missing = RunKgd(absl::StrCat(
+      "--listen=127.0.0.1:0 --http_listen=127.0.0.1:0 --data_dir=", dir_.Sub("file"), "/db"));
   EXPECT_NE(missing.exit_code, 0);
   ASSERT_EQ(missing.lines.size(), 1u) << absl::StrJoin(missing.lines, "\n");
   EXPECT_TRUE(absl::StartsWith(missing.lines[0], "kgd: ")) << missing.lines[0];
@@ -101,7 +101,8 @@ TEST_F(FaultsTest, AnUnusableDataDirIsOneLineAndANonZeroExit) {
 
   // Locked: a running kgd holds it.
   ASSERT_NO_FATAL_FAILURE(StartServer());
-  KgdRun locked = RunKgd(absl::StrCat("--listen=127.0.0.1:0 --http_listen=127.0.0.1:0 --data_dir=", options_.data_dir));
+  KgdRun locked = RunKgd(absl::StrCat("--listen=127.0.0.1:0 --http_listen=127.0.0.1:0 --data_dir=",
+                                      options_.data_dir));
   EXPECT_NE(locked.exit_code, 0);
   ASSERT_EQ(locked.lines.size(), 1u) << absl::StrJoin(locked.lines, "\n");
   EXPECT_NE(locked.lines[0].find("in use by another process"), std::string::npos)
@@ -118,7 +119,8 @@ TEST_F(FaultsTest, AnUnusableDataDirIsOneLineAndANonZeroExit) {
   // Read-only: a read-only filesystem.
   const std::string ro = dir_.Sub("ro");
   if (!Mount(ro, 4, /*read_only=*/true)) GTEST_SKIP() << "read-only case needs a mount";
-  KgdRun read_only = RunKgd(absl::StrCat("--listen=127.0.0.1:0 --http_listen=127.0.0.1:0 --data_dir=", ro, "/db"));
+  KgdRun read_only =
+      RunKgd(absl::StrCat("--listen=127.0.0.1:0 --http_listen=127.0.0.1:0 --data_dir=", ro, "/db"));
   EXPECT_NE(read_only.exit_code, 0);
   ASSERT_EQ(read_only.lines.size(), 1u) << absl::StrJoin(read_only.lines, "\n");
   EXPECT_NE(read_only.lines[0].find("Read-only file system"), std::string::npos)

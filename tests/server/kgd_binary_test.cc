@@ -84,10 +84,12 @@ Kgd StartKgd(const TempDir& dir, std::vector<std::string> flags) {
   if (mkfifo(fifo.c_str(), 0600) != 0) return kgd;
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) return kgd;
-  std::vector<std::string> args = {
-      KGD_BINARY, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
-      absl::StrCat("--port_file=", fifo),
-      absl::StrCat("--data_dir=", dir.Sub("data")), "--grace_period=5"};
+  std::vector<std::string> args = {KGD_BINARY,
+                                   "--listen=127.0.0.1:0",
+                                   "--http_listen=127.0.0.1:0",
+                                   absl::StrCat("--port_file=", fifo),
+                                   absl::StrCat("--data_dir=", dir.Sub("data")),
+                                   "--grace_period=5"};
   args.insert(args.end(), flags.begin(), flags.end());
   std::vector<char*> argv;
   for (std::string& a : args) argv.push_back(a.data());

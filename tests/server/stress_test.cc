@@ -70,8 +70,8 @@ class StressTest : public ::testing::Test {
     if (pid_ == 0) {
       const std::string data = absl::StrCat("--data_dir=", dir_.Sub("data"));
       const std::string port = absl::StrCat("--port_file=", port_file);
-      execl(KGD_BINARY, KGD_BINARY, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0", data.c_str(), port.c_str(),
-            "--grace_period=10", static_cast<char*>(nullptr));
+      execl(KGD_BINARY, KGD_BINARY, "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
+            data.c_str(), port.c_str(), "--grace_period=10", static_cast<char*>(nullptr));
       _exit(127);
     }
     int port = 0;

@@ -101,8 +101,8 @@ class Kgd {
       dup2(log, 2);
       const std::string data = absl::StrCat("--data_dir=", (work_ / "data").string());
       const std::string port = absl::StrCat("--port_file=", port_file);
-      execl(binary_.c_str(), binary_.c_str(), "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0", data.c_str(), port.c_str(),
-            "--grace_period=5", static_cast<char*>(nullptr));
+      execl(binary_.c_str(), binary_.c_str(), "--listen=127.0.0.1:0", "--http_listen=127.0.0.1:0",
+            data.c_str(), port.c_str(), "--grace_period=5", static_cast<char*>(nullptr));
       _exit(127);
     }
     for (int i = 0; i < 3000; ++i) {
