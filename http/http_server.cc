@@ -332,7 +332,9 @@ absl::Status HttpServer::Impl::Start(const server::ServerOptions& so) {
   http_->set_keep_alive_timeout(seconds(options_.keep_alive));
   http_->set_keep_alive_max_count(static_cast<size_t>(options_.keep_alive_requests));
   Route();
-  http_->set_logger([this](const httplib::Request&, const httplib::Response& res) {
+  // Counted before the response is written, so that a client that has it
+  // finds it counted in its next scrape.
+  http_->set_post_routing_handler([this](const httplib::Request&, httplib::Response& res) {
     if (res.status >= 100 && res.status < 600) {
       responses_[res.status].fetch_add(1, std::memory_order_relaxed);
     }

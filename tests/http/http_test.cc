@@ -579,7 +579,7 @@ TEST_F(HttpTest, MetricsCountTheWorkload) {
   // The HTTP side: every 200 and 404 above was counted.
   EXPECT_EQ(delta("kgd_http_responses_total{code=\"404\"}"), kMissing);
   EXPECT_EQ(delta("kgd_http_responses_total{code=\"403\"}"), 1);
-  // The first scrape's own 200 is counted once its response was sent.
+  // The first scrape's own 200 too: a response is counted before it is sent.
   EXPECT_EQ(delta("kgd_http_responses_total{code=\"200\"}"), kHttpGets + 1 + 1);
   const double ratio = Sample(after, "kgd_rocksdb_block_cache_hit_ratio");
   EXPECT_GE(ratio, 0);
