@@ -13,6 +13,9 @@ std::unique_ptr<Importer> NewJsonLinesImporter(const ImportOptions& options);
 std::unique_ptr<Exporter> NewJsonLinesExporter(const ExportOptions& options);
 std::unique_ptr<Importer> NewRdfImporter(const ImportOptions& options, const Schema& schema);
 std::unique_ptr<Exporter> NewRdfExporter(const ExportOptions& options, const Schema& schema);
+// csv: INVALID_ARGUMENT for a mapping that is unknown or malformed.
+absl::StatusOr<std::unique_ptr<Importer>> NewEventsImporter(const ImportOptions& options,
+                                                            const Schema& schema);
 
 }  // namespace kg::interop
 

@@ -10,8 +10,9 @@ absl::StatusOr<Format> FormatNamed(absl::string_view name) {
   if (name == "jsonl") return Format::kJsonLines;
   if (name == "ntriples") return Format::kNTriples;
   if (name == "nquads") return Format::kNQuads;
+  if (name == "csv") return Format::kCsv;
   return absl::InvalidArgumentError(absl::StrCat("format: unknown format '", name.substr(0, 64),
-                                                 "'; known: jsonl, ntriples, nquads"));
+                                                 "'; known: jsonl, ntriples, nquads, csv"));
 }
 
 absl::string_view FormatName(Format format) {
@@ -22,6 +23,8 @@ absl::string_view FormatName(Format format) {
       return "ntriples";
     case Format::kNQuads:
       return "nquads";
+    case Format::kCsv:
+      return "csv";
   }
   return "";
 }
@@ -32,6 +35,10 @@ std::optional<Format> FormatOfPath(absl::string_view path) {
   }
   if (absl::EndsWith(path, ".nt")) return Format::kNTriples;
   if (absl::EndsWith(path, ".nq")) return Format::kNQuads;
+  if (absl::EndsWith(path, ".csv") || absl::EndsWith(path, ".CSV") ||
+      absl::EndsWith(path, ".tsv") || absl::EndsWith(path, ".tab")) {
+    return Format::kCsv;
+  }
   return std::nullopt;
 }
 
@@ -66,12 +73,16 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::New(const ImportOptions& opt
     return absl::InvalidArgumentError("batch_records: must be >= 1");
   }
   if (options.format == Format::kJsonLines) return NewJsonLinesImporter(options);
+  if (options.format == Format::kCsv) return NewEventsImporter(options, schema);
   return NewRdfImporter(options, schema);
 }
 
 absl::StatusOr<std::unique_ptr<Exporter>> Exporter::New(const ExportOptions& options,
                                                         const Schema& schema) {
   if (options.per_line < 1) return absl::InvalidArgumentError("per_line: must be >= 1");
+  if (options.format == Format::kCsv) {
+    return absl::InvalidArgumentError("format: csv is read only (an event table is no graph)");
+  }
   if (options.format == Format::kJsonLines) return NewJsonLinesExporter(options);
   return NewRdfExporter(options, schema);
 }

@@ -6,6 +6,8 @@
 //   jsonl     one kg.v1.AssertRequest per line, in protobuf's JSON mapping
 //   ntriples  RDF 1.1 N-Triples
 //   nquads    RDF 1.1 N-Quads: the named graph of a quad is its document
+//   csv       an event table (CSV or TSV) read through a column mapping
+//             (docs/FORMATS.md; shipped mappings in interop/mappings/)
 //
 // Example (import):
 //   KG_ASSIGN_OR_RETURN(std::unique_ptr<Importer> in, Importer::New(options, schema));
@@ -40,12 +42,13 @@ namespace kg::interop {
 
 namespace v1 = ::kg::v1;
 
-enum class Format { kJsonLines, kNTriples, kNQuads };
+enum class Format { kJsonLines, kNTriples, kNQuads, kCsv };
 
-// "jsonl", "ntriples", "nquads"; INVALID_ARGUMENT naming the known ones.
+// "jsonl", "ntriples", "nquads", "csv"; INVALID_ARGUMENT naming the known
+// ones.
 absl::StatusOr<Format> FormatNamed(absl::string_view name);
 absl::string_view FormatName(Format format);
-// From a file name: .jsonl/.ndjson, .nt, .nq.
+// From a file name: .jsonl/.ndjson, .nt, .nq, .csv/.tsv/.tab.
 std::optional<Format> FormatOfPath(absl::string_view path);
 
 // What a write takes of an entity or a statement read back: output-only
@@ -71,8 +74,11 @@ struct ImportOptions {
   bool skip_unmapped = false;
   // Entities + statements + evidence records per batch.
   int32_t batch_records = 1000;
-  // Longest line accepted, bytes.
+  // Longest line accepted, bytes (csv: longest record).
   int32_t max_line_bytes = 1 << 20;
+  // csv: the column mapping, the name of a shipped one ("ucdp_ged") or the
+  // text of one (a JSON object).
+  std::string mapping;
 };
 
 class Importer {

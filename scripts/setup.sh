@@ -7,6 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler grpc-proto
   librocksdb-dev libabsl-dev libssl-dev libserd-dev  # serd: RDF (interop/)
+  nlohmann-json3-dev  # event-table mappings (interop/events_mapping.cc)
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-grpcio python3-protobuf python3-grpc-tools
   clang-format graphviz curl ca-certificates

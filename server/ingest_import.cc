@@ -34,6 +34,10 @@ absl::StatusOr<interop::ImportOptions> ImportOptionsFromProto(const v1::ImportOp
   out.document = in.document();
   if (!in.source().empty()) out.source = in.source();
   out.skip_unmapped = in.skip_unmapped();
+  if (in.mapping().size() > (1 << 20)) {
+    return absl::InvalidArgumentError("chunks[0].options.mapping: at most 1 MiB");
+  }
+  out.mapping = in.mapping();
   out.batch_records = in.batch_records() == 0
                           ? std::min(kDefaultBatchRecords, limits.max_batch_records)
                           : in.batch_records();
@@ -75,7 +79,13 @@ class IngestService::ImportReactor final : public ClientStreamReactor {
     if (index == 0) {
       KG_ASSIGN_OR_RETURN(interop::ImportOptions options,
                           ImportOptionsFromProto(chunk.options(), service_.limits_));
-      KG_ASSIGN_OR_RETURN(importer_, interop::Importer::New(options, service_.store_.schema()));
+      absl::StatusOr<std::unique_ptr<interop::Importer>> importer =
+          interop::Importer::New(options, service_.store_.schema());
+      if (!importer.ok()) {
+        return absl::Status(importer.status().code(),
+                            absl::StrCat("chunks[0].options.", importer.status().message()));
+      }
+      importer_ = std::move(*importer);
     }
     response_.set_bytes_read(response_.bytes_read() + static_cast<int64_t>(chunk.data().size()));
     std::vector<v1::AssertRequest> batches;
