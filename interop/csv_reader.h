@@ -58,8 +58,8 @@ class CsvReader {
   std::string buffer_;        // the fields of the record so far, back to back
   std::vector<size_t> ends_;  // where each finished field ends in buffer_
   std::vector<absl::string_view> fields_;
-  int64_t line_ = 1;          // the physical line being read
-  int64_t record_line_ = 1;   // where the record being read started
+  int64_t line_ = 1;         // the physical line being read
+  int64_t record_line_ = 1;  // where the record being read started
   bool in_record_ = false;
   int64_t records_ = 0;
 };

@@ -53,7 +53,8 @@ bool IsDate(absl::string_view d) {
   };
   if (d.size() == 4) return digits(0, 4);
   if (d.size() == 7) return digits(0, 4) && d[4] == '-' && digits(5, 2);
-  if (d.size() == 10) return digits(0, 4) && d[4] == '-' && digits(5, 2) && d[7] == '-' && digits(8, 2);
+  if (d.size() == 10)
+    return digits(0, 4) && d[4] == '-' && digits(5, 2) && d[7] == '-' && digits(8, 2);
   return false;
 }
 
@@ -109,10 +110,8 @@ class EventsImporter final : public Importer {
   }
 
   absl::Status Finish(std::vector<v1::AssertRequest>* batches) override {
-    KG_RETURN_IF_ERROR(
-        reader_.Finish([&](const std::vector<absl::string_view>& fields, int64_t line) {
-          return Record(fields, line, batches);
-        }));
+    KG_RETURN_IF_ERROR(reader_.Finish([&](const std::vector<absl::string_view>& fields,
+                                          int64_t line) { return Record(fields, line, batches); }));
     Flush(batches);
     return absl::OkStatus();
   }
@@ -309,8 +308,8 @@ class EventsImporter final : public Importer {
         if (f.empty()) continue;
         double x = 0;
         if (!absl::SimpleAtod(f, &x) || !std::isfinite(x)) {
-          return RowError(column, absl::StrCat("sources.confidence: '", f.substr(0, 64),
-                                               "' is not a number"));
+          return RowError(
+              column, absl::StrCat("sources.confidence: '", f.substr(0, 64), "' is not a number"));
         }
         c *= x;
       }
@@ -391,8 +390,8 @@ class EventsImporter final : public Importer {
     RowView row{&fields, "", nullptr, &m.nulls};
     std::vector<std::optional<v1::Entity>> entities(m.entities.size());
     for (size_t i = 0; i < m.entities.size(); ++i) {
-      KG_ASSIGN_OR_RETURN(entities[i],
-                          Entity(m.entities[i], row, absl::StrCat("entities.", m.entities[i].name)));
+      KG_ASSIGN_OR_RETURN(
+          entities[i], Entity(m.entities[i], row, absl::StrCat("entities.", m.entities[i].name)));
     }
     KG_ASSIGN_OR_RETURN(std::vector<Source> sources, Sources(fields));
     std::optional<v1::Evidence> dataset_evidence;
@@ -426,19 +425,19 @@ class EventsImporter final : public Importer {
           ++skipped_;
           continue;
         }
-        return RowError(column, absl::StrCat("statements[", i, "].predicate: '",
-                                             predicate.substr(0, 64),
-                                             "' is not a predicate of the schema (or import with "
-                                             "skip_unmapped)"));
+        return RowError(column,
+                        absl::StrCat("statements[", i, "].predicate: '", predicate.substr(0, 64),
+                                     "' is not a predicate of the schema (or import with "
+                                     "skip_unmapped)"));
       }
       v1::Statement st;
       st.set_subject(subject->id());
       st.set_predicate(predicate);
       if (spec.value.has_value()) {
         bool present = false;
-        KG_ASSIGN_OR_RETURN(*st.mutable_object(),
-                            Typed(*spec.value, row, absl::StrCat("statements[", i, "].value"),
-                                  &present));
+        KG_ASSIGN_OR_RETURN(
+            *st.mutable_object(),
+            Typed(*spec.value, row, absl::StrCat("statements[", i, "].value"), &present));
         if (!present) continue;
       } else {
         const v1::Entity* object = nullptr;
@@ -456,8 +455,8 @@ class EventsImporter final : public Importer {
         const std::string d = (from ? spec.valid_from : spec.valid_to).Eval(row, &column);
         if (d.empty()) continue;
         if (!IsDate(d)) {
-          return RowError(column, absl::StrCat("statements[", i, "]: valid time '",
-                                               d.substr(0, 64), "' is not YYYY[-MM[-DD]]"));
+          return RowError(column, absl::StrCat("statements[", i, "]: valid time '", d.substr(0, 64),
+                                               "' is not YYYY[-MM[-DD]]"));
         }
         from ? st.set_valid_from(d) : st.set_valid_to(d);
       }
@@ -468,7 +467,15 @@ class EventsImporter final : public Importer {
         }
         *st.add_evidence() = *dataset_evidence;
       } else {
-        for (const Source& s : sources) *st.add_evidence() = s.evidence;
+        for (const Source& s : sources) {
+          v1::Evidence* e = st.add_evidence();
+          *e = s.evidence;
+          if (!spec.graded) {
+            e->clear_confidence();
+            e->clear_reliability();
+            e->clear_credibility();
+          }
+        }
       }
       statements.push_back(std::move(st));
     }
@@ -494,7 +501,8 @@ class EventsImporter final : public Importer {
       }
       KG_ASSIGN_OR_RETURN(dataset_, Entity(*mapping_->dataset, row, "dataset.document"));
       if (!dataset_.has_value()) {
-        return absl::InvalidArgumentError("mapping: dataset.document: an id and a kind are required");
+        return absl::InvalidArgumentError(
+            "mapping: dataset.document: an id and a kind are required");
       }
       dataset_id_ = dataset_->id();
     }
@@ -513,7 +521,8 @@ class EventsImporter final : public Importer {
   void AddStatement(v1::Statement st) {
     v1::Statement key = st;
     key.clear_evidence();
-    auto [it, fresh] = statement_index_.try_emplace(key.SerializeAsString(), request_.statements_size());
+    auto [it, fresh] =
+        statement_index_.try_emplace(key.SerializeAsString(), request_.statements_size());
     if (fresh) {
       v1::Statement* s = request_.add_statements();
       *s = key;
@@ -521,7 +530,15 @@ class EventsImporter final : public Importer {
     }
     v1::Statement* s = request_.mutable_statements(it->second);
     for (v1::Evidence& e : *st.mutable_evidence()) {
-      if (!evidence_seen_.insert(absl::StrCat(it->second, "\x1f", e.SerializeAsString())).second) {
+      // The fields of the evidence id: a second record with the same ones
+      // (another grading) would be a correction within one write.
+      v1::Evidence identity = e;
+      identity.clear_confidence();
+      identity.clear_reliability();
+      identity.clear_credibility();
+      identity.clear_reported_on();
+      if (!evidence_seen_.insert(absl::StrCat(it->second, "\x1f", identity.SerializeAsString()))
+               .second) {
         continue;
       }
       *s->add_evidence() = std::move(e);
@@ -568,8 +585,8 @@ absl::StatusOr<std::unique_ptr<Importer>> NewEventsImporter(const ImportOptions&
                                                             const Schema& schema) {
   KG_ASSIGN_OR_RETURN(std::string text, events::MappingText(options.mapping));
   KG_ASSIGN_OR_RETURN(events::Layout layout, events::ParseLayout(text));
-  auto importer = std::make_unique<EventsImporter>(options, schema, std::move(text),
-                                                   std::move(layout));
+  auto importer =
+      std::make_unique<EventsImporter>(options, schema, std::move(text), std::move(layout));
   KG_RETURN_IF_ERROR(importer->Init());
   return importer;
 }

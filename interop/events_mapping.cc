@@ -1,9 +1,8 @@
 #include "interop/events_mapping.h"
 
-#include <nlohmann/json.hpp>
-
 #include <algorithm>
 #include <cstdio>
+#include <nlohmann/json.hpp>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -175,14 +174,14 @@ class MappingParser {
       const size_t open = text.find('{', i);
       if (open != i) {
         Piece lit;
-        lit.literal = std::string(text.substr(i, open == absl::string_view::npos ? open : open - i));
+        lit.literal =
+            std::string(text.substr(i, open == absl::string_view::npos ? open : open - i));
         out->pieces_.push_back(std::move(lit));
         if (open == absl::string_view::npos) break;
       }
       const size_t close = text.find('}', open);
       if (close == absl::string_view::npos) return Error(where, "a '{' without its '}'");
-      std::vector<std::string> parts =
-          absl::StrSplit(text.substr(open + 1, close - open - 1), '|');
+      std::vector<std::string> parts = absl::StrSplit(text.substr(open + 1, close - open - 1), '|');
       Piece ref;
       absl::string_view name = parts[0];
       if (name == "item") {
@@ -224,7 +223,8 @@ class MappingParser {
     }
     if (j.contains("column")) {
       if (!j["column"].is_string()) return Error(where, "'column' is a column name");
-      KG_RETURN_IF_ERROR(Template(absl::StrCat("{", j["column"].get<std::string>(), "}"), where, out));
+      KG_RETURN_IF_ERROR(
+          Template(absl::StrCat("{", j["column"].get<std::string>(), "}"), where, out));
     } else {
       if (!j["template"].is_string()) return Error(where, "'template' is a string");
       KG_RETURN_IF_ERROR(Template(j["template"].get<std::string>(), where, out));
@@ -262,7 +262,7 @@ class MappingParser {
   }
 
   absl::Status Typed(const Json& j, absl::string_view where, TypedSpec* out) const {
-    if (!j.is_object()) return Value(j, where, &out->value);
+    if (!j.is_object() || !j.contains("value")) return Value(j, where, &out->value);
     KG_RETURN_IF_ERROR(Keys(j, where, {"value", "type"}));
     if (!j.contains("value")) return Error(where, "'value' is required");
     KG_RETURN_IF_ERROR(Value(j["value"], absl::StrCat(where, ".value"), &out->value));
@@ -340,7 +340,8 @@ class MappingParser {
           !s["separator"].is_string() || s["separator"].get<std::string>().empty()) {
         return Error("sources.split", "'column' and a non-empty 'separator' are required");
       }
-      KG_ASSIGN_OR_RETURN(out->split_column, Column(s["column"].get<std::string>(), "sources.split"));
+      KG_ASSIGN_OR_RETURN(out->split_column,
+                          Column(s["column"].get<std::string>(), "sources.split"));
       out->separator = s["separator"].get<std::string>();
       if (s.contains("trim")) out->trim = Scalar(s["trim"]);
     }
@@ -367,9 +368,8 @@ class MappingParser {
     for (const auto& [key, spec] :
          {std::pair{"reported_on", &out->reported_on}, std::pair{"excerpt", &out->excerpt},
           std::pair{"claimant_description", &out->claimant_description},
-          std::pair{"reliability", &out->reliability},
-          std::pair{"credibility", &out->credibility}, std::pair{"span_begin", &out->span_begin},
-          std::pair{"span_end", &out->span_end}}) {
+          std::pair{"reliability", &out->reliability}, std::pair{"credibility", &out->credibility},
+          std::pair{"span_begin", &out->span_begin}, std::pair{"span_end", &out->span_end}}) {
       if (j.contains(key)) KG_RETURN_IF_ERROR(Value(j[key], absl::StrCat("sources.", key), spec));
     }
     if (j.contains("confidence")) {
@@ -388,10 +388,10 @@ class MappingParser {
   absl::StatusOr<Mapping> Parse(const Json& j) const {
     Mapping m;
     m.columns = columns_;
-    KG_RETURN_IF_ERROR(Keys(j, "(top)",
-                            {"name", "description", "delimiter", "quoting", "header", "columns",
-                             "null", "extractor", "dataset", "entities", "statements", "sources",
-                             "max_sources"}));
+    KG_RETURN_IF_ERROR(
+        Keys(j, "(top)",
+             {"name", "description", "delimiter", "quoting", "header", "columns", "null",
+              "extractor", "dataset", "entities", "statements", "sources", "max_sources"}));
     if (j.contains("name")) m.name = Scalar(j["name"]);
     m.extractor = j.contains("extractor") ? Scalar(j["extractor"]) : "importer:csv";
     if (j.contains("null")) {
@@ -443,7 +443,7 @@ class MappingParser {
       const std::string where = absl::StrCat("statements[", i, "]");
       KG_RETURN_IF_ERROR(Keys(s, where,
                               {"subject", "predicate", "object", "value", "type", "valid_from",
-                               "valid_to", "cite", "when"}));
+                               "valid_to", "cite", "when", "graded"}));
       StatementSpec& st = m.statements.emplace_back();
       if (s.contains("when")) KG_RETURN_IF_ERROR(When(s["when"], where + ".when", &st.when));
       if (!s.contains("subject") || !s["subject"].is_string() ||
@@ -481,6 +481,10 @@ class MappingParser {
       }
       if (s.contains("valid_to")) {
         KG_RETURN_IF_ERROR(Value(s["valid_to"], where + ".valid_to", &st.valid_to));
+      }
+      if (s.contains("graded")) {
+        if (!s["graded"].is_boolean()) return Error(where + ".graded", "true or false");
+        st.graded = s["graded"].get<bool>();
       }
       if (s.contains("cite")) {
         const std::string cite = Scalar(s["cite"]);
@@ -535,7 +539,8 @@ absl::StatusOr<Layout> ParseLayout(absl::string_view json) {
     layout.quoting = j["quoting"].get<bool>();
   }
   if (j.contains("header")) {
-    if (!j["header"].is_boolean()) return absl::InvalidArgumentError("mapping: header: true or false");
+    if (!j["header"].is_boolean())
+      return absl::InvalidArgumentError("mapping: header: true or false");
     layout.header = j["header"].get<bool>();
   }
   if (j.contains("columns")) {
@@ -574,8 +579,8 @@ absl::StatusOr<std::string> MappingText(absl::string_view mapping) {
   std::vector<std::string> names;
   for (const auto& [name, text] : shipped) names.push_back(name);
   return absl::InvalidArgumentError(absl::StrCat("mapping: no shipped mapping '",
-                                                 mapping.substr(0, 64), "'; shipped: ",
-                                                 absl::StrJoin(names, ", ")));
+                                                 mapping.substr(0, 64),
+                                                 "'; shipped: ", absl::StrJoin(names, ", ")));
 }
 
 }  // namespace kg::interop::events

@@ -100,6 +100,10 @@ struct StatementSpec {
   std::optional<TypedSpec> value;    // or a literal
   ValueSpec valid_from, valid_to;
   Cite cite = Cite::kSources;
+  // false: the evidence carries no confidence or grading. For statements
+  // many rows support from the same article (a dyad's clashes_with): one
+  // record per article, whatever each row's precision.
+  bool graded = true;
 };
 
 struct SourcesSpec {

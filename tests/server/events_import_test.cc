@@ -218,8 +218,8 @@ TEST_F(EventsImportTest, UcdpSyriaWholeAnswersWhatTheCsvSays) {
   std::map<std::pair<std::string, std::string>, std::set<std::string>> per_gov_year;
   for (const auto& row : table.rows) {
     if (row.at("adm_1").empty()) continue;
-    per_gov_year[{row.at("adm_1"), row.at("date_start").substr(0, 4)}].insert(
-        "ucdp/event/" + row.at("id"));
+    per_gov_year[{row.at("adm_1"), row.at("date_start").substr(0, 4)}].insert("ucdp/event/" +
+                                                                              row.at("id"));
   }
   ASSERT_GT(per_gov_year.size(), 40u);
   for (const auto& [key, expected] : per_gov_year) {
@@ -273,7 +273,8 @@ TEST_F(EventsImportTest, UcdpSyriaWholeAnswersWhatTheCsvSays) {
     SCOPED_TRACE(side);
     ASSERT_FALSE(id.empty());
     std::set<std::string> got_participant, got_targeted;
-    for (const v1::Statement& st : Match("", "participant", id)) got_participant.insert(st.subject());
+    for (const v1::Statement& st : Match("", "participant", id))
+      got_participant.insert(st.subject());
     for (const v1::Statement& st : Match("", "targeted", id)) got_targeted.insert(st.subject());
     EXPECT_EQ(got_participant, participant);
     EXPECT_EQ(got_targeted, targeted);
@@ -415,8 +416,8 @@ TEST_F(EventsImportTest, CustomMappingTextAndItsErrors) {
   EXPECT_TRUE(absl::StrContains(s.error_message(), "line 2, column 5 (dead)")) << s.error_message();
 
   // A malformed CSV line.
-  const grpc::Status q = Import("event,when,who,where,dead\ne4,20\"18,a,b,1\n", Csv(mapping),
-                                &response);
+  const grpc::Status q =
+      Import("event,when,who,where,dead\ne4,20\"18,a,b,1\n", Csv(mapping), &response);
   EXPECT_EQ(q.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(absl::StrContains(q.error_message(), "line 2, column 2")) << q.error_message();
 
@@ -425,8 +426,9 @@ TEST_F(EventsImportTest, CustomMappingTextAndItsErrors) {
            {"", "shipped mapping"},
            {"nosuch", "no shipped mapping 'nosuch'"},
            {"{\"entities\": 3}", "mapping: entities"},
-           {absl::StrCat(R"({"entities": {"i": {"id": "{nope}", "kind": "Clash"}},)",
-                         R"("statements": [], "dataset": {"document": {"id": "d", "kind": "Document"}}})"),
+           {absl::StrCat(
+                R"({"entities": {"i": {"id": "{nope}", "kind": "Clash"}},)",
+                R"("statements": [], "dataset": {"document": {"id": "d", "kind": "Document"}}})"),
             "no column 'nope'"},
        }) {
     const grpc::Status m = Import(table, Csv(text), &response);
