@@ -181,6 +181,19 @@ int RunImport(Env& env) {
   options.set_source(env.args->Has("source") ? env.args->Get("source")
                                              : std::filesystem::path(name).filename().string());
   options.set_skip_unmapped(env.args->Has("skip-unmapped"));
+  if (env.args->Has("mapping")) {
+    // A file is read and sent; anything else names a shipped mapping.
+    const std::string mapping = env.args->Get("mapping");
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(mapping, ec)) {
+      std::ifstream m(mapping, std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(m)), std::istreambuf_iterator<char>());
+      if (!m.good() && !m.eof()) return env.Usage(absl::StrCat("--mapping: cannot read '", mapping, "'"));
+      options.set_mapping(std::move(text));
+    } else {
+      options.set_mapping(mapping);
+    }
+  }
   std::ifstream file;
   std::istream* in = &std::cin;
   int64_t total_bytes = 0;
@@ -490,16 +503,19 @@ void AddWriteCommands(std::vector<Command>* c) {
   c->push_back(
       {"import",
        "[FILE]",
-       "stream a file to kgd's Import: JSON Lines, N-Triples or N-Quads",
+       "stream a file to kgd's Import: JSON Lines, N-Triples, N-Quads or an event table",
        "Streams FILE (or stdin) to kgd, which parses it as it arrives and commits it in\n"
        "atomic batches. The format comes from --from or the name: .jsonl (each line one\n"
        "kg.v1.AssertRequest in the proto JSON mapping, each its own batch), .nt, .nq (RDF;\n"
        "the mapping is in docs/RDF.md: the named graph of a quad is its document). Stops\n"
        "at the first bad line (exit 3) naming its line and column; the batches before it\n"
-       "stay committed. Importing the same file again changes nothing. Shows progress\n"
+       "stay committed. Importing the same file again changes nothing. Event tables\n"
+       "(.csv, .tsv, .tab, or --from csv) need --mapping: a mapping kgd ships (ucdp_ged,\n"
+       "gdelt_events, icews, acled) or a mapping file (docs/FORMATS.md). Shows progress\n"
        "(lines/s, ETA) on stderr when stderr is a terminal. The whole stream's deadline is\n"
        "--timeout per 64 KiB of input (360 x --timeout for stdin).",
-       {{"from", "F", "jsonl, ntriples or nquads (default: FILE's extension, else jsonl)"},
+       {{"from", "F", "jsonl, ntriples, nquads or csv (default: FILE's extension, else jsonl)"},
+        {"mapping", "NAME|FILE", "csv: a shipped column mapping's name, or a mapping file"},
         {"base-iri", "IRI", "RDF: entity ids are IRIs under this base (default urn:kgd:id:)"},
         {"document", "ID", "RDF: the document of statements outside a named graph"},
         {"source", "NAME", "RDF: scopes blank-node labels (default: FILE's name)"},

@@ -139,9 +139,11 @@ class EventsImportTest : public ServerTest {
 
   // Every incident of a place or actor timeline, by id (paged through).
   std::set<std::string> Timeline(const std::string& place, const std::string& actor,
-                                 const std::string& from, const std::string& to) {
+                                 const std::string& from, const std::string& to,
+                                 int32_t max_sources = 0) {
     std::set<std::string> incidents;
     v1::TimelineRequest request;
+    request.mutable_filter()->set_max_sources(max_sources);
     request.set_place(place);
     request.set_actor(actor);
     request.set_date_from(from);
@@ -299,6 +301,16 @@ TEST_F(EventsImportTest, UcdpSyriaWholeAnswersWhatTheCsvSays) {
     if (st.corroboration().independent_sources() == 1) got_single.insert(st.subject());
   }
   EXPECT_EQ(got_single, single_source);
+  // ... and those of Idlib in 2018, through the filter's max_sources.
+  std::set<std::string> idlib_single;
+  for (const auto& row : table.rows) {
+    if (row.at("adm_1") == "Idlib Governorate" && absl::StartsWith(row.at("date_start"), "2018") &&
+        Articles(row.at("source_article")).size() == 1) {
+      idlib_single.insert("ucdp/event/" + row.at("id"));
+    }
+  }
+  ASSERT_FALSE(idlib_single.empty());
+  EXPECT_EQ(Timeline("ucdp/place/idlib-governorate", "", "2018", "2018", 1), idlib_single);
 
   // Claims of one outlet: the incidents whose articles it published.
   std::set<std::string> airwars;
