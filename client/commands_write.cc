@@ -188,7 +188,8 @@ int RunImport(Env& env) {
     if (std::filesystem::is_regular_file(mapping, ec)) {
       std::ifstream m(mapping, std::ios::binary);
       std::string text((std::istreambuf_iterator<char>(m)), std::istreambuf_iterator<char>());
-      if (!m.good() && !m.eof()) return env.Usage(absl::StrCat("--mapping: cannot read '", mapping, "'"));
+      if (!m.good() && !m.eof())
+        return env.Usage(absl::StrCat("--mapping: cannot read '", mapping, "'"));
       options.set_mapping(std::move(text));
     } else {
       options.set_mapping(mapping);

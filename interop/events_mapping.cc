@@ -70,6 +70,18 @@ std::string Transform(absl::string_view name, std::string value) {
   if (name == "upper") return absl::AsciiStrToUpper(value);
   if (name == "trim") return std::string(absl::StripAsciiWhitespace(value));
   if (name == "date") return Date(value);
+  if (name == "host") {
+    // scheme://[user@]host[:port]/... -> host, lower case, without "www."
+    absl::string_view v = value;
+    if (size_t scheme = v.find("://"); scheme != absl::string_view::npos)
+      v.remove_prefix(scheme + 3);
+    v = v.substr(0, v.find_first_of("/?#"));
+    if (size_t at = v.rfind('@'); at != absl::string_view::npos) v.remove_prefix(at + 1);
+    v = v.substr(0, v.find(':'));
+    std::string host = absl::AsciiStrToLower(v);
+    if (absl::StartsWith(host, "www.")) host.erase(0, 4);
+    return host;
+  }
   char hex[17];
   std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(Fnv1a(value)));
   return hex;  // "hash"
@@ -86,6 +98,13 @@ bool IsNull(absl::string_view v, const RowView& row) {
 std::string ValueSpec::Eval(const RowView& row, int* column) const {
   if (column != nullptr) *column = -1;
   if (!present_) return "";
+  if (!alternatives_.empty()) {
+    for (const ValueSpec& alternative : alternatives_) {
+      std::string v = alternative.Eval(row, column);
+      if (!v.empty()) return v;
+    }
+    return "";
+  }
   std::string out;
   bool missing = false;
   for (const Piece& p : pieces_) {
@@ -194,11 +213,11 @@ class MappingParser {
         KG_ASSIGN_OR_RETURN(ref.column, Column(name, where));
       }
       for (size_t t = 1; t < parts.size(); ++t) {
-        static const std::set<std::string> kTransforms = {"slug", "lower", "upper",
-                                                          "trim", "date",  "hash"};
+        static const std::set<std::string> kTransforms = {"slug", "lower", "upper", "trim",
+                                                          "date", "hash",  "host"};
         if (!kTransforms.contains(parts[t])) {
           return Error(where, absl::StrCat("unknown transform '", parts[t].substr(0, 32),
-                                           "'; known: slug, lower, upper, trim, date, hash"));
+                                           "'; known: slug, lower, upper, trim, date, hash, host"));
         }
         ref.transforms.push_back(parts[t]);
       }
@@ -214,6 +233,14 @@ class MappingParser {
   }
 
   absl::Status Value(const Json& j, absl::string_view where, ValueSpec* out) const {
+    if (j.is_array()) {
+      if (j.empty() || j.size() > 16) return Error(where, "a list of 1..16 alternatives");
+      out->present_ = true;
+      for (const Json& alternative : j) {
+        KG_RETURN_IF_ERROR(Value(alternative, where, &out->alternatives_.emplace_back()));
+      }
+      return absl::OkStatus();
+    }
     if (j.is_string()) return Template(j.get<std::string>(), where, out);
     if (j.is_number()) return Template(j.dump(), where, out);
     KG_RETURN_IF_ERROR(

@@ -57,6 +57,7 @@ class ValueSpec {
  private:
   friend class MappingParser;
   bool present_ = false;
+  std::vector<ValueSpec> alternatives_;  // a list: the first that is not empty
   std::vector<Piece> pieces_;
   std::map<std::string, std::string> codes_;
   std::vector<std::pair<std::string, std::string>> prefixes_, suffixes_;  // lower-cased keys

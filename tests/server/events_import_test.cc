@@ -366,6 +366,98 @@ TEST_F(EventsImportTest, UcdpSyriaWholeAnswersWhatTheCsvSays) {
   EXPECT_EQ(again.counts().evidence_added(), 0);
 }
 
+// A tab-separated file without quoting, as rows of fields.
+std::vector<std::vector<std::string>> ParseTsv(const std::string& text) {
+  std::vector<std::vector<std::string>> rows;
+  for (absl::string_view line : absl::StrSplit(text, '\n', absl::SkipEmpty())) {
+    rows.push_back(absl::StrSplit(absl::StripSuffix(line, "\r"), '\t'));
+  }
+  return rows;
+}
+
+std::string Host(const std::string& url) {
+  absl::string_view v = url;
+  v.remove_prefix(v.find("://") + 3);
+  v = v.substr(0, v.find('/'));
+  std::string host(v);
+  if (absl::StartsWith(host, "www.")) host.erase(0, 4);
+  return host;
+}
+
+TEST_F(EventsImportTest, GdeltEventsExport) {
+  const std::string text =
+      ReadAll(std::string(KG_SHARED_DATA) + "/gdelt/geomesa-tutorials/20180101000000.export.CSV");
+  const auto rows = ParseTsv(text);
+  ASSERT_EQ(rows.size(), 2414u);
+  v1::ImportResponse response;
+  const grpc::Status s = Import(text, Csv("gdelt_events"), &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  // Columns (0-based): 0 GLOBALEVENTID, 5 Actor1Code, 15 Actor2Code, 29
+  // QuadClass, 53 ActionGeo_CountryCode, 60 SOURCEURL.
+  std::set<std::string> syria, conflict_by_actor1, outlet;
+  std::map<std::string, int> hosts;
+  for (const auto& row : rows) hosts[Host(row[60])]++;
+  const std::string busiest =
+      std::max_element(hosts.begin(), hosts.end(), [](const auto& a, const auto& b) {
+        return a.second < b.second;
+      })->first;
+  for (const auto& row : rows) {
+    const std::string event = "gdelt/event/" + row[0];
+    if (row[53] == "SY") syria.insert(event);
+    if (row[29] == "4" && !row[5].empty()) conflict_by_actor1.insert(event);
+    const bool any_statement = !row[53].empty() || !row[5].empty() || !row[15].empty();
+    if (Host(row[60]) == busiest && any_statement) outlet.insert(event);
+  }
+  ASSERT_FALSE(syria.empty());
+  EXPECT_EQ(Timeline("gdelt/place/SY", "", "", ""), syria);
+  std::set<std::string> perpetrated;
+  for (const v1::Statement& st : Match("", "perpetrated_by", "")) perpetrated.insert(st.subject());
+  EXPECT_EQ(perpetrated, conflict_by_actor1);
+  std::set<std::string> claimed;
+  for (const v1::Statement& st : Claims("gdelt/outlet/" + busiest)) {
+    if (absl::StartsWith(st.subject(), "gdelt/event/")) claimed.insert(st.subject());
+  }
+  EXPECT_EQ(claimed, outlet) << busiest;
+}
+
+TEST_F(EventsImportTest, IcewsSample) {
+  const std::string text =
+      ReadAll(std::string(KG_SHARED_DATA) + "/icews-sample/events.2018.sample.tab");
+  const auto rows = ParseTsv(text);
+  ASSERT_EQ(rows.size(), 3706u);  // with the header
+  v1::ImportResponse response;
+  const grpc::Status s = Import(text, Csv("icews"), &response);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+
+  // Columns: 0 Event ID, 1 Event Date, 2 Source Name, 6 CAMEO Code, 8
+  // Target Name, 11 Story ID, 17 Country.
+  std::set<std::string> syria, attacks, story;
+  const std::string some_story = rows[1][11];
+  for (size_t r = 1; r < rows.size(); ++r) {
+    const auto& row = rows[r];
+    const std::string event = "icews/event/" + row[0];
+    if (row[17] == "Syria") syria.insert(event);
+    const std::string root = row[6].substr(0, 2);
+    if ((root == "18" || root == "19" || root == "20") && row[2] != "NA") attacks.insert(event);
+    if (row[11] == some_story) story.insert(event);
+  }
+  ASSERT_FALSE(syria.empty());
+  EXPECT_EQ(Timeline("icews/place/syria", "", "2018-06-01", "2018-06-02"), syria);
+  std::set<std::string> perpetrated;
+  for (const v1::Statement& st : Match("", "perpetrated_by", "")) perpetrated.insert(st.subject());
+  EXPECT_EQ(perpetrated, attacks);
+  // One story's events are the statements its document supports.
+  v1::ListClaimsRequest request;
+  request.set_document("icews/story/" + some_story);
+  request.set_page_size(1000);
+  v1::StatementsPage page;
+  ASSERT_TRUE(provenance_->ListClaims(Ctx().get(), request, &page).ok());
+  std::set<std::string> claimed;
+  for (const v1::Statement& st : page.statements()) claimed.insert(st.subject());
+  EXPECT_EQ(claimed, story);
+}
+
 // The header and the first `rows` records of UCDP (a doubled quote
 // toggles twice, so a line break counts only outside quotes).
 std::string UcdpHead(size_t rows) {
