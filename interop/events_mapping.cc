@@ -169,7 +169,8 @@ class MappingParser {
   absl::Status Keys(const Json& j, absl::string_view where,
                     std::initializer_list<const char*> known) const {
     if (!j.is_object()) return Error(where, "an object");
-    for (const auto& [key, value] : j.items()) {
+    for (const auto& item : j.items()) {
+      const std::string& key = item.key();
       if (std::none_of(known.begin(), known.end(), [&](const char* k) { return key == k; })) {
         return Error(where, absl::StrCat("unknown key '", key.substr(0, 64),
                                          "'; known: ", absl::StrJoin(known, ", ")));
