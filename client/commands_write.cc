@@ -512,7 +512,7 @@ void AddWriteCommands(std::vector<Command>* c) {
        "at the first bad line (exit 3) naming its line and column; the batches before it\n"
        "stay committed. Importing the same file again changes nothing. Event tables\n"
        "(.csv, .tsv, .tab, or --from csv) need --mapping: a mapping kgd ships (ucdp_ged,\n"
-       "gdelt_events, icews, acled) or a mapping file (docs/FORMATS.md). Shows progress\n"
+       "gdelt_events, icews) or a mapping file (docs/FORMATS.md). Shows progress\n"
        "(lines/s, ETA) on stderr when stderr is a terminal. The whole stream's deadline is\n"
        "--timeout per 64 KiB of input (360 x --timeout for stdin).",
        {{"from", "F", "jsonl, ntriples, nquads or csv (default: FILE's extension, else jsonl)"},
