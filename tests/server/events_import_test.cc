@@ -370,12 +370,8 @@ TEST_F(EventsImportTest, UcdpSyriaWholeAnswersWhatTheCsvSays) {
   EXPECT_EQ(event.attributes().at("deaths_civilians").integer(),
             std::stoll(row.at("deaths_civilians")));
   EXPECT_EQ(event.attributes().at("deaths_high").integer(), std::stoll(row.at("high")));
-
-  // Importing the same table again changes nothing.
-  v1::ImportResponse again;
-  ASSERT_TRUE(Import(text, Csv("ucdp_ged"), &again).ok());
-  EXPECT_EQ(again.counts().statements_created(), 0);
-  EXPECT_EQ(again.counts().evidence_added(), 0);
+  // (Importing again changes nothing: ChunkingDoesNotChangeTheResult, on
+  // a head of the table, keeps the sanitizer build's run short.)
 }
 
 // A tab-separated file without quoting, as rows of fields.
