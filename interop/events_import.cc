@@ -417,19 +417,9 @@ class EventsImporter final : public Importer {
       if (!spec.when.Holds(row)) continue;
       const std::optional<v1::Entity>& subject = entities[index_of(spec.subject)];
       if (!subject.has_value()) continue;
-      int column = -1;
-      const std::string predicate = spec.predicate.Eval(row, &column);
+      int predicate_column = -1, column = -1;
+      const std::string predicate = spec.predicate.Eval(row, &predicate_column);
       if (predicate.empty()) continue;
-      if (schema_.FindPredicate(predicate) == nullptr) {
-        if (options_.skip_unmapped) {
-          ++skipped_;
-          continue;
-        }
-        return RowError(column,
-                        absl::StrCat("statements[", i, "].predicate: '", predicate.substr(0, 64),
-                                     "' is not a predicate of the schema (or import with "
-                                     "skip_unmapped)"));
-      }
       v1::Statement st;
       st.set_subject(subject->id());
       st.set_predicate(predicate);
@@ -459,6 +449,17 @@ class EventsImporter final : public Importer {
                                                "' is not YYYY[-MM[-DD]]"));
         }
         from ? st.set_valid_from(d) : st.set_valid_to(d);
+      }
+      // Checked once the statement is known to exist in this row.
+      if (schema_.FindPredicate(predicate) == nullptr) {
+        if (options_.skip_unmapped) {
+          ++skipped_;
+          continue;
+        }
+        return RowError(predicate_column,
+                        absl::StrCat("statements[", i, "].predicate: '", predicate.substr(0, 64),
+                                     "' is not a predicate of the schema (or import with "
+                                     "skip_unmapped)"));
       }
       if (spec.cite == Cite::kDataset || sources.empty()) {
         if (!dataset_evidence.has_value()) {

@@ -533,6 +533,27 @@ TEST_F(EventsImportTest, CustomMappingTextAndItsErrors) {
   EXPECT_EQ(q.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_TRUE(absl::StrContains(q.error_message(), "line 2, column 2")) << q.error_message();
 
+  // A kind or predicate the schema does not know fails the row naming it,
+  // or with skip_unmapped is skipped and counted.
+  const std::string unknown = absl::StrCat(
+      R"({"dataset": {"document": {"id": "doc/table", "kind": "Document"}},)",
+      R"("entities": {"i": {"id": "ev/{event}", "kind": "Clash"},)",
+      R"("a": {"id": "actor/{who|slug}", "kind": {"column": "who", "codes": {"Group A": "Frob"},)",
+      R"("default": "ArmedGroup"}}},)",
+      R"("statements": [{"subject": "i", "predicate": "participant", "object": "a"},)",
+      R"({"subject": "i", "predicate": "frobbed", "value": "{dead}"}]})");
+  const grpc::Status k = Import(table, Csv(unknown), &response);
+  EXPECT_EQ(k.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(k.error_message(),
+                                "line 2, column 3 (who): entities.a.kind: 'Frob' is not a kind"))
+      << k.error_message();
+  v1::ImportOptions skipping = Csv(unknown);
+  skipping.set_skip_unmapped(true);
+  v1::ImportResponse skipped;
+  ASSERT_TRUE(Import(table, skipping, &skipped).ok());
+  // e1: actor Frob and predicate frobbed; e2: frobbed (its dead is empty).
+  EXPECT_EQ(skipped.skipped_unmapped(), 2);
+
   // Mapping errors say where in the mapping.
   for (const auto& [text, expected] : std::vector<std::pair<std::string, std::string>>{
            {"", "shipped mapping"},
