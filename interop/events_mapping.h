@@ -129,7 +129,7 @@ struct Mapping {
   std::vector<EntitySpec> entities;
   std::vector<StatementSpec> statements;
   SourcesSpec sources;
-  int max_sources = 64;  // items read from one row
+  int max_sources = 32;  // items read from one row
 };
 
 // How the table is laid out, known before its first record is read.
