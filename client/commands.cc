@@ -159,6 +159,7 @@ std::vector<FlagSpec> FilterFlags() {
   return {
       {"min-confidence", "X", "only statements with aggregate confidence >= X, in [0, 1]"},
       {"min-sources", "N", "only statements with >= N independent sources"},
+      {"max-sources", "N", "only statements with <= N independent sources (1: single-source)"},
       {"publisher", "ID", "count only evidence from these publishers", true},
       {"exclude-publisher", "ID", "never count evidence from these publishers", true},
       {"min-reliability", "A-F", "count only evidence graded this reliable or better"},
@@ -171,14 +172,16 @@ std::vector<FlagSpec> FilterFlags() {
 
 bool BuildFilter(const ParsedArgs& args, v1::Filter* filter, std::string* error) {
   double min_conf = 0;
-  int64_t min_sources = 0, max_cred = 0;
+  int64_t min_sources = 0, max_sources = 0, max_cred = 0;
   if (!args.GetDouble("min-confidence", 0, 1, &min_conf, error) ||
       !args.GetInt("min-sources", 0, INT32_MAX, &min_sources, error) ||
+      !args.GetInt("max-sources", 0, INT32_MAX, &max_sources, error) ||
       !args.GetInt("max-credibility", 1, 6, &max_cred, error)) {
     return false;
   }
   filter->set_min_confidence(min_conf);
   filter->set_min_sources(static_cast<int32_t>(min_sources));
+  filter->set_max_sources(static_cast<int32_t>(max_sources));
   filter->set_max_credibility(static_cast<int32_t>(max_cred));
   for (const std::string& p : args.GetAll("publisher")) filter->add_publishers_allow(p);
   for (const std::string& p : args.GetAll("exclude-publisher")) filter->add_publishers_deny(p);

@@ -195,6 +195,20 @@ int RunImport(Env& env) {
       return env.Usage(absl::StrCat("--stix-mapping: cannot read '", mapping_path, "'"));
     options.set_stix_mapping(std::string(std::istreambuf_iterator<char>(mapping), {}));
   }
+  if (env.args->Has("mapping")) {
+    // A file is read and sent; anything else names a shipped mapping.
+    const std::string mapping = env.args->Get("mapping");
+    std::error_code ec;
+    if (std::filesystem::is_regular_file(mapping, ec)) {
+      std::ifstream m(mapping, std::ios::binary);
+      std::string text((std::istreambuf_iterator<char>(m)), std::istreambuf_iterator<char>());
+      if (!m.good() && !m.eof())
+        return env.Usage(absl::StrCat("--mapping: cannot read '", mapping, "'"));
+      options.set_mapping(std::move(text));
+    } else {
+      options.set_mapping(mapping);
+    }
+  }
   std::ifstream file;
   std::istream* in = &std::cin;
   int64_t total_bytes = 0;
@@ -517,17 +531,21 @@ void AddWriteCommands(std::vector<Command>* c) {
   c->push_back(
       {"import",
        "[FILE]",
-       "stream a file to kgd's Import: JSON Lines, N-Triples, N-Quads or STIX 2.1",
+       "stream a file to kgd's Import: JSON Lines, N-Triples, N-Quads, STIX 2.1 or an event table",
        "Streams FILE (or stdin) to kgd, which parses it as it arrives and commits it in\n"
        "atomic batches. The format comes from --from or the name: .jsonl (each line one\n"
        "kg.v1.AssertRequest in the proto JSON mapping, each its own batch), .nt, .nq (RDF;\n"
        "the mapping is in docs/RDF.md: the named graph of a quad is its document), .json\n"
-       "(a STIX 2.1 bundle; docs/FORMATS.md). Stops at the first bad line or object (exit\n"
-       "3) naming its line and column; the batches before it stay committed. Importing the\n"
+       "(a STIX 2.1 bundle; docs/FORMATS.md). Event tables (.csv, .tsv, .tab, or --from\n"
+       "csv) need --mapping: a mapping kgd ships (ucdp_ged, gdelt_events, icews) or a\n"
+       "mapping file (docs/FORMATS.md). Stops at the first bad line or object (exit 3)\n"
+       "naming its line and column; the batches before it stay committed. Importing the\n"
        "same file again changes nothing. Shows progress (lines/s, ETA) on stderr when\n"
        "stderr is a terminal. The whole stream's deadline is\n"
        "--timeout per 64 KiB of input (360 x --timeout for stdin).",
-       {{"from", "F", "jsonl, ntriples, nquads or stix (default: FILE's extension, else jsonl)"},
+       {{"from", "F",
+         "jsonl, ntriples, nquads, stix or csv (default: FILE's extension, else jsonl)"},
+        {"mapping", "NAME|FILE", "csv: a shipped column mapping's name, or a mapping file"},
         {"base-iri", "IRI", "RDF: entity ids are IRIs under this base (default urn:kgd:id:)"},
         {"document", "ID", "RDF: the document of statements outside a named graph"},
         {"source", "NAME", "RDF: scopes blank-node labels (default: FILE's name)"},

@@ -19,6 +19,9 @@ absl::StatusOr<std::unique_ptr<Importer>> NewStixImporter(const ImportOptions& o
                                                           const Schema& schema);
 absl::StatusOr<std::unique_ptr<Exporter>> NewStixExporter(const ExportOptions& options,
                                                           const Schema& schema);
+// csv: INVALID_ARGUMENT for a mapping that is unknown or malformed.
+absl::StatusOr<std::unique_ptr<Importer>> NewEventsImporter(const ImportOptions& options,
+                                                            const Schema& schema);
 
 }  // namespace kg::interop
 

@@ -11,8 +11,9 @@ absl::StatusOr<Format> FormatNamed(absl::string_view name) {
   if (name == "ntriples") return Format::kNTriples;
   if (name == "nquads") return Format::kNQuads;
   if (name == "stix") return Format::kStix;
+  if (name == "csv") return Format::kCsv;
   return absl::InvalidArgumentError(absl::StrCat("format: unknown format '", name.substr(0, 64),
-                                                 "'; known: jsonl, ntriples, nquads, stix"));
+                                                 "'; known: jsonl, ntriples, nquads, stix, csv"));
 }
 
 absl::string_view FormatName(Format format) {
@@ -25,6 +26,8 @@ absl::string_view FormatName(Format format) {
       return "nquads";
     case Format::kStix:
       return "stix";
+    case Format::kCsv:
+      return "csv";
   }
   return "";
 }
@@ -37,6 +40,10 @@ std::optional<Format> FormatOfPath(absl::string_view path) {
   if (absl::EndsWith(path, ".nq")) return Format::kNQuads;
   // kgd's own JSON is JSON Lines; a .json file is taken for a STIX bundle.
   if (absl::EndsWith(path, ".json")) return Format::kStix;
+  if (absl::EndsWith(path, ".csv") || absl::EndsWith(path, ".CSV") ||
+      absl::EndsWith(path, ".tsv") || absl::EndsWith(path, ".tab")) {
+    return Format::kCsv;
+  }
   return std::nullopt;
 }
 
@@ -70,11 +77,13 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::New(const ImportOptions& opt
   if (options.batch_records < 1) {
     return absl::InvalidArgumentError("batch_records: must be >= 1");
   }
-  if (options.format == Format::kJsonLines || options.format == Format::kStix) {
+  if (options.format == Format::kJsonLines || options.format == Format::kStix ||
+      options.format == Format::kCsv) {
     if (!options.vocabulary.empty()) {
       return absl::InvalidArgumentError("vocabulary: only RDF formats take one");
     }
     if (options.format == Format::kStix) return NewStixImporter(options, schema);
+    if (options.format == Format::kCsv) return NewEventsImporter(options, schema);
     return NewJsonLinesImporter(options);
   }
   absl::StatusOr<RdfMapping> mapping = ParseRdfMapping(options.vocabulary, schema);
@@ -87,6 +96,9 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::New(const ImportOptions& opt
 absl::StatusOr<std::unique_ptr<Exporter>> Exporter::New(const ExportOptions& options,
                                                         const Schema& schema) {
   if (options.per_line < 1) return absl::InvalidArgumentError("per_line: must be >= 1");
+  if (options.format == Format::kCsv) {
+    return absl::InvalidArgumentError("format: csv is read only (an event table is no graph)");
+  }
   if (options.format == Format::kJsonLines) return NewJsonLinesExporter(options);
   if (options.format == Format::kStix) return NewStixExporter(options, schema);
   return NewRdfExporter(options, schema);

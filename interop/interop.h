@@ -7,6 +7,8 @@
 //   ntriples  RDF 1.1 N-Triples
 //   nquads    RDF 1.1 N-Quads: the named graph of a quad is its document
 //   stix      a STIX 2.1 bundle (docs/FORMATS.md)
+//   csv       an event table (CSV or TSV) read through a column mapping
+//             (docs/FORMATS.md; shipped mappings in interop/mappings/)
 //
 // Example (import):
 //   KG_ASSIGN_OR_RETURN(std::unique_ptr<Importer> in, Importer::New(options, schema));
@@ -41,12 +43,14 @@ namespace kg::interop {
 
 namespace v1 = ::kg::v1;
 
-enum class Format { kJsonLines, kNTriples, kNQuads, kStix };
+enum class Format { kJsonLines, kNTriples, kNQuads, kStix, kCsv };
 
-// "jsonl", "ntriples", "nquads", "stix"; INVALID_ARGUMENT naming the known ones.
+// "jsonl", "ntriples", "nquads", "stix", "csv"; INVALID_ARGUMENT naming the
+// known ones.
 absl::StatusOr<Format> FormatNamed(absl::string_view name);
 absl::string_view FormatName(Format format);
-// From a file name: .jsonl/.ndjson, .nt, .nq, .json (a STIX 2.1 bundle).
+// From a file name: .jsonl/.ndjson, .nt, .nq, .json (a STIX 2.1 bundle),
+// .csv/.tsv/.tab.
 std::optional<Format> FormatOfPath(absl::string_view path);
 
 // What a write takes of an entity or a statement read back: output-only
@@ -75,11 +79,14 @@ struct ImportOptions {
   // RDF: a foreign vocabulary's mapping onto kgd's, as text (interop/rdf_mapping.h,
   // docs/RDF.md); empty = kgd's own vocabulary and the schema's IRIs only.
   std::string vocabulary;
-  // Longest line accepted, bytes (stix: longest object).
+  // Longest line accepted, bytes (stix: longest object; csv: longest record).
   int32_t max_line_bytes = 1 << 20;
   // stix: the text of a mapping (interop/stix/mapping.txt's format) used
   // instead of the shipped one.
   std::string stix_mapping;
+  // csv: the column mapping, the name of a shipped one ("ucdp_ged") or the
+  // text of one (a JSON object).
+  std::string mapping;
 };
 
 class Importer {

@@ -174,6 +174,11 @@ absl::StatusOr<Explanation> Provenance::Explain(StatementId id, const Filter& re
                                             " independent sources, below min_sources ",
                                             filter.min_sources));
   }
+  if (filter.max_sources > 0 && c.independent_sources > filter.max_sources) {
+    return absl::NotFoundError(absl::StrCat("statement ", id, ": ", c.independent_sources,
+                                            " independent sources, above max_sources ",
+                                            filter.max_sources));
+  }
 
   KG_ASSIGN_OR_RETURN(Disputes disputes, FindDisputes(out.statement, filter));
   out.disputed = !disputes.reasons.empty();

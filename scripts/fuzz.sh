@@ -10,7 +10,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds=${1:-30}
 [[ $seconds =~ ^[0-9]+$ ]] || { echo "usage: scripts/fuzz.sh [SECONDS]" >&2; exit 2; }
-targets=(fuzz_requests fuzz_page_token fuzz_codec fuzz_import)
+targets=(fuzz_requests fuzz_page_token fuzz_codec fuzz_import fuzz_csv)
 
 # -O1 and line tables: fast to build, readable stack traces.
 CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \

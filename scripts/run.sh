@@ -4,8 +4,24 @@
 # HTTP 127.0.0.1:7401, data in ./var/kgd), loads the demo graph from the seed article on first start
 # (when the store is empty), prints three kg commands to try, and keeps kgd in
 # the foreground. Ctrl-C stops it cleanly.
+#
+# scripts/run.sh --ucdp serves the UCDP GED Syria graph instead (16,566
+# events, 2016-2019, from ../shared/data/ucdp-ged-syria, imported through the
+# shipped ucdp_ged mapping; data in ./var/kgd-ucdp) and prints three analyst
+# queries on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+demo=idlib
+case "${1:-}" in
+  "") ;;
+  --ucdp) demo=ucdp ;;
+  *) echo "usage: scripts/run.sh [--ucdp]" >&2; exit 2 ;;
+esac
+UCDP_CSV=../shared/data/ucdp-ged-syria/ucdp_syria_df.csv
+if [[ $demo == ucdp && ! -f $UCDP_CSV ]]; then
+  echo "run.sh: $UCDP_CSV not found" >&2
+  exit 1
+fi
 scripts/setup.sh
 
 cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
@@ -15,11 +31,13 @@ KGD=build/server/kgd
 KG=build/client/kg
 ADDR=127.0.0.1:7400
 HTTP_ADDR=127.0.0.1:7401
+DATA=./var/kgd
+[[ $demo == ucdp ]] && DATA=./var/kgd-ucdp
 mkdir -p var
 fifo=$(mktemp -u "${TMPDIR:-/tmp}/kgd-port.XXXXXX")
 mkfifo "$fifo"
 
-"$KGD" --listen "$ADDR" --http_listen "$HTTP_ADDR" --data_dir ./var/kgd --port_file "$fifo" &
+"$KGD" --listen "$ADDR" --http_listen "$HTTP_ADDR" --data_dir "$DATA" --port_file "$fifo" &
 kgd_pid=$!
 stop() { kill -TERM "$kgd_pid" 2>/dev/null || true; }
 trap stop INT TERM
@@ -33,6 +51,32 @@ if ! port=$(timeout 60 cat "$fifo") || [[ -z "$port" ]]; then
   exit 1
 fi
 export KG_ADDR="$ADDR"
+
+if [[ $demo == ucdp ]]; then
+  if ! "$KG" stats --json | grep -q '"statements"'; then
+    echo "run.sh: empty store; importing $UCDP_CSV (mapping ucdp_ged)" >&2
+    "$KG" import "$UCDP_CSV" --mapping ucdp_ged
+  fi
+  cat <<MSG
+
+kgd is serving the UCDP GED Syria graph on $ADDR (data in $DATA); explore it
+at http://$HTTP_ADDR/ in a browser. In another terminal, try:
+
+  # what happened in Idlib governorate in 2018
+  $KG timeline --place ucdp/place/idlib-governorate --from 2018 --to 2018
+  # who fought Turkey (UCDP's actor id 115)
+  $KG search "Government of Turkey" --kind Actor
+  $KG neighbors ucdp/actor/115 --direction out --predicate clashes_with --predicate attacks
+  # which of those Idlib incidents rest on a single source
+  $KG timeline --place ucdp/place/idlib-governorate --from 2018 --to 2018 --max-sources 1
+
+($KG --help lists every command; README.md explains these.) Ctrl-C stops kgd.
+
+MSG
+  wait "$kgd_pid" || true
+  wait "$kgd_pid" 2>/dev/null || true
+  exit 0
+fi
 
 if ! "$KG" stats --json | grep -q '"statements"'; then
   echo "run.sh: empty store; loading the demo graph (tools/demo/idlib.jsonl)" >&2

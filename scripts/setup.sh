@@ -9,7 +9,7 @@ packages=(
   librocksdb-dev libabsl-dev libssl-dev libserd-dev  # serd: RDF (interop/)
   libcpp-httplib-dev  # kgd's HTTP side (http/)
   python3-prometheus-client  # tests/http checks /metrics with Prometheus' parser
-  nlohmann-json3-dev  # STIX 2.1 (interop/)
+  nlohmann-json3-dev  # STIX 2.1 and the event-table mappings (interop/)
   libgtest-dev libgmock-dev googletest libbenchmark-dev
   python3 python3-grpcio python3-protobuf python3-grpc-tools
   clang-format graphviz curl ca-certificates

@@ -148,6 +148,7 @@ absl::StatusOr<Filter> FilterFromProto(const v1::Filter& filter, absl::string_vi
   KG_ASSIGN_OR_RETURN(out.as_of, TxTimeFromProto(filter.as_of(), Sub(field, "as_of")));
   out.min_confidence = filter.min_confidence();
   out.min_sources = filter.min_sources();
+  out.max_sources = filter.max_sources();
   out.publishers_allow.assign(filter.publishers_allow().begin(), filter.publishers_allow().end());
   out.publishers_deny.assign(filter.publishers_deny().begin(), filter.publishers_deny().end());
   KG_ASSIGN_OR_RETURN(out.min_reliability, ReliabilityFromProto(filter.min_reliability(),

@@ -42,6 +42,10 @@ absl::StatusOr<interop::ImportOptions> ImportOptionsFromProto(const v1::ImportOp
     return absl::InvalidArgumentError("chunks[0].options.stix_mapping: at most 1 MiB");
   }
   out.stix_mapping = in.stix_mapping();
+  if (in.mapping().size() > (1 << 20)) {
+    return absl::InvalidArgumentError("chunks[0].options.mapping: at most 1 MiB");
+  }
+  out.mapping = in.mapping();
   out.batch_records = in.batch_records() == 0
                           ? std::min(kDefaultBatchRecords, limits.max_batch_records)
                           : in.batch_records();

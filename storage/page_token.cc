@@ -45,7 +45,8 @@ PageListing& PageListing::Add(const Filter& f) {
   Add(f.as_of).Add(f.publishers_allow).Add(f.publishers_deny);
   Add(static_cast<int64_t>(f.min_reliability)).Add(static_cast<int64_t>(f.max_credibility));
   codec::PutDouble(&parts_, f.min_confidence);
-  return Add(static_cast<int64_t>(f.min_sources)).Add(f.valid_from).Add(f.valid_to);
+  Add(static_cast<int64_t>(f.min_sources)).Add(f.valid_from).Add(f.valid_to);
+  return Add(static_cast<int64_t>(f.max_sources));
 }
 
 std::string PageListing::Digest() const { return Murmur3x128(parts_).substr(0, kDigestBytes); }

@@ -225,6 +225,7 @@ struct Filter {
   // Statement-level minimums over the selected evidence.
   double min_confidence = 0;
   int32_t min_sources = 0;  // independent sources
+  int32_t max_sources = 0;  // 0 = no bound
   // Valid time: the statement's interval must overlap [valid_from, valid_to];
   // empty bounds are open.
   std::string valid_from;

@@ -281,6 +281,9 @@ absl::Status CheckFilter(const Filter& f, std::string_view field) {
   if (f.min_sources < 0) {
     return Invalid(name("min_sources"), absl::StrCat("must be >= 0, got ", f.min_sources));
   }
+  if (f.max_sources < 0) {
+    return Invalid(name("max_sources"), absl::StrCat("must be >= 0, got ", f.max_sources));
+  }
   if (f.min_reliability < 'A' || f.min_reliability > 'F') {
     return Invalid(name("min_reliability"),
                    absl::StrCat("must be A-F, got '", std::string(1, f.min_reliability), "'"));
@@ -366,7 +369,8 @@ bool ValidTimeOverlaps(const Filter& f, std::string_view valid_from, std::string
 }
 
 bool MeetsMinimums(const Filter& f, double confidence, int32_t sources) {
-  return confidence >= f.min_confidence && sources >= f.min_sources;
+  return confidence >= f.min_confidence && sources >= f.min_sources &&
+         (f.max_sources == 0 || sources <= f.max_sources);
 }
 
 }  // namespace kg

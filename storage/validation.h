@@ -134,7 +134,7 @@ std::string DescribeGradeChange(const EvidenceGrade& from, const EvidenceGrade& 
 
 // The fields of a read filter: as_of >= 0, at most kMaxFilterPublishers ids
 // in each of publishers_allow and publishers_deny, min_confidence in [0, 1],
-// min_sources >= 0, min_reliability A-F, max_credibility 1-6, valid_from and
+// min_sources >= 0, max_sources >= 0, min_reliability A-F, max_credibility 1-6, valid_from and
 // valid_to dates (or empty) with valid_from not after valid_to.
 // INVALID_ARGUMENT "<field>.<name>: ..." (e.g. "filter.min_confidence: must
 // be in [0, 1], got 1.5").

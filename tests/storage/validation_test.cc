@@ -172,5 +172,17 @@ TEST(BoundsTest, FilterLists) {
   EXPECT_LT(CheckFilter(f, "filter").message().size(), 300u);
 }
 
+TEST(FilterTest, MaxSourcesBoundsIndependentSources) {
+  Filter f;
+  EXPECT_TRUE(MeetsMinimums(f, 1.0, 7));  // 0: no bound
+  f.max_sources = 1;
+  EXPECT_TRUE(MeetsMinimums(f, 1.0, 1));
+  EXPECT_FALSE(MeetsMinimums(f, 1.0, 2));
+  f.min_sources = 1;
+  EXPECT_FALSE(MeetsMinimums(f, 1.0, 0));
+  f.max_sources = -1;
+  EXPECT_EQ(CheckFilter(f, "filter").message(), "filter.max_sources: must be >= 0, got -1");
+}
+
 }  // namespace
 }  // namespace kg
