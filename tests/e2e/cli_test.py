@@ -292,6 +292,7 @@ def main():
     parser.add_argument("--kg", required=True)
     parser.add_argument("--kgd", required=True)
     parser.add_argument("--root", required=True)
+    parser.add_argument("--shared-data", required=True)
     args = parser.parse_args()
     r = Run(args)
     os.makedirs(r.golden_dir, exist_ok=True)
@@ -522,8 +523,7 @@ def main():
 
             # STIX 2.1: a bundle in by its extension, out with --to stix, and
             # back into an empty kgd with the same statements.
-            apt1 = os.path.join(args.root, "..", "shared", "data", "stix2", "cti-documentation",
-                                "apt1.json")
+            apt1 = os.path.join(args.shared_data, "stix2", "cti-documentation", "apt1.json")
             bundle = json.load(open(apt1))
             relationships = {(o["source_ref"], o["relationship_type"], o["target_ref"])
                              for o in bundle["objects"] if o["type"] == "relationship"}

@@ -362,8 +362,8 @@ TEST_F(ImportExportTest, AClientThatGoesAwayLeavesOnlyWholeBatches) {
 TEST_F(ImportExportTest, AForeignVocabularyMapsTheBenchmarkWorkload) {
   const std::string data = dir_.Sub("gen");
   const std::string gen =
-      absl::StrCat("/usr/bin/python3 ", KG_SOURCE_DIR,
-                   "/../shared/bench/gen.py --statements 2000 --seed 5 --nq-parts 2 --out ", data,
+      absl::StrCat("/usr/bin/python3 ", KG_SHARED_DATA,
+                   "/../bench/gen.py --statements 2000 --seed 5 --nq-parts 2 --out ", data,
                    " >/dev/null");
   ASSERT_EQ(std::system(gen.c_str()), 0) << gen;
   // Entities, then documents, then statements: a statement names entities of
