@@ -158,6 +158,27 @@ class Progress final {
   Clock::time_point last_;
 };
 
+// --mapping: a file's text, or (csv) the name of a mapping kgd ships. None
+// without the flag, or with *error set when the file cannot be read.
+std::optional<std::string> MappingOf(const ParsedArgs& args, const std::string& format,
+                                     std::string* error) {
+  if (!args.Has("mapping")) return std::nullopt;
+  const std::string value = args.Get("mapping");
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(value, ec)) {
+    if (format == "csv") return value;
+    *error = absl::StrCat("--mapping: cannot read '", value, "'");
+    return std::nullopt;
+  }
+  std::ifstream in(value, std::ios::binary);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (!in.good() && !in.eof()) {
+    *error = absl::StrCat("--mapping: cannot read '", value, "'");
+    return std::nullopt;
+  }
+  return text;
+}
+
 // The format of an import (--from) or export (--to), else FILE's extension,
 // else JSON Lines (kgd's own). Not --format: that is how kg prints.
 std::string ResolveFormat(const ParsedArgs& args, const char* flag, const std::string& path) {
@@ -182,32 +203,11 @@ int RunImport(Env& env) {
   options.set_source(env.args->Has("source") ? env.args->Get("source")
                                              : std::filesystem::path(name).filename().string());
   options.set_skip_unmapped(env.args->Has("skip-unmapped"));
-  if (env.args->Has("vocabulary")) {
-    std::ifstream vocabulary(env.args->Get("vocabulary"));
-    if (!vocabulary)
-      return env.Usage(absl::StrCat("cannot read '", env.args->Get("vocabulary"), "'"));
-    options.set_vocabulary(std::string(std::istreambuf_iterator<char>(vocabulary), {}));
-  }
-  if (env.args->Has("stix-mapping")) {
-    const std::string mapping_path = env.args->Get("stix-mapping");
-    std::ifstream mapping(mapping_path, std::ios::binary);
-    if (!mapping)
-      return env.Usage(absl::StrCat("--stix-mapping: cannot read '", mapping_path, "'"));
-    options.set_stix_mapping(std::string(std::istreambuf_iterator<char>(mapping), {}));
-  }
-  if (env.args->Has("mapping")) {
-    // A file is read and sent; anything else names a shipped mapping.
-    const std::string mapping = env.args->Get("mapping");
-    std::error_code ec;
-    if (std::filesystem::is_regular_file(mapping, ec)) {
-      std::ifstream m(mapping, std::ios::binary);
-      std::string text((std::istreambuf_iterator<char>(m)), std::istreambuf_iterator<char>());
-      if (!m.good() && !m.eof())
-        return env.Usage(absl::StrCat("--mapping: cannot read '", mapping, "'"));
-      options.set_mapping(std::move(text));
-    } else {
-      options.set_mapping(mapping);
-    }
+  std::string mapping_error;
+  if (std::optional<std::string> mapping = MappingOf(*env.args, options.format(), &mapping_error)) {
+    options.set_mapping(*std::move(mapping));
+  } else if (!mapping_error.empty()) {
+    return env.Usage(mapping_error);
   }
   std::ifstream file;
   std::istream* in = &std::cin;
@@ -287,12 +287,10 @@ int RunExport(Env& env) {
       req.mutable_subgraph()->add_seeds(seed);
     if (!BuildWalkShape(*env.args, req.mutable_subgraph(), &error)) return env.Usage(error);
   }
-  if (env.args->Has("stix-mapping")) {
-    const std::string mapping_path = env.args->Get("stix-mapping");
-    std::ifstream mapping(mapping_path, std::ios::binary);
-    if (!mapping)
-      return env.Usage(absl::StrCat("--stix-mapping: cannot read '", mapping_path, "'"));
-    req.set_stix_mapping(std::string(std::istreambuf_iterator<char>(mapping), {}));
+  if (std::optional<std::string> mapping = MappingOf(*env.args, req.format(), &error)) {
+    req.set_mapping(*std::move(mapping));
+  } else if (!error.empty()) {
+    return env.Usage(error);
   }
   std::ofstream file;
   std::ostream* out = env.out;
@@ -545,13 +543,12 @@ void AddWriteCommands(std::vector<Command>* c) {
        "--timeout per 64 KiB of input (360 x --timeout for stdin).",
        {{"from", "F",
          "jsonl, ntriples, nquads, stix or csv (default: FILE's extension, else jsonl)"},
-        {"mapping", "NAME|FILE", "csv: a shipped column mapping's name, or a mapping file"},
+        {"mapping", "NAME|FILE",
+         "RDF, stix: a mapping file; csv: a shipped mapping's name or a file"},
         {"base-iri", "IRI", "RDF: entity ids are IRIs under this base (default urn:kgd:id:)"},
         {"document", "ID", "RDF: the document of statements outside a named graph"},
         {"source", "NAME", "RDF: scopes blank-node labels (default: FILE's name)"},
         {"skip-unmapped", "", "RDF, STIX: skip (and count) what the mapping does not know"},
-        {"vocabulary", "FILE", "RDF: a foreign vocabulary's mapping (docs/RDF.md)"},
-        {"stix-mapping", "FILE", "STIX: this mapping instead of interop/stix/mapping.txt"},
         {"batch", "N", "records per committed batch (default 1000)"},
         {"quiet", "", "no progress display"}},
        0,
@@ -570,7 +567,7 @@ void AddWriteCommands(std::vector<Command>* c) {
                       {"publisher", "ID", "only the statements this publisher supports"},
                       {"seed", "ID", "only the subgraph around these seeds (kg subgraph)", true},
                       {"base-iri", "IRI", "RDF: entity IRIs under this base"},
-                      {"stix-mapping", "FILE", "STIX: this mapping instead of the shipped one"}},
+                      {"mapping", "FILE", "stix: this mapping instead of the shipped one"}},
                      Join(GraphWalkFlags(), FilterFlags())),
                 0, 0, false, RunExport});
   c->push_back(

@@ -79,16 +79,16 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::New(const ImportOptions& opt
   }
   if (options.format == Format::kJsonLines || options.format == Format::kStix ||
       options.format == Format::kCsv) {
-    if (!options.vocabulary.empty()) {
-      return absl::InvalidArgumentError("vocabulary: only RDF formats take one");
+    if (options.format == Format::kJsonLines && !options.mapping.empty()) {
+      return absl::InvalidArgumentError("mapping: jsonl takes none");
     }
     if (options.format == Format::kStix) return NewStixImporter(options, schema);
     if (options.format == Format::kCsv) return NewEventsImporter(options, schema);
     return NewJsonLinesImporter(options);
   }
-  absl::StatusOr<RdfMapping> mapping = ParseRdfMapping(options.vocabulary, schema);
+  absl::StatusOr<RdfMapping> mapping = ParseRdfMapping(options.mapping, schema);
   if (!mapping.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("vocabulary: ", mapping.status().message()));
+    return absl::InvalidArgumentError(absl::StrCat("mapping: ", mapping.status().message()));
   }
   return NewRdfImporter(options, schema, *std::move(mapping));
 }
@@ -96,6 +96,9 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::New(const ImportOptions& opt
 absl::StatusOr<std::unique_ptr<Exporter>> Exporter::New(const ExportOptions& options,
                                                         const Schema& schema) {
   if (options.per_line < 1) return absl::InvalidArgumentError("per_line: must be >= 1");
+  if (options.format != Format::kStix && !options.mapping.empty()) {
+    return absl::InvalidArgumentError("mapping: only stix exports take one");
+  }
   if (options.format == Format::kCsv) {
     return absl::InvalidArgumentError("format: csv is read only (an event table is no graph)");
   }

@@ -76,16 +76,12 @@ struct ImportOptions {
   bool skip_unmapped = false;
   // Entities + statements + evidence records per batch.
   int32_t batch_records = 1000;
-  // RDF: a foreign vocabulary's mapping onto kgd's, as text (interop/rdf_mapping.h,
-  // docs/RDF.md); empty = kgd's own vocabulary and the schema's IRIs only.
-  std::string vocabulary;
   // Longest line accepted, bytes (stix: longest object; csv: longest record).
   int32_t max_line_bytes = 1 << 20;
-  // stix: the text of a mapping (interop/stix/mapping.txt's format) used
-  // instead of the shipped one.
-  std::string stix_mapping;
-  // csv: the column mapping, the name of a shipped one ("ucdp_ged") or the
-  // text of one (a JSON object).
+  // How the input's vocabulary or layout maps onto kgd's (kg.v1.ImportOptions
+  // .mapping): RDF a vocabulary mapping's text (interop/rdf_mapping.h); stix
+  // a mapping's text replacing the shipped one; csv a shipped column
+  // mapping's name ("ucdp_ged") or the text of one.
   std::string mapping;
 };
 
@@ -113,7 +109,7 @@ struct ExportOptions {
   // jsonl: entities or statements per line.
   int32_t per_line = 100;
   // stix: the text of a mapping used instead of the shipped one.
-  std::string stix_mapping;
+  std::string mapping;
 };
 
 class Exporter {

@@ -436,7 +436,7 @@ class StixExporter final : public Exporter {
 absl::StatusOr<std::unique_ptr<Exporter>> NewStixExporter(const ExportOptions& options,
                                                           const Schema& schema) {
   absl::StatusOr<stix::Mapping> mapping = stix::Mapping::Parse(
-      options.stix_mapping.empty() ? stix::DefaultMappingText() : options.stix_mapping, schema);
+      options.mapping.empty() ? stix::DefaultMappingText() : options.mapping, schema);
   if (!mapping.ok()) return mapping.status();
   return std::make_unique<StixExporter>(schema, *std::move(mapping));
 }

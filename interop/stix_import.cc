@@ -892,7 +892,7 @@ class StixImporter final : public Importer {
 absl::StatusOr<std::unique_ptr<Importer>> NewStixImporter(const ImportOptions& options,
                                                           const Schema& schema) {
   absl::StatusOr<stix::Mapping> mapping = stix::Mapping::Parse(
-      options.stix_mapping.empty() ? stix::DefaultMappingText() : options.stix_mapping, schema);
+      options.mapping.empty() ? stix::DefaultMappingText() : options.mapping, schema);
   if (!mapping.ok()) return mapping.status();
   return std::make_unique<StixImporter>(options, schema, *std::move(mapping));
 }

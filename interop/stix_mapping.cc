@@ -38,7 +38,7 @@ absl::Status ParseSelector(absl::string_view text, std::string* type, std::strin
 absl::StatusOr<Mapping> Mapping::Parse(absl::string_view text, const Schema& schema) {
   if (text.size() > kMaxMappingBytes) {
     return absl::InvalidArgumentError(
-        absl::StrCat("stix_mapping: ", text.size(), " bytes exceed the limit ", kMaxMappingBytes));
+        absl::StrCat("mapping: ", text.size(), " bytes exceed the limit ", kMaxMappingBytes));
   }
   Mapping m;
   int line_number = 0;
@@ -46,7 +46,7 @@ absl::StatusOr<Mapping> Mapping::Parse(absl::string_view text, const Schema& sch
   for (absl::string_view line : absl::StrSplit(text, '\n')) {
     ++line_number;
     const auto fail = [&](absl::string_view why) {
-      return absl::InvalidArgumentError(absl::StrCat("stix_mapping line ", line_number, ": ", why));
+      return absl::InvalidArgumentError(absl::StrCat("mapping: line ", line_number, ": ", why));
     };
     line = line.substr(0, line.find('#'));
     std::vector<absl::string_view> t =

@@ -105,10 +105,10 @@ class GraphService::ExportReactor final : public ServerStreamReactor {
     interop::ExportOptions options;
     options.format = *format;
     if (!request.base_iri().empty()) options.base_iri = request.base_iri();
-    if (request.stix_mapping().size() > (1 << 20)) {
-      return absl::InvalidArgumentError("stix_mapping: at most 1 MiB");
+    if (request.mapping().size() > (1 << 20)) {
+      return absl::InvalidArgumentError("mapping: at most 1 MiB");
     }
-    options.stix_mapping = request.stix_mapping();
+    options.mapping = request.mapping();
     KG_ASSIGN_OR_RETURN(exporter_, interop::Exporter::New(options, service_.store_.schema()));
     return absl::OkStatus();
   }

@@ -34,14 +34,6 @@ absl::StatusOr<interop::ImportOptions> ImportOptionsFromProto(const v1::ImportOp
   out.document = in.document();
   if (!in.source().empty()) out.source = in.source();
   out.skip_unmapped = in.skip_unmapped();
-  if (in.vocabulary().size() > (1 << 20)) {
-    return absl::InvalidArgumentError("chunks[0].options.vocabulary: at most 1 MiB");
-  }
-  out.vocabulary = in.vocabulary();
-  if (in.stix_mapping().size() > (1 << 20)) {
-    return absl::InvalidArgumentError("chunks[0].options.stix_mapping: at most 1 MiB");
-  }
-  out.stix_mapping = in.stix_mapping();
   if (in.mapping().size() > (1 << 20)) {
     return absl::InvalidArgumentError("chunks[0].options.mapping: at most 1 MiB");
   }

@@ -93,7 +93,7 @@ TEST(StixMapping, TheShippedMappingParsesAgainstTheDefaultSchema) {
   const absl::Status bad =
       stix::Mapping::Parse("kind malware Malware\nrelationship uses frobs\n", Schema::Default())
           .status();
-  EXPECT_EQ(bad.message(), "stix_mapping line 2: predicate 'frobs' is not in the schema");
+  EXPECT_EQ(bad.message(), "mapping: line 2: predicate 'frobs' is not in the schema");
 }
 
 TEST(StixScan, SplitsObjectsOnAnyChunkingAndNamesWhereTheyStart) {

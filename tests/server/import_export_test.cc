@@ -380,7 +380,7 @@ TEST_F(ImportExportTest, AForeignVocabularyMapsTheBenchmarkWorkload) {
   v1::ImportOptions options;
   options.set_format("nquads");
   options.set_base_iri("http://kg.example/");
-  options.set_vocabulary(ReadFile(std::string(KG_SOURCE_DIR) + "/tools/bench/gen.vocabulary"));
+  options.set_mapping(ReadFile(std::string(KG_SOURCE_DIR) + "/tools/bench/gen.vocabulary"));
   v1::ImportResponse response;
   const grpc::Status status =
       Import(entities + documents + statements, options, &response, 1 << 16);
@@ -430,14 +430,14 @@ TEST_F(ImportExportTest, AForeignVocabularyMapsTheBenchmarkWorkload) {
 TEST_F(ImportExportTest, AVocabularyIsCheckedAndItsConfidenceMustGradeAQuad) {
   v1::ImportOptions options;
   options.set_format("nquads");
-  options.set_vocabulary("label <http://example.org/name>\nkind Nation <http://example.org/N>\n");
+  options.set_mapping("label <http://example.org/name>\nkind Nation <http://example.org/N>\n");
   v1::ImportResponse response;
   grpc::Status status = Import("", options, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(),
-            "chunks[0].options.vocabulary: line 2: 'Nation' is not a kind of the schema");
+            "chunks[0].options.mapping: line 2: 'Nation' is not a kind of the schema");
 
-  options.set_vocabulary("confidence <http://example.org/c>\n");
+  options.set_mapping("confidence <http://example.org/c>\n");
   const std::string lonely =
       "<urn:kgd:id:s/1> <http://example.org/c> \"0.5\" <urn:kgd:id:doc/d> .\n";
   status = Import(lonely, options, &response);

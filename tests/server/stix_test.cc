@@ -679,18 +679,18 @@ TEST_F(StixTest, BadInputNamesItsLineAndColumnAndChangesNothing) {
       << status.error_message();
   v1::ImportOptions options;
   options.set_format("stix");
-  options.set_stix_mapping("kind malware Frob\n");
+  options.set_mapping("kind malware Frob\n");
   status = Import("{}", options, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(),
-            "chunks[0].options.stix_mapping line 1: kind 'Frob' is not in the schema");
+            "chunks[0].options.mapping: line 1: kind 'Frob' is not in the schema");
   EXPECT_EQ(Statements(), 0);
 }
 
 TEST_F(StixTest, ACustomMappingRenamesRelationshipTypes) {
   v1::ImportOptions options;
   options.set_format("stix");
-  options.set_stix_mapping(
+  options.set_mapping(
       "kind threat-actor ArmedGroup\nkind identity Organization\nrelationship attributed-to "
       "backs\n");
   v1::ImportResponse response;

@@ -38,7 +38,7 @@ t0=$(date +%s.%N)
   grep -h "$meta" "$DATA"/nq/part-*.nq | grep '^<http://kg.example/doc/'
   grep -hv "$meta" "$DATA"/nq/part-*.nq
 } | "$BUILD/client/kg" --addr "127.0.0.1:$(cat "$W/port")" --timeout 3600 --format json \
-  import --quiet --from nquads --vocabulary tools/bench/gen.vocabulary \
+  import --quiet --from nquads --mapping tools/bench/gen.vocabulary \
   --base-iri http://kg.example/ - >"$W/import.json"
 t1=$(date +%s.%N)
 "$BUILD/tools/bench/kg_load" --in "$DATA" --data_dir "$W/offline" >"$W/load.log" 2>&1
