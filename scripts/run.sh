@@ -17,7 +17,11 @@ case "${1:-}" in
   --ucdp) demo=ucdp ;;
   *) echo "usage: scripts/run.sh [--ucdp]" >&2; exit 2 ;;
 esac
-UCDP_CSV=../shared/data/ucdp-ged-syria/ucdp_syria_df.csv
+# The shared data sets: beside the checkout, else the machine's copy (as CMake
+# finds them), or KG_SHARED_DIR.
+SHARED=${KG_SHARED_DIR:-../shared}
+[[ -d $SHARED/data || ! -d /work/shared/data ]] || SHARED=/work/shared
+UCDP_CSV=$SHARED/data/ucdp-ged-syria/ucdp_syria_df.csv
 if [[ $demo == ucdp && ! -f $UCDP_CSV ]]; then
   echo "run.sh: $UCDP_CSV not found" >&2
   exit 1
