@@ -203,6 +203,7 @@ int RunImport(Env& env) {
   options.set_source(env.args->Has("source") ? env.args->Get("source")
                                              : std::filesystem::path(name).filename().string());
   options.set_skip_unmapped(env.args->Has("skip-unmapped"));
+  options.set_sync(env.args->Get("sync"));
   std::string mapping_error;
   if (std::optional<std::string> mapping = MappingOf(*env.args, options.format(), &mapping_error)) {
     options.set_mapping(*std::move(mapping));
@@ -259,12 +260,15 @@ int RunImport(Env& env) {
     const v1::BulkIngestResponse& counts = resp.counts();
     *env.out << absl::StrFormat(
         "imported %d batch(es) from %d line(s): %d entities written, %d statements created, "
-        "%d evidence added (%d unchanged)%s\n",
+        "%d evidence added (%d unchanged)%s%s\n",
         counts.messages_applied(), resp.lines_read(), counts.entities_written(),
         counts.statements_created(), counts.evidence_added(), counts.evidence_unchanged(),
         resp.skipped_unmapped() > 0
             ? absl::StrCat(", ", resp.skipped_unmapped(), " unmapped item(s) skipped")
-            : "");
+            : "",
+        options.sync().empty()
+            ? ""
+            : absl::StrCat(", ", resp.sync_retracted(), " evidence retracted by the sync"));
   }
   return kExitOk;
 }
@@ -535,8 +539,10 @@ void AddWriteCommands(std::vector<Command>* c) {
        "kg.v1.AssertRequest in the proto JSON mapping, each its own batch), .nt, .nq (RDF;\n"
        "the mapping is in docs/RDF.md: the named graph of a quad is its document), .json\n"
        "(a STIX 2.1 bundle; docs/FORMATS.md). Event tables (.csv, .tsv, .tab, or --from\n"
-       "csv) need --mapping: a mapping kgd ships (ucdp_ged, gdelt_events, icews) or a\n"
-       "mapping file (docs/FORMATS.md). Stops at the first bad line or object (exit 3)\n"
+       "csv) need --mapping: a mapping kgd ships (ucdp_ged, gdelt_events, gdelt_mentions,\n"
+       "icews, acled) or a mapping file (docs/FORMATS.md); --sync SCOPE makes the file\n"
+       "the whole of SCOPE: what an earlier import of SCOPE held that the file no longer\n"
+       "does is retracted. Stops at the first bad line or object (exit 3)\n"
        "naming its line and column; the batches before it stay committed. Importing the\n"
        "same file again changes nothing. Shows progress (lines/s, ETA) on stderr when\n"
        "stderr is a terminal. The whole stream's deadline is\n"
@@ -549,6 +555,8 @@ void AddWriteCommands(std::vector<Command>* c) {
         {"document", "ID", "RDF: the document of statements outside a named graph"},
         {"source", "NAME", "RDF: scopes blank-node labels (default: FILE's name)"},
         {"skip-unmapped", "", "RDF, STIX: skip (and count) what the mapping does not know"},
+        {"sync", "SCOPE",
+         "csv: the file is the whole of SCOPE (a document id): retract rows it no longer has"},
         {"batch", "N", "records per committed batch (default 1000)"},
         {"quiet", "", "no progress display"}},
        0,

@@ -255,6 +255,7 @@ void PrintExplain(const v1::ExplainResponse& resp, std::ostream& out) {
     if (!e.publisher().empty()) out << ", published by " << e.publisher();
     if (!e.reported_on().empty()) out << " on " << e.reported_on();
     out << "\n";
+    if (!e.story().empty()) out << "    story " << e.story() << "\n";
     out << "    confidence " << ConfText(e.has_confidence() ? e.confidence() : 1.0) << ", grading "
         << (e.reliability().empty() ? "F" : e.reliability())
         << (e.credibility() == 0 ? 6 : e.credibility());

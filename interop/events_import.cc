@@ -16,6 +16,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/hash/hash.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -42,6 +43,14 @@ using events::ValueSpec;
 constexpr int kMaxEvidencePerStatement = 500;
 constexpr size_t kMaxLabelBytes = 1024;
 constexpr size_t kMaxIdBytes = 256;
+// Statements read about one entity (evidence_of, sync): an incident has a
+// handful.
+constexpr int32_t kMaxStatementsAbout = 1000;
+// A synced import remembers each row (its id) and each evidence record it
+// wrote about the rows (8 bytes): the bounds keep that under ~1 GiB.
+constexpr int64_t kMaxSyncRows = 4'000'000;
+constexpr size_t kMaxSyncRecords = 64'000'000;
+constexpr char kListedIn[] = "listed_in";
 
 bool IsDate(absl::string_view d) {
   const auto digits = [&](size_t from, size_t n) {
@@ -79,6 +88,18 @@ std::string Truncated(std::string s, size_t max) {
   return s;
 }
 
+// What makes an evidence record of a statement the same claim: the fields
+// of its id (storage/digest.h), in the form a read gives them back.
+uint64_t ClaimIdentity(const v1::Statement& st, const v1::Evidence& e) {
+  const v1::Stance stance = e.stance() == v1::STANCE_UNSPECIFIED ? v1::ASSERTS : e.stance();
+  return absl::Hash<std::string>{}(absl::StrCat(
+      st.subject(), "\x1f", st.predicate(), "\x1f", st.object().SerializeAsString(), "\x1f",
+      st.valid_from(), "\x1f", st.valid_to(), "\x1f", e.document(), "\x1f", e.publisher(), "\x1f",
+      e.claimant(), "\x1f", e.claimant_description(), "\x1f", e.excerpt(), "\x1f",
+      e.has_span_begin() ? e.span_begin() : -1, "\x1f", e.has_span_end() ? e.span_end() : -1,
+      "\x1f", static_cast<int>(stance), "\x1f", e.extractor(), "\x1f", e.story()));
+}
+
 // One source of a row: the entities it brings and its evidence record.
 struct Source {
   std::optional<v1::Entity> publisher, document;
@@ -96,9 +117,54 @@ class EventsImporter final : public Importer {
         reader_(CsvOptions{layout_.delimiter, layout_.quoting, options.max_line_bytes, 1024}) {}
 
   absl::Status Init() {
+    if (!options_.sync.empty()) {
+      const std::string& scope = options_.sync;
+      if (scope.size() > kMaxIdBytes || std::any_of(scope.begin(), scope.end(), [](char c) {
+            return absl::ascii_isspace(static_cast<unsigned char>(c)) ||
+                   absl::ascii_iscntrl(static_cast<unsigned char>(c));
+          })) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("sync: a document id of 1..", kMaxIdBytes, " bytes without whitespace"));
+      }
+    }
     if (layout_.header) return absl::OkStatus();
     KG_ASSIGN_OR_RETURN(Mapping m, events::ParseMapping(text_, layout_.columns));
+    KG_RETURN_IF_ERROR(CheckNeeds(m));
     mapping_ = std::move(m);
+    return absl::OkStatus();
+  }
+
+  absl::Status Sync(
+      const std::function<absl::Status(const v1::RetractRequest&)>& retract) override {
+    if (options_.sync.empty()) return absl::OkStatus();
+    if (!mapping_.has_value()) {
+      return absl::InvalidArgumentError(
+          "sync: the input is empty (not even a header): nothing synced");
+    }
+    KG_ASSIGN_OR_RETURN(std::vector<std::string> rows,
+                        options_.graph->SubjectsOf(kListedIn, options_.sync, kMaxSyncRows));
+    for (const std::string& row : rows) {
+      const bool kept = rows_seen_.contains(row);
+      KG_ASSIGN_OR_RETURN(std::vector<v1::Statement> held,
+                          options_.graph->StatementsAbout(row, kMaxStatementsAbout));
+      for (const v1::Statement& st : held) {
+        // A row stays listed in the scope once it was: a retracted listing
+        // could not be restored (re-sent retracted evidence stays so), and
+        // a row that returns must be synced again.
+        if (st.predicate() == kListedIn) continue;
+        for (const v1::Evidence& e : st.evidence()) {
+          if (e.retracted_at() != 0 || e.extractor() != mapping_->extractor) continue;
+          if (kept && claims_written_.contains(ClaimIdentity(st, e))) continue;
+          v1::RetractRequest r;
+          r.set_statement_id(st.id());
+          r.set_evidence_id(e.id());
+          r.set_reason(
+              absl::StrCat("sync of ", options_.sync, ": ",
+                           kept ? "the row changed" : "the row is no longer in the input"));
+          KG_RETURN_IF_ERROR(retract(r));
+        }
+      }
+    }
     return absl::OkStatus();
   }
 
@@ -128,9 +194,9 @@ class EventsImporter final : public Importer {
         columns[0].erase(0, 3);  // a byte order mark
       }
       absl::StatusOr<Mapping> m = events::ParseMapping(text_, columns);
-      if (!m.ok()) {
-        return absl::InvalidArgumentError(
-            absl::StrCat("line ", line, " (the header): ", m.status().message()));
+      absl::Status s = m.ok() ? CheckNeeds(*m) : m.status();
+      if (!s.ok()) {
+        return absl::Status(s.code(), absl::StrCat("line ", line, " (the header): ", s.message()));
       }
       mapping_ = std::move(*m);
       return absl::OkStatus();
@@ -138,6 +204,25 @@ class EventsImporter final : public Importer {
     KG_RETURN_IF_ERROR(Row(fields));
     if (records_ >= options_.batch_records || max_evidence_ >= kMaxEvidencePerStatement) {
       Flush(batches);
+    }
+    return absl::OkStatus();
+  }
+
+  // What the mapping needs of the import: the graph, a row entity.
+  absl::Status CheckNeeds(const Mapping& m) const {
+    if ((m.evidence_of.has_value() || !options_.sync.empty()) && options_.graph == nullptr) {
+      return absl::FailedPreconditionError(
+          "mapping: evidence_of and sync read the graph the import writes into: import through "
+          "kgd's Import rpc");
+    }
+    if (options_.sync.empty()) return absl::OkStatus();
+    if (m.evidence_of.has_value()) {
+      return absl::InvalidArgumentError(
+          "sync: a mapping of evidence_of has no rows of its own to sync");
+    }
+    if (m.row_entity.empty()) {
+      return absl::InvalidArgumentError(
+          "sync: the mapping names no \"row\" entity (the one whose id identifies a row)");
     }
     return absl::OkStatus();
   }
@@ -300,6 +385,12 @@ class EventsImporter final : public Importer {
     if (!excerpt.empty()) e.set_excerpt(Truncated(std::move(excerpt), 64 << 10));
     std::string claimant = spec.claimant_description.Eval(row);
     if (!claimant.empty()) e.set_claimant_description(Truncated(std::move(claimant), 1024));
+    std::string story = spec.story.Eval(row, &column);
+    if (story.size() > kMaxIdBytes) {
+      return RowError(column, absl::StrCat("sources.story: ", story.size(), " bytes exceed ",
+                                           kMaxIdBytes, " (use {column|hash})"));
+    }
+    if (!story.empty()) e.set_story(std::move(story));
     if (!spec.confidence.empty()) {
       double c = 1;
       for (const ValueSpec& factor : spec.confidence) {
@@ -333,8 +424,9 @@ class EventsImporter final : public Importer {
       int bc = -1, ec = -1;
       const std::string b = spec.span_begin.Eval(row, &bc), en = spec.span_end.Eval(row, &ec);
       int32_t begin = 0, end = 0;
-      // A span locates an excerpt: without one it says nothing checkable.
-      if (!b.empty() && !en.empty() && !e.excerpt().empty()) {
+      // Without an excerpt a span still locates the passage (GDELT gives
+      // offsets, not text); a negative offset means "not found".
+      if (!b.empty() && !en.empty() && b[0] != '-' && en[0] != '-') {
         if (!absl::SimpleAtoi(b, &begin) || !absl::SimpleAtoi(en, &end) || begin < 0 ||
             end < begin) {
           return RowError(bc, "sources.span_begin/span_end: 0 <= begin <= end");
@@ -384,8 +476,92 @@ class EventsImporter final : public Importer {
     return out;
   }
 
+  // The live statements about `subject`, read once for consecutive rows
+  // (the mentions of one event follow each other).
+  absl::StatusOr<const std::vector<v1::Statement>*> StatementsAbout(const std::string& subject) {
+    if (subject != about_) {
+      about_.clear();
+      KG_ASSIGN_OR_RETURN(about_statements_,
+                          options_.graph->StatementsAbout(subject, kMaxStatementsAbout));
+      about_ = subject;
+    }
+    return &about_statements_;
+  }
+
+  // A row of an evidence_of mapping: its sources become evidence of what
+  // the graph holds about the entity; a row whose entity is not held is
+  // skipped and counted.
+  absl::Status EvidenceRow(const std::vector<absl::string_view>& fields) {
+    const events::EvidenceOfSpec& spec = *mapping_->evidence_of;
+    RowView row{&fields, "", nullptr, &mapping_->nulls};
+    KG_ASSIGN_OR_RETURN(std::string subject, Id(spec.subject, row, "evidence_of.subject"));
+    if (subject.empty()) {
+      ++skipped_;
+      return absl::OkStatus();
+    }
+    KG_ASSIGN_OR_RETURN(std::vector<Source> sources, Sources(fields));
+    KG_ASSIGN_OR_RETURN(const std::vector<v1::Statement>* held, StatementsAbout(subject));
+    std::vector<v1::Statement> statements;
+    for (const v1::Statement& h : *held) {
+      if (sources.empty()) break;
+      if (!spec.predicates.empty() && std::find(spec.predicates.begin(), spec.predicates.end(),
+                                                h.predicate()) == spec.predicates.end()) {
+        continue;
+      }
+      v1::Statement& st = statements.emplace_back();
+      st.set_subject(h.subject());
+      st.set_predicate(h.predicate());
+      *st.mutable_object() = h.object();
+      st.set_valid_from(h.valid_from());
+      st.set_valid_to(h.valid_to());
+      for (const Source& s : sources) *st.add_evidence() = s.evidence;
+    }
+    if (statements.empty()) {
+      ++skipped_;
+      return absl::OkStatus();
+    }
+    for (Source& s : sources) {
+      if (s.publisher.has_value()) AddEntity(std::move(*s.publisher));
+    }
+    for (Source& s : sources) AddEntity(std::move(*s.document));
+    for (v1::Statement& st : statements) AddStatement(std::move(st));
+    return absl::OkStatus();
+  }
+
+  // A synced row: listed in the scope, and every claim written about it
+  // remembered, so Sync retracts only what the input no longer holds.
+  absl::Status ListRow(const std::string& id, std::vector<v1::Statement>* statements) {
+    if (!rows_seen_.insert(id).second) return absl::OkStatus();
+    if (static_cast<int64_t>(rows_seen_.size()) > kMaxSyncRows) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("sync: at most ", kMaxSyncRows, " rows per synced import"));
+    }
+    v1::Entity scope;
+    scope.set_id(options_.sync);
+    scope.set_kind("Document");
+    scope.set_label(options_.sync);
+    AddEntity(std::move(scope));
+    v1::Statement& listed = statements->emplace_back();
+    listed.set_subject(id);
+    listed.set_predicate(kListedIn);
+    listed.mutable_object()->set_entity(options_.sync);
+    v1::Evidence* e = listed.add_evidence();
+    e->set_document(options_.sync);
+    e->set_extractor(mapping_->extractor);
+    for (const v1::Statement& st : *statements) {
+      if (st.subject() != id) continue;
+      for (const v1::Evidence& ev : st.evidence()) claims_written_.insert(ClaimIdentity(st, ev));
+    }
+    if (claims_written_.size() > kMaxSyncRecords) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "sync: at most ", kMaxSyncRecords, " evidence records about the rows per synced import"));
+    }
+    return absl::OkStatus();
+  }
+
   absl::Status Row(const std::vector<absl::string_view>& fields) {
     const Mapping& m = *mapping_;
+    if (m.evidence_of.has_value()) return EvidenceRow(fields);
     RowView row{&fields, "", nullptr, &m.nulls};
     std::vector<std::optional<v1::Entity>> entities(m.entities.size());
     for (size_t i = 0; i < m.entities.size(); ++i) {
@@ -479,6 +655,10 @@ class EventsImporter final : public Importer {
       }
       statements.push_back(std::move(st));
     }
+    if (!options_.sync.empty()) {
+      const std::optional<v1::Entity>& row_entity = entities[index_of(m.row_entity)];
+      if (row_entity.has_value()) KG_RETURN_IF_ERROR(ListRow(row_entity->id(), &statements));
+    }
     // Publishers before the documents naming them, entities before the
     // statements.
     for (Source& s : sources) {
@@ -570,6 +750,13 @@ class EventsImporter final : public Importer {
 
   std::optional<v1::Entity> dataset_, dataset_publisher_;
   std::string dataset_id_, dataset_publisher_id_;
+
+  // evidence_of: the statements last read, about `about_`.
+  std::string about_;
+  std::vector<v1::Statement> about_statements_;
+  // sync: the rows of the input and the claims written about them.
+  absl::flat_hash_set<std::string> rows_seen_;
+  absl::flat_hash_set<uint64_t> claims_written_;
 
   v1::AssertRequest request_;
   absl::flat_hash_map<std::string, int> entity_index_;

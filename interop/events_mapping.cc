@@ -4,11 +4,13 @@
 #include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "storage/status_macros.h"
@@ -49,10 +51,30 @@ std::string Slug(absl::string_view in) {
   return out;
 }
 
-// YYYYMMDD[HHMMSS], YYYYMM, YYYY or ISO 8601 (a time part dropped) to
-// YYYY[-MM[-DD]]; anything else unchanged (a date-typed value then fails).
+// "31 January 2020" (ACLED's older exports) to 2020-01-31; "" otherwise.
+std::string DayMonthYear(absl::string_view in) {
+  static constexpr const char* kMonths[] = {"january",   "february", "march",    "april",
+                                            "may",       "june",     "july",     "august",
+                                            "september", "october",  "november", "december"};
+  const std::vector<absl::string_view> parts = absl::StrSplit(in, ' ', absl::SkipEmpty());
+  int day = 0, year = 0;
+  if (parts.size() != 3 || !absl::SimpleAtoi(parts[0], &day) || day < 1 || day > 31 ||
+      parts[2].size() != 4 || !absl::SimpleAtoi(parts[2], &year)) {
+    return "";
+  }
+  const std::string month = absl::AsciiStrToLower(parts[1]);
+  for (int m = 0; m < 12; ++m) {
+    if (month == kMonths[m]) return absl::StrFormat("%04d-%02d-%02d", year, m + 1, day);
+  }
+  return "";
+}
+
+// YYYYMMDD[HHMMSS], YYYYMM, YYYY, ISO 8601 (a time part dropped) or
+// "D Month YYYY" to YYYY[-MM[-DD]]; anything else unchanged (a date-typed
+// value then fails).
 std::string Date(absl::string_view in) {
   in = absl::StripAsciiWhitespace(in);
+  if (std::string dmy = DayMonthYear(in); !dmy.empty()) return dmy;
   const bool digits = std::all_of(in.begin(), in.end(), absl::ascii_isdigit);
   if (digits && (in.size() == 8 || in.size() == 14)) {
     return absl::StrCat(in.substr(0, 4), "-", in.substr(4, 2), "-", in.substr(6, 2));
@@ -360,7 +382,7 @@ class MappingParser {
     KG_RETURN_IF_ERROR(Keys(j, where,
                             {"split", "fields", "document", "publisher", "reported_on", "excerpt",
                              "claimant_description", "confidence", "reliability", "credibility",
-                             "span_begin", "span_end"}));
+                             "span_begin", "span_end", "story"}));
     if (j.contains("split")) {
       const Json& s = j["split"];
       KG_RETURN_IF_ERROR(Keys(s, "sources.split", {"column", "separator", "trim"}));
@@ -397,7 +419,8 @@ class MappingParser {
          {std::pair{"reported_on", &out->reported_on}, std::pair{"excerpt", &out->excerpt},
           std::pair{"claimant_description", &out->claimant_description},
           std::pair{"reliability", &out->reliability}, std::pair{"credibility", &out->credibility},
-          std::pair{"span_begin", &out->span_begin}, std::pair{"span_end", &out->span_end}}) {
+          std::pair{"span_begin", &out->span_begin}, std::pair{"span_end", &out->span_end},
+          std::pair{"story", &out->story}}) {
       if (j.contains(key)) KG_RETURN_IF_ERROR(Value(j[key], absl::StrCat("sources.", key), spec));
     }
     if (j.contains("confidence")) {
@@ -416,10 +439,10 @@ class MappingParser {
   absl::StatusOr<Mapping> Parse(const Json& j) const {
     Mapping m;
     m.columns = columns_;
-    KG_RETURN_IF_ERROR(
-        Keys(j, "(top)",
-             {"name", "description", "delimiter", "quoting", "header", "columns", "null",
-              "extractor", "dataset", "entities", "statements", "sources", "max_sources"}));
+    KG_RETURN_IF_ERROR(Keys(
+        j, "(top)",
+        {"name", "description", "delimiter", "quoting", "header", "columns", "null", "extractor",
+         "dataset", "entities", "statements", "sources", "max_sources", "evidence_of", "row"}));
     if (j.contains("name")) m.name = Scalar(j["name"]);
     m.extractor = j.contains("extractor") ? Scalar(j["extractor"]) : "importer:csv";
     if (j.contains("null")) {
@@ -445,13 +468,28 @@ class MappingParser {
             Entity(d["publisher"], "dataset.publisher", &m.dataset_publisher.emplace()));
       }
     }
-    if (!j.contains("entities") || !j["entities"].is_object() || j["entities"].empty()) {
+    if (j.contains("evidence_of")) {
+      const Json& o = j["evidence_of"];
+      KG_RETURN_IF_ERROR(Keys(o, "evidence_of", {"subject", "predicates"}));
+      EvidenceOfSpec& spec = m.evidence_of.emplace();
+      if (!o.contains("subject")) return Error("evidence_of", "'subject' is required");
+      KG_RETURN_IF_ERROR(Value(o["subject"], "evidence_of.subject", &spec.subject));
+      if (o.contains("predicates")) {
+        if (!o["predicates"].is_array()) return Error("evidence_of.predicates", "a list");
+        for (const Json& p : o["predicates"]) spec.predicates.push_back(Scalar(p));
+      }
+      if (!j.contains("sources")) return Error("evidence_of", "'sources' is required");
+    }
+    // A mapping of evidence_of may name no entities and no statements.
+    const Json none = Json::object();
+    const Json& entities = j.contains("entities") ? j["entities"] : none;
+    if (!entities.is_object() || (entities.empty() && !m.evidence_of.has_value())) {
       return Error("entities", "an object naming at least one entity");
     }
-    if (j["entities"].size() > kMaxEntities) {
+    if (entities.size() > kMaxEntities) {
       return Error("entities", absl::StrCat("at most ", kMaxEntities));
     }
-    for (const auto& [name, spec] : j["entities"].items()) {
+    for (const auto& [name, spec] : entities.items()) {
       EntitySpec& e = m.entities.emplace_back();
       e.name = name;
       KG_RETURN_IF_ERROR(Entity(spec, absl::StrCat("entities.", name), &e));
@@ -460,14 +498,14 @@ class MappingParser {
       return std::any_of(m.entities.begin(), m.entities.end(),
                          [&](const EntitySpec& e) { return e.name == name; });
     };
-    if (!j.contains("statements") || !j["statements"].is_array()) {
-      return Error("statements", "a list");
-    }
-    if (j["statements"].size() > kMaxStatements) {
+    const Json no_statements = m.evidence_of.has_value() ? Json::array() : Json();
+    const Json& statements = j.contains("statements") ? j["statements"] : no_statements;
+    if (!statements.is_array()) return Error("statements", "a list");
+    if (statements.size() > kMaxStatements) {
       return Error("statements", absl::StrCat("at most ", kMaxStatements));
     }
-    for (size_t i = 0; i < j["statements"].size(); ++i) {
-      const Json& s = j["statements"][i];
+    for (size_t i = 0; i < statements.size(); ++i) {
+      const Json& s = statements[i];
       const std::string where = absl::StrCat("statements[", i, "]");
       KG_RETURN_IF_ERROR(Keys(s, where,
                               {"subject", "predicate", "object", "value", "type", "valid_from",
@@ -523,6 +561,10 @@ class MappingParser {
           return Error(where + ".cite", "'sources' or 'dataset'");
         }
       }
+    }
+    if (j.contains("row")) {
+      m.row_entity = Scalar(j["row"]);
+      if (!known(m.row_entity)) return Error("row", "names one of the entities");
     }
     if (j.contains("sources")) {
       KG_RETURN_IF_ERROR(Sources(j["sources"], &m.sources));

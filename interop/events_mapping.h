@@ -114,10 +114,18 @@ struct SourcesSpec {
   std::string field_separator;
   int max_fields = 0;  // 0 = no limit
   std::optional<EntitySpec> document, publisher;
-  ValueSpec reported_on, excerpt, claimant_description;
+  ValueSpec reported_on, excerpt, claimant_description, story;
   std::vector<ValueSpec> confidence;  // their product
   ValueSpec reliability, credibility;
   ValueSpec span_begin, span_end;
+};
+
+// "evidence_of": a row brings no statements of its own; its sources become
+// evidence of the statements the graph already holds about one entity (a
+// GDELT mention of an event the events table imported).
+struct EvidenceOfSpec {
+  ValueSpec subject;                    // the entity's id
+  std::vector<std::string> predicates;  // empty: every predicate
 };
 
 struct Mapping {
@@ -130,6 +138,9 @@ struct Mapping {
   std::vector<StatementSpec> statements;
   SourcesSpec sources;
   int max_sources = 32;  // items read from one row
+  std::optional<EvidenceOfSpec> evidence_of;
+  // "row": the entity whose id identifies a row, for a synced import.
+  std::string row_entity;
 };
 
 // How the table is laid out, known before its first record is read.

@@ -77,6 +77,9 @@ absl::StatusOr<std::unique_ptr<Importer>> Importer::New(const ImportOptions& opt
   if (options.batch_records < 1) {
     return absl::InvalidArgumentError("batch_records: must be >= 1");
   }
+  if (!options.sync.empty() && options.format != Format::kCsv) {
+    return absl::InvalidArgumentError("sync: only csv imports (event tables) sync a scope");
+  }
   if (options.format == Format::kJsonLines || options.format == Format::kStix ||
       options.format == Format::kCsv) {
     if (options.format == Format::kJsonLines && !options.mapping.empty()) {

@@ -28,6 +28,7 @@
 #define KGD_INTEROP_INTEROP_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -59,6 +60,24 @@ std::optional<Format> FormatOfPath(absl::string_view path);
 v1::Entity WritableEntity(const v1::Entity& entity);
 v1::Statement WritableStatement(const v1::Statement& statement);
 
+// What an import may read of the graph it writes into: the live graph, with
+// the batches applied so far. The server gives one; a csv mapping whose
+// rows attach evidence to statements already held (evidence_of) and a
+// synced import need it.
+class GraphReader {
+ public:
+  virtual ~GraphReader() = default;
+  // The live statements about `subject` with their live evidence (ids set),
+  // at most `limit`; none when there is no such entity.
+  virtual absl::StatusOr<std::vector<v1::Statement>> StatementsAbout(absl::string_view subject,
+                                                                     int32_t limit) = 0;
+  // The subjects of the live statements `? predicate object` (an entity),
+  // at most `limit`; RESOURCE_EXHAUSTED beyond.
+  virtual absl::StatusOr<std::vector<std::string>> SubjectsOf(absl::string_view predicate,
+                                                              absl::string_view object,
+                                                              int64_t limit) = 0;
+};
+
 // Entity ids become IRIs under this base unless they are absolute IRIs.
 inline constexpr char kDefaultBaseIri[] = "urn:kgd:id:";
 
@@ -83,6 +102,12 @@ struct ImportOptions {
   // a mapping's text replacing the shipped one; csv a shipped column
   // mapping's name ("ucdp_ged") or the text of one.
   std::string mapping;
+  // csv: the input is the whole of this scope (a Document id): its rows are
+  // listed in the scope, and once the input is applied Sync retracts what
+  // the scope held that the input no longer says (kg.v1.ImportOptions.sync).
+  std::string sync;
+  // The graph the import writes into; may be null outside a server.
+  GraphReader* graph = nullptr;
 };
 
 class Importer {
@@ -97,6 +122,13 @@ class Importer {
   virtual absl::Status Feed(absl::string_view bytes, std::vector<v1::AssertRequest>* batches) = 0;
   // The input ended: appends the last batch.
   virtual absl::Status Finish(std::vector<v1::AssertRequest>* batches) = 0;
+  // After every batch is applied, for a synced import: calls `retract` for
+  // each live evidence record of the scope's rows that this importer wrote
+  // before and the input no longer holds.
+  virtual absl::Status Sync(const std::function<absl::Status(const v1::RetractRequest&)>& retract) {
+    (void)retract;
+    return absl::OkStatus();
+  }
 
   // Lines read so far, and triples skipped as unmapped.
   virtual int64_t lines() const = 0;

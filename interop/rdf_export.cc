@@ -90,6 +90,7 @@ class RdfExporter final : public Exporter {
       if (e.credibility() != 0) integer("credibility", e.credibility());
       text("extractor", e.extractor());
       text("reportedOn", e.reported_on());
+      text("story", e.story());
       text("validFrom", s.valid_from());
       text("validTo", s.valid_to());
       documents.insert(e.document());

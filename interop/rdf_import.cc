@@ -422,6 +422,8 @@ class RdfImporter final : public Importer {
       KG_ASSIGN_OR_RETURN(*e.mutable_extractor(), text());
     } else if (local == "reportedOn") {
       KG_ASSIGN_OR_RETURN(*e.mutable_reported_on(), text());
+    } else if (local == "story") {
+      KG_ASSIGN_OR_RETURN(*e.mutable_story(), text());
     } else if (local == "validFrom") {
       KG_ASSIGN_OR_RETURN(node.valid_from, text());
     } else if (local == "validTo") {

@@ -394,7 +394,7 @@ class StixExporter final : public Exporter {
          {std::pair{"x_kgd_claimant", &e.claimant()},
           std::pair{"x_kgd_claimant_description", &e.claimant_description()},
           std::pair{"x_kgd_excerpt", &e.excerpt()}, std::pair{"x_kgd_extractor", &e.extractor()},
-          std::pair{"x_kgd_reported_on", &e.reported_on()}}) {
+          std::pair{"x_kgd_reported_on", &e.reported_on()}, std::pair{"x_kgd_story", &e.story()}}) {
       if (!value->empty()) (*o)[key] = *value;
     }
     if (!e.reliability().empty() && e.reliability() != "F")

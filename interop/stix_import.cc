@@ -334,7 +334,8 @@ class StixImporter final : public Importer {
           std::pair{"x_kgd_excerpt", e->mutable_excerpt()},
           std::pair{"x_kgd_extractor", e->mutable_extractor()},
           std::pair{"x_kgd_reliability", e->mutable_reliability()},
-          std::pair{"x_kgd_reported_on", e->mutable_reported_on()}}) {
+          std::pair{"x_kgd_reported_on", e->mutable_reported_on()},
+          std::pair{"x_kgd_story", e->mutable_story()}}) {
       *field = StringAt(object, key);
     }
     for (const char* key : {"x_kgd_span_begin", "x_kgd_span_end", "x_kgd_credibility"}) {

@@ -121,6 +121,7 @@ absl::StatusOr<Evidence> EvidenceFromProto(const v1::Evidence& evidence, absl::s
                       ReliabilityFromProto(evidence.reliability(), Sub(field, "reliability")));
   out.credibility = CredibilityFromProto(evidence.credibility());
   out.extractor = evidence.extractor();
+  out.story = evidence.story();
   out.reported_on = evidence.reported_on();
   return out;
 }
@@ -321,6 +322,7 @@ void EvidenceToProto(const Evidence& evidence, v1::Evidence* out) {
   out->set_reliability(std::string(1, evidence.reliability));
   out->set_credibility(evidence.credibility);
   out->set_extractor(evidence.extractor);
+  out->set_story(evidence.story);
   out->set_reported_on(evidence.reported_on);
   out->set_ingested_at(evidence.ingested_at);
   out->set_ingested_by(evidence.ingested_by);

@@ -20,6 +20,52 @@ namespace kg::server {
 namespace {
 
 constexpr int32_t kDefaultBatchRecords = 1000;
+constexpr int32_t kPageSize = 1000;
+
+// The graph an import reads (csv evidence_of, sync): the live store through
+// a fresh view per read, so it sees the batches applied so far.
+class StoreGraph final : public interop::GraphReader {
+ public:
+  explicit StoreGraph(const Store& store) : store_(store) {}
+
+  absl::StatusOr<std::vector<v1::Statement>> StatementsAbout(absl::string_view subject,
+                                                             int32_t limit) override {
+    Pattern pattern;
+    pattern.subject = std::string(subject);
+    absl::StatusOr<Page<Statement>> page = store_.NewView()->Match(pattern, Filter{}, limit, "");
+    if (absl::IsNotFound(page.status())) return std::vector<v1::Statement>();
+    KG_RETURN_IF_ERROR(page.status());
+    std::vector<v1::Statement> out(page->items.size());
+    for (size_t i = 0; i < out.size(); ++i) StatementToProto(page->items[i], true, &out[i]);
+    return out;
+  }
+
+  absl::StatusOr<std::vector<std::string>> SubjectsOf(absl::string_view predicate,
+                                                      absl::string_view object,
+                                                      int64_t limit) override {
+    Pattern pattern;
+    pattern.predicate = std::string(predicate);
+    pattern.object = Value::Entity(std::string(object));
+    std::unique_ptr<View> view = store_.NewView();
+    std::vector<std::string> out;
+    std::string token;
+    do {
+      absl::StatusOr<Page<Statement>> page = view->Match(pattern, Filter{}, kPageSize, token);
+      if (absl::IsNotFound(page.status())) return out;
+      KG_RETURN_IF_ERROR(page.status());
+      for (const Statement& s : page->items) out.push_back(s.subject);
+      if (static_cast<int64_t>(out.size()) > limit) {
+        return absl::ResourceExhaustedError(
+            absl::StrCat("more than ", limit, " entities are ", predicate, " ", object));
+      }
+      token = std::move(page->next_page_token);
+    } while (!token.empty());
+    return out;
+  }
+
+ private:
+  const Store& store_;
+};
 
 absl::StatusOr<interop::ImportOptions> ImportOptionsFromProto(const v1::ImportOptions& in,
                                                               const ServerLimits& limits) {
@@ -34,6 +80,7 @@ absl::StatusOr<interop::ImportOptions> ImportOptionsFromProto(const v1::ImportOp
   out.document = in.document();
   if (!in.source().empty()) out.source = in.source();
   out.skip_unmapped = in.skip_unmapped();
+  out.sync = in.sync();
   if (in.mapping().size() > (1 << 20)) {
     return absl::InvalidArgumentError("chunks[0].options.mapping: at most 1 MiB");
   }
@@ -79,6 +126,7 @@ class IngestService::ImportReactor final : public ClientStreamReactor {
     if (index == 0) {
       KG_ASSIGN_OR_RETURN(interop::ImportOptions options,
                           ImportOptionsFromProto(chunk.options(), service_.limits_));
+      options.graph = &graph_;
       absl::StatusOr<std::unique_ptr<interop::Importer>> importer =
           interop::Importer::New(options, service_.store_.schema());
       if (!importer.ok()) {
@@ -98,7 +146,15 @@ class IngestService::ImportReactor final : public ClientStreamReactor {
           "chunks: the stream is empty; the first chunk carries the options");
     }
     std::vector<v1::AssertRequest> batches;
-    return Apply(importer_->Finish(&batches), batches);
+    KG_RETURN_IF_ERROR(Apply(importer_->Finish(&batches), batches));
+    return importer_->Sync([&](const v1::RetractRequest& r) -> absl::Status {
+      KG_RETURN_IF_ERROR(service_.store_
+                             .Retract(r.statement_id(), r.evidence_id(), r.reason(),
+                                      call().caller().write_context())
+                             .status());
+      response_.set_sync_retracted(response_.sync_retracted() + 1);
+      return absl::OkStatus();
+    });
   }
 
   // Commits the batches that parsed, then reports the parse error, if any.
@@ -126,6 +182,7 @@ class IngestService::ImportReactor final : public ClientStreamReactor {
   }
 
   IngestService& service_;
+  StoreGraph graph_{service_.store_};
   std::unique_ptr<interop::Importer> importer_;
   v1::ImportResponse response_;
 };

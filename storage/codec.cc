@@ -622,9 +622,9 @@ std::string EncodeEvidence(const Evidence& e) {
   PutFixed64(&out, static_cast<uint64_t>(e.retracted_at));
   PutString(&out, e.retracted_by);
   PutString(&out, e.retraction_reason);
-  // Optional trailing field: a record never revised keeps the layout it had
-  // before revisions existed.
-  if (!e.revisions.empty()) {
+  // Optional trailing fields: a record never revised and without a story
+  // keeps the layout it had before either existed.
+  if (!e.revisions.empty() || !e.story.empty()) {
     PutVarint(&out, e.revisions.size());
     for (const EvidenceRevision& r : e.revisions) {
       PutFixed64(&out, static_cast<uint64_t>(r.at));
@@ -632,6 +632,7 @@ std::string EncodeEvidence(const Evidence& e) {
       PutGrade(&out, r.after);
     }
   }
+  if (!e.story.empty()) PutString(&out, e.story);
   return out;
 }
 
@@ -651,7 +652,7 @@ absl::StatusOr<Evidence> DecodeEvidence(std::string_view in) {
   e.reliability = static_cast<char>(reliability);
   if (!d.done()) {
     uint64_t n;
-    if (!d.Varint(&n) || n == 0 || n > in.size()) return Corrupt("evidence");
+    if (!d.Varint(&n) || n > in.size()) return Corrupt("evidence");
     for (uint64_t i = 0; i < n; ++i) {
       EvidenceRevision r;
       r.before = e.grade();
@@ -661,7 +662,9 @@ absl::StatusOr<Evidence> DecodeEvidence(std::string_view in) {
       e.set_grade(r.after);
       e.revisions.push_back(std::move(r));
     }
-    if (!d.done()) return Corrupt("evidence");
+    if (!d.done() && (!d.String(&e.story) || e.story.empty())) return Corrupt("evidence");
+    // The trailer is written only when it holds something.
+    if (!d.done() || (n == 0 && e.story.empty())) return Corrupt("evidence");
   }
   return e;
 }

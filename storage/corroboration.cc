@@ -74,12 +74,14 @@ Corroboration Corroborate(const std::vector<const Evidence*>& evidence) {
 
   DisjointSets sets(n);
   std::unordered_map<std::string, size_t> by_document;
+  std::unordered_map<std::string, size_t> by_story;
   std::unordered_map<std::string, size_t> by_claim;
   std::unordered_set<std::string> publishers;
   std::unordered_set<std::string> claimants;
   for (size_t i = 0; i < n; ++i) {
     const Evidence& e = *records[i];
     if (!e.document.empty()) JoinOnKey(&by_document, e.document, i, &sets);
+    if (!e.story.empty()) JoinOnKey(&by_story, e.story, i, &sets);
 
     // The claimant: its entity id, else its normalised description. The two
     // namespaces are kept apart by a one-letter prefix.

@@ -1,7 +1,8 @@
 // Corroboration: the derived view of a statement over a set of evidence.
 //
 // Independence rule. Two evidence records belong to the same independent
-// source when they come from the same document, or when they carry the same
+// source when they come from the same document, when they carry the same
+// story (copies of one text under several documents), or when they carry the same
 // claimant (entity id, else the normalised anonymous description) and the
 // same normalised excerpt (case-folded, diacritics and punctuation removed,
 // whitespace collapsed) — a wire story republished by several outlets. The

@@ -116,6 +116,8 @@ std::string EvidenceDigest(std::string_view subject, std::string_view predicate,
   codec::PutFixed64(&in, static_cast<uint64_t>(static_cast<int64_t>(e.span_end)));
   in.push_back(static_cast<char>(e.stance));
   codec::PutString(&in, e.extractor);
+  // Appended only when set, so ids of records without a story never change.
+  if (!e.story.empty()) codec::PutString(&in, e.story);
   return Murmur3x128(in);
 }
 

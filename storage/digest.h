@@ -4,7 +4,8 @@
 // algorithm) over the length-prefixed concatenation of: the statement's
 // subject id, predicate, object type and lexical form, then the evidence's
 // document, publisher, claimant, claimant_description, excerpt, span_begin,
-// span_end, stance and extractor. Confidence, grading and reported_on are not
+// span_end, stance and extractor, and the story when it is not empty.
+// Confidence, grading and reported_on are not
 // part of it: re-sending a claim with a corrected grade is the same claim.
 // DO NOT CHANGE: ids are stored and handed to clients.
 

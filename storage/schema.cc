@@ -92,6 +92,8 @@ kind Destruction : Incident     # "destroyed dwellings", "destroyed weaponry"
 kind Meeting : Incident         # "a string of working meetings"
 kind Warning : Incident         # "DiCarlo warned of the situation in Idlib"
 kind Casualties : Incident      # "killed more than 100 civilians"
+kind Protest : Incident         # a demonstration (ACLED, CAMEO 14)
+kind Riot : Incident            # violent demonstration or mob violence
 
 # ---- Documents: where a claim was published ---------------------------------
 kind Document                   # a report or article (attributes url, title, publisher, date)
@@ -144,6 +146,7 @@ predicate targeted : Incident -> Actor | Location
 predicate participant : Incident -> Actor      # took part: both sides of a clash, a meeting
 predicate reported_by : Incident -> Actor      # the outlet or body that reported it
 predicate issued_by : Warning -> Actor         # who gave a warning or statement
+predicate listed_in : Any -> Document          # a row of a dataset export (a synced import's scope)
 
 # ---- Literal facts ----------------------------------------------------------------
 predicate deaths : Incident -> integer         # people killed

@@ -158,6 +158,9 @@ struct Evidence {
   int32_t credibility = 6;
   std::string extractor;    // "analyst:jdoe", "model:ner-v3", "importer:gdelt"
   std::string reported_on;  // date of the report, YYYY[-MM[-DD]]; may be empty
+  // The story copies of one text share across documents (a wire story, a
+  // content digest); records of one story are one independent source.
+  std::string story;
 
   // Set by the store; ignored on write.
   TxTime ingested_at = 0;

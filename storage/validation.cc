@@ -209,6 +209,7 @@ absl::Status CheckEvidence(const Evidence& e, std::string_view field) {
       CheckBytes(e.claimant_description, kMaxDescriptionBytes, f("claimant_description")));
   KG_RETURN_IF_ERROR(CheckBytes(e.excerpt, kMaxExcerptBytes, f("excerpt")));
   KG_RETURN_IF_ERROR(CheckBytes(e.extractor, kMaxExtractorBytes, f("extractor")));
+  KG_RETURN_IF_ERROR(CheckBytes(e.story, kMaxStoryBytes, f("story")));
   if (!(e.confidence >= 0 && e.confidence <= 1)) {
     return Invalid(f("confidence"), absl::StrCat("must be in [0, 1], got ", e.confidence));
   }

@@ -47,6 +47,7 @@ inline constexpr size_t kMaxExcerptBytes = 64 << 10;
 // or a description).
 inline constexpr size_t kMaxDescriptionBytes = 1024;
 inline constexpr size_t kMaxExtractorBytes = 256;
+inline constexpr size_t kMaxStoryBytes = 256;    // an evidence's story
 inline constexpr size_t kMaxReasonBytes = 1024;  // of Retract and Purge
 inline constexpr size_t kMaxSearchBytes = 256;   // a SearchEntities query
 // publishers_allow and publishers_deny of a Filter, each.

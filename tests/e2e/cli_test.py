@@ -553,6 +553,42 @@ def main():
             r.check(triples(a.stdout) == triples(b.stdout) and a.stdout,
                     "STIX export round trip differs")
 
+            # Event tables: GDELT mentions attach to the events imported
+            # before them; an ACLED export synced twice retracts the row the
+            # newer export dropped.
+            gdelt = os.path.join(args.shared_data, "gdelt", "spark-gdelt")
+            with Kgd(args.kgd, args.kg, roles={"e2e": "admin"}) as fifth:
+                def kg5(*argv):
+                    return r.expect(list(argv), 0, addr=fifth.addr, token=fifth.tokens["e2e"])
+                kg5("import", os.path.join(gdelt, "events.csv"), "--mapping", "gdelt_events")
+                with open(os.path.join(gdelt, "events.csv")) as f:
+                    events = {l.split("\t")[0] for l in f if l.strip()}
+                with open(os.path.join(gdelt, "mentions.csv")) as f:
+                    outside = sum(1 for l in f if l.strip() and l.split("\t")[0] not in events)
+                out = kg5("import", os.path.join(gdelt, "mentions.csv"), "--mapping",
+                          "gdelt_mentions")
+                r.check("%d unmapped item(s) skipped" % outside in out.stdout,
+                        "kg import mentions: %r, want %d skipped" % (out.stdout, outside))
+                header = ("event_id_cnty,event_date,year,time_precision,disorder_type,event_type,"
+                          "sub_event_type,actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,"
+                          "interaction,civilian_targeting,iso,region,country,admin1,admin2,admin3,"
+                          "location,latitude,longitude,geo_precision,source,source_scale,notes,"
+                          "fatalities,tags,timestamp\n")
+                rows = ["SYR%d,2020-01-0%d,2020,1,Political violence,Battles,Armed clash,"
+                        "Military Forces of Syria (2000-),,1,HTS,,2,12,,760,Middle East,Syria,"
+                        "Idlib,Ariha,,Ariha,35.81,36.61,1,SOHR,National,notes,%d,,1600000000\n"
+                        % (n, n, n) for n in (1, 2)]
+                for name, body in (("older.csv", rows), ("newer.csv", rows[:1])):
+                    with open(os.path.join(tmp, name), "w") as f:
+                        f.write(header + "".join(body))
+                kg5("import", os.path.join(tmp, "older.csv"), "--mapping", "acled", "--sync",
+                    "acled/syria")
+                out = kg5("import", os.path.join(tmp, "newer.csv"), "--mapping", "acled", "--sync",
+                          "acled/syria")
+                # SYR2's occurred_in, two roles, deaths and description.
+                r.check("5 evidence retracted by the sync" in out.stdout,
+                        "kg import --sync: %r" % out.stdout)
+
             auth_checks(r, kgd, tmp, write, evidence, air)
 
             # Backups go under --backup_dir, named relative to it.

@@ -570,5 +570,295 @@ TEST_F(EventsImportTest, CustomMappingTextAndItsErrors) {
   }
 }
 
+// GDELT 2.0 mentions columns (0-based): 0 GLOBALEVENTID, 2 MentionTimeDate,
+// 3 MentionType, 5 MentionIdentifier, 6 SentenceID, 7-9 Actor1, Actor2 and
+// Action char offsets, 11 Confidence.
+std::string StoryOf(const std::vector<std::string>& m) {
+  return absl::StrCat("gdelt/story/", m[0], "/", m[6], "/", m[7], "/", m[8], "/", m[9]);
+}
+
+// Union-find over strings: the independence groups the test expects.
+class Groups {
+ public:
+  void Join(const std::string& a, const std::string& b) { parent_[Find(a)] = Find(b); }
+  std::string Find(const std::string& x) {
+    auto it = parent_.try_emplace(x, x).first;
+    return it->second == x ? x : (it->second = Find(it->second));
+  }
+  size_t CountOf(const std::set<std::string>& members) {
+    std::set<std::string> roots;
+    for (const std::string& m : members) roots.insert(Find(m));
+    return roots.size();
+  }
+
+ private:
+  std::map<std::string, std::string> parent_;
+};
+
+TEST_F(EventsImportTest, GdeltMentionsAreEvidenceOfTheirEvents) {
+  const std::string dir = std::string(KG_SHARED_DATA) + "/gdelt/spark-gdelt/";
+  const std::string events_text = ReadAll(dir + "events.csv");
+  const std::string mentions_text = ReadAll(dir + "mentions.csv");
+  const auto events = ParseTsv(events_text);
+  const auto mentions = ParseTsv(mentions_text);
+  ASSERT_EQ(mentions.size(), 100u);
+  v1::ImportResponse response;
+  ASSERT_TRUE(Import(events_text, Csv("gdelt_events"), &response).ok());
+
+  // Expected from the two tables: an event's sources are its SOURCEURL
+  // (column 60) and its mentions' articles; a story joins its copies.
+  std::map<std::string, std::set<std::string>> sources;  // event -> group members
+  std::map<std::string, int> records;                    // event -> evidence records
+  std::map<std::string, std::set<std::string>> outlets;
+  Groups groups;
+  std::set<std::string> known;
+  for (const auto& e : events) {
+    // Events whose roles the mapping writes: an actor or a place.
+    if (e[5].empty() && e[15].empty() && e[53].empty()) continue;
+    known.insert(e[0]);
+    sources[e[0]].insert("url:" + e[60]);
+    records[e[0]] += 1;
+    outlets[e[0]].insert(Host(e[60]));
+  }
+  int64_t skipped = 0;
+  for (const auto& m : mentions) {
+    if (known.count(m[0]) == 0) {
+      ++skipped;
+      continue;
+    }
+    groups.Join("url:" + m[5], "story:" + StoryOf(m));
+    sources[m[0]].insert("url:" + m[5]);
+    records[m[0]] += 1;
+    outlets[m[0]].insert(Host(m[5]));
+  }
+  ASSERT_GT(skipped, 0);
+  ASSERT_LT(skipped, 100);
+
+  ASSERT_TRUE(Import(mentions_text, Csv("gdelt_mentions"), &response).ok());
+  EXPECT_EQ(response.skipped_unmapped(), skipped);
+  EXPECT_EQ(response.counts().statements_created(), 0);  // evidence only
+  int checked = 0;
+  for (const auto& [event, members] : sources) {
+    const std::vector<v1::Statement> held = Match("gdelt/event/" + event, "", "");
+    ASSERT_FALSE(held.empty()) << event;
+    for (const v1::Statement& st : held) {
+      EXPECT_EQ(st.evidence_size(), records[event]) << event << " " << st.predicate();
+      EXPECT_EQ(st.corroboration().independent_sources(),
+                static_cast<int32_t>(groups.CountOf(members)))
+          << event;
+      EXPECT_EQ(st.corroboration().publishers(), static_cast<int32_t>(outlets[event].size()));
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, static_cast<int>(known.size()));
+
+  // One mention record, field by field.
+  for (const auto& m : mentions) {
+    if (known.count(m[0]) == 0) continue;
+    const std::vector<v1::Statement> held = Match("gdelt/event/" + m[0], "", "");
+    ASSERT_FALSE(held.empty());
+    const v1::Evidence* mention = nullptr;
+    for (const v1::Evidence& e : held[0].evidence()) {
+      if (e.extractor() == "importer:gdelt_mentions") mention = &e;
+    }
+    ASSERT_NE(mention, nullptr);
+    EXPECT_EQ(mention->story(), StoryOf(m));
+    EXPECT_EQ(mention->publisher(), "gdelt/outlet/" + Host(m[5]));
+    EXPECT_EQ(mention->reported_on(),
+              absl::StrCat(m[2].substr(0, 4), "-", m[2].substr(4, 2), "-", m[2].substr(6, 2)));
+    EXPECT_DOUBLE_EQ(mention->confidence(), std::stod(m[11]) / 100);
+    if (m[9] != "-1") {
+      EXPECT_EQ(mention->span_begin(), std::stoi(m[9]));
+      EXPECT_EQ(mention->span_end(), std::stoi(m[9]));
+    }
+    break;
+  }
+}
+
+TEST_F(EventsImportTest, SyndicatedMentionsCountOnce) {
+  // The sample's widely syndicated stories belong to events outside the
+  // events sample: each gets one coded statement here, then its mentions.
+  const std::string text = ReadAll(std::string(KG_SHARED_DATA) + "/gdelt/spark-gdelt/mentions.csv");
+  const auto mentions = ParseTsv(text);
+  std::map<std::string, std::set<std::string>> stories, outlets, urls;
+  for (const auto& m : mentions) {
+    stories[m[0]].insert(StoryOf(m));
+    outlets[m[0]].insert(Host(m[5]));
+    urls[m[0]].insert(m[5]);
+  }
+  v1::AssertRequest coded;
+  *coded.add_entities() = MakeEntity("gdelt/actor/coded", "Actor", "a coded actor");
+  *coded.add_entities() = MakeEntity("doc/coder", "Document", "a coder's reading");
+  std::vector<std::string> syndicated;
+  for (const auto& [event, set] : outlets) {
+    if (set.size() < 5) continue;
+    syndicated.push_back(event);
+    *coded.add_entities() = MakeEntity("gdelt/event/" + event, "Incident", event);
+    *coded.add_statements() =
+        MakeStatement("gdelt/event/" + event, "participant", "gdelt/actor/coded", "doc/coder", "");
+  }
+  ASSERT_GE(syndicated.size(), 2u);  // 410290898 (7 outlets), 913092410 (6)
+  v1::WriteResponse written;
+  ASSERT_TRUE(ingest_->Assert(Ctx().get(), coded, &written).ok());
+
+  v1::ImportResponse response;
+  ASSERT_TRUE(Import(text, Csv("gdelt_mentions"), &response).ok());
+  for (const std::string& event : syndicated) {
+    const std::vector<v1::Statement> held = Match("gdelt/event/" + event, "participant", "");
+    ASSERT_EQ(held.size(), 1u);
+    const v1::Corroboration& c = held[0].corroboration();
+    EXPECT_EQ(c.evidence_count(), static_cast<int32_t>(1 + urls[event].size())) << event;
+    EXPECT_EQ(c.publishers(), static_cast<int32_t>(outlets[event].size())) << event;
+    // The coder's document, and each story once however many outlets ran it.
+    EXPECT_EQ(c.independent_sources(), static_cast<int32_t>(1 + stories[event].size())) << event;
+    EXPECT_LT(c.independent_sources(), c.publishers());
+  }
+}
+
+// ACLED's export layout (its data export tool, 2023 onward), four rows.
+constexpr char kAcledHeader[] =
+    "event_id_cnty,event_date,year,time_precision,disorder_type,event_type,sub_event_type,"
+    "actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,civilian_targeting,iso,"
+    "region,country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,source,"
+    "source_scale,notes,fatalities,tags,timestamp\n";
+
+std::string AcledRow(const std::string& id, const std::string& date, const std::string& type,
+                     const std::string& sub, const std::string& actor1, const std::string& actor2,
+                     const std::string& source, int fatalities, const std::string& timestamp) {
+  return absl::StrCat(
+      id, ",", date, ",2020,1,Political violence,", type, ",", sub, ",\"", actor1,
+      "\",,State forces,\"", actor2,
+      "\",,Rebel group,12,,760,Middle East,Syria,Idlib,Ariha,,Ariha,35.8137,36.6097,"
+      "1,\"",
+      source, "\",National,\"Notes on ", id, "\",", fatalities, ",,", timestamp, "\n");
+}
+
+TEST_F(EventsImportTest, AcledSyncFollowsANewerExport) {
+  const std::string a =
+      AcledRow("SYR1", "2020-01-05", "Battles", "Armed clash", "Military Forces of Syria (2000-)",
+               "HTS: Hayat Tahrir al-Sham", "SOHR; SANA", 3, "1600000000");
+  const std::string b =
+      AcledRow("SYR2", "6 January 2020", "Explosions/Remote violence", "Air/drone strike",
+               "Military Forces of Russia (2000-)", "Civilians (Syria)", "SOHR", 2, "1600000000");
+  // SYR3 in its revisions: ACLED's timestamp changes with each.
+  const auto syr3 = [](int dead, const std::string& revision) {
+    return AcledRow("SYR3", "2020-01-07", "Battles", "Armed clash",
+                    "Military Forces of Syria (2000-)", "HTS: Hayat Tahrir al-Sham",
+                    "Step News Agency", dead, revision);
+  };
+  const std::string c = syr3(3, "1600000000");
+  v1::ImportOptions options = Csv("acled");
+  options.set_sync("acled/syria-2020");
+  v1::ImportResponse first;
+  grpc::Status s = Import(absl::StrCat(kAcledHeader, a, b, c), options, &first);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(first.sync_retracted(), 0);
+
+  v1::GetEntityRequest get;
+  get.set_id("acled/event/SYR2");
+  v1::Entity strike;
+  ASSERT_TRUE(graph_->GetEntity(Ctx().get(), get, &strike).ok());
+  EXPECT_EQ(strike.kind(), "Airstrike");
+  EXPECT_EQ(strike.attributes().at("date").date(), "2020-01-06");  // "6 January 2020"
+  ASSERT_EQ(Match("acled/event/SYR2", "perpetrated_by", "").size(), 1u);
+  const std::vector<v1::Statement> deaths_before = Match("acled/event/SYR3", "deaths", "");
+  ASSERT_EQ(deaths_before.size(), 1u);
+  EXPECT_EQ(deaths_before[0].object().integer(), 3);
+  const int64_t first_at = deaths_before[0].evidence(0).ingested_at();
+
+  // What the newer export's sync must retract, read from the graph: every
+  // live ACLED record about SYR2 but its listing, and SYR3's old revision.
+  int64_t expected = 0;
+  for (const char* gone : {"acled/event/SYR2", "acled/event/SYR3"}) {
+    for (const v1::Statement& st : Match(gone, "", "")) {
+      if (st.predicate() != "listed_in") expected += st.evidence_size();
+    }
+  }
+
+  // The newer export: SYR2 deleted, SYR3 revised (5 dead), SYR4 new.
+  const std::string c2 = syr3(5, "1600086400");
+  const std::string d =
+      AcledRow("SYR4", "2020-01-08", "Violence against civilians", "Attack",
+               "Unidentified Armed Group (Syria)", "Civilians (Syria)", "SOHR", 1, "1600086400");
+  v1::ImportResponse second;
+  s = Import(absl::StrCat(kAcledHeader, a, c2, d), options, &second);
+  ASSERT_TRUE(s.ok()) << s.error_message();
+  EXPECT_EQ(second.sync_retracted(), expected);
+
+  // SYR1 untouched, SYR2 gone but for its listing, SYR3 says 5.
+  for (const v1::Statement& st : Match("acled/event/SYR1", "", "")) {
+    EXPECT_EQ(st.evidence_size(), st.predicate() == "listed_in" ? 1 : 2) << st.predicate();
+  }
+  for (const v1::Statement& st : Match("acled/event/SYR2", "", "")) {
+    EXPECT_EQ(st.predicate(), "listed_in");
+  }
+  const std::vector<v1::Statement> deaths_after = Match("acled/event/SYR3", "deaths", "");
+  ASSERT_EQ(deaths_after.size(), 1u);
+  EXPECT_EQ(deaths_after[0].object().integer(), 5);
+  EXPECT_EQ(Match("acled/event/SYR4", "perpetrated_by", "").size(), 1u);
+
+  // As of the first export, the graph says what it said.
+  v1::MatchStatementsRequest old;
+  old.set_subject("acled/event/SYR3");
+  old.set_predicate("deaths");
+  old.mutable_filter()->set_as_of(first_at);
+  v1::StatementsPage page;
+  ASSERT_TRUE(graph_->MatchStatements(Ctx().get(), old, &page).ok());
+  ASSERT_EQ(page.statements_size(), 1);
+  EXPECT_EQ(page.statements(0).object().integer(), 3);
+  old.set_subject("acled/event/SYR2");
+  old.clear_predicate();
+  ASSERT_TRUE(graph_->MatchStatements(Ctx().get(), old, &page).ok());
+  EXPECT_GE(page.statements_size(), 4);  // occurred_in, two roles, deaths, description
+
+  // The same export again changes nothing.
+  v1::ImportResponse again;
+  ASSERT_TRUE(Import(absl::StrCat(kAcledHeader, a, c2, d), options, &again).ok());
+  EXPECT_EQ(again.sync_retracted(), 0);
+  EXPECT_EQ(again.counts().evidence_added(), 0);
+
+  // SYR3 revised back to 3 is claimed again (a new revision, a new report).
+  const std::string c3 = syr3(3, "1600172800");
+  ASSERT_TRUE(Import(absl::StrCat(kAcledHeader, a, c3, d), options, &again).ok());
+  const std::vector<v1::Statement> reverted = Match("acled/event/SYR3", "deaths", "");
+  ASSERT_EQ(reverted.size(), 1u);
+  EXPECT_EQ(reverted[0].object().integer(), 3);
+}
+
+TEST_F(EventsImportTest, SyncAndEvidenceOfRefuseWhatTheyCannotDo) {
+  v1::ImportResponse response;
+  v1::ImportOptions stix;
+  stix.set_format("stix");
+  stix.set_sync("scope/x");
+  grpc::Status s = Import("{}", stix, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "chunks[0].options.sync: only csv"))
+      << s.error_message();
+
+  v1::ImportOptions spaced = Csv("acled");
+  spaced.set_sync("a scope");
+  s = Import(kAcledHeader, spaced, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "chunks[0].options.sync: a document id"))
+      << s.error_message();
+
+  // A mapping without a row entity cannot sync; nor can mentions.
+  const std::string no_row = R"({"dataset": {"document": {"id": "d", "kind": "Document"}},
+    "entities": {"i": {"id": "ev/{event}", "kind": "Clash"}}, "statements": []})";
+  v1::ImportOptions rowless = Csv(no_row);
+  rowless.set_sync("scope/x");
+  s = Import("event\ne1\n", rowless, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(s.error_message(),
+                                "line 1 (the header): sync: the mapping names "
+                                "no \"row\" entity"))
+      << s.error_message();
+  v1::ImportOptions mentions = Csv("gdelt_mentions");
+  mentions.set_sync("scope/x");
+  s = Import("", mentions, &response);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_TRUE(absl::StrContains(s.error_message(), "evidence_of has no rows")) << s.error_message();
+}
+
 }  // namespace
 }  // namespace kg::testing

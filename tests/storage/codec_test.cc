@@ -7,6 +7,7 @@
 
 #include <string>
 
+#include "storage/digest.h"
 #include "tests/testing/test_util.h"
 
 namespace kg::codec {
@@ -129,6 +130,58 @@ TEST(EntityRecordTest, LyingCountIsDataLoss) {
 }
 
 // Found by fuzz/fuzz_codec: a short entity key was read past its end.
+TEST(EvidenceRecordTest, AStoryExtendsTheLayoutAndRoundTrips) {
+  Evidence e;
+  e.document = "doc/a";
+  e.publisher = "outlet/a";
+  e.confidence = 0.5;
+  const std::string plain = EncodeEvidence(e);
+  // Without a story or revisions there is no trailer: the old layout.
+  e.story = "gdelt/story/1/12";
+  const std::string with_story = EncodeEvidence(e);
+  EXPECT_EQ(with_story.substr(0, plain.size()), plain);
+  absl::StatusOr<Evidence> back = DecodeEvidence(with_story);
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->story, "gdelt/story/1/12");
+  EXPECT_TRUE(back->revisions.empty());
+  ASSERT_TRUE(DecodeEvidence(plain).ok());
+  EXPECT_EQ(DecodeEvidence(plain)->story, "");
+
+  // With revisions too.
+  EvidenceRevision r;
+  r.at = 7;
+  r.by = "analyst";
+  r.before = e.grade();
+  r.after = e.grade();
+  r.after.confidence = 0.9;
+  e.revisions.push_back(r);
+  e.set_grade(r.after);
+  back = DecodeEvidence(EncodeEvidence(e));
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->story, "gdelt/story/1/12");
+  ASSERT_EQ(back->revisions.size(), 1u);
+  EXPECT_EQ(back->confidence, 0.9);
+
+  // An empty trailer is not a layout any writer produces.
+  std::string empty_trailer = plain;
+  PutVarint(&empty_trailer, 0);
+  EXPECT_FALSE(DecodeEvidence(empty_trailer).ok());
+  PutString(&empty_trailer, "");
+  EXPECT_FALSE(DecodeEvidence(empty_trailer).ok());
+}
+
+TEST(EvidenceDigestTest, AStoryIsPartOfTheIdOnlyWhenSet) {
+  Evidence e;
+  e.document = "doc/a";
+  const Value object = Value::Entity("actor/b");
+  const std::string without = EvidenceDigest("ev/1", "participant", object, e);
+  e.story = "s";
+  const std::string with = EvidenceDigest("ev/1", "participant", object, e);
+  EXPECT_NE(without, with);
+  e.story.clear();
+  EXPECT_EQ(EvidenceDigest("ev/1", "participant", object, e), without);
+}
+
 TEST(EntityKeyTest, ShortKeyHasNoTime) {
   EXPECT_EQ(EntityKeyTx(EntityKey(7, 1234)), 1234);
   EXPECT_EQ(EntityKeyTx(EntityPrefix(7)), 0);

@@ -40,6 +40,23 @@ TEST(CorroborateTest, EmptyInput) {
   EXPECT_FALSE(c.disputed);
 }
 
+TEST(CorroborateTest, CopiesOfOneStoryUnderSeveralDocumentsAreOneSource) {
+  // GDELT's way: no text, but the copies share the story key.
+  std::vector<Evidence> ev = {Make("doc/a", "outlet/a", 0.5), Make("doc/b", "outlet/b", 0.7),
+                              Make("doc/c", "outlet/c", 0.4), Make("doc/d", "outlet/d", 0.6)};
+  for (int i = 0; i < 3; ++i) ev[i].story = "gdelt/story/1/12/2675/-1/2705";
+  const Corroboration c = Of(ev);
+  EXPECT_EQ(c.evidence_count, 4);
+  EXPECT_EQ(c.publishers, 4);
+  EXPECT_EQ(c.independent_sources, 2);
+  EXPECT_DOUBLE_EQ(c.confidence, 1 - (1 - 0.7) * (1 - 0.6));
+  // A story joins transitively with the document rule: doc/d's second
+  // record shares doc/a's story, so all four are one source.
+  ev.push_back(Make("doc/d", "outlet/d", 0.3));
+  ev.back().story = "gdelt/story/1/12/2675/-1/2705";
+  EXPECT_EQ(Of(ev).independent_sources, 1);
+}
+
 TEST(CorroborateTest, WireStorySyndicatedByThreeOutletsIsOneSource) {
   std::vector<Evidence> ev;
   const char* publishers[] = {"outlet/aa", "outlet/mem", "outlet/dailysabah"};

@@ -67,6 +67,7 @@ function evidenceCard(ev, documents) {
       ['URL', doc.url ? safeLink(doc.url) : ''],
       ['Reported on', ev.reportedOn || ''],
       ['Span', span.trim()],
+      ['Story', ev.story || ''],
       ['Extracted by', ev.extractor || ''],
       ['Ingested', [formatMicros(ev.ingestedAt), ev.ingestedBy].filter(Boolean).join(' by ')],
       ['Retracted', retracted ? [formatMicros(retracted), ev.retractedBy, ev.retractionReason]
