@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "interop/formats.h"
 #include "storage/status_macros.h"
 
 namespace kg::interop::events {
@@ -26,15 +27,6 @@ constexpr size_t kMaxEntities = 64;
 constexpr size_t kMaxStatements = 64;
 constexpr size_t kMaxPieces = 64;
 constexpr int kMaxSourcesLimit = 32;
-
-uint64_t Fnv1a(absl::string_view bytes) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
 
 std::string Slug(absl::string_view in) {
   std::string out;

@@ -3,12 +3,25 @@
 #ifndef KGD_INTEROP_FORMATS_H_
 #define KGD_INTEROP_FORMATS_H_
 
+#include <cstdint>
 #include <memory>
 
+#include "absl/strings/string_view.h"
 #include "interop/interop.h"
 #include "interop/rdf_mapping.h"
 
 namespace kg::interop {
+
+// FNV-1a 64 of `bytes`: stable ids for long texts (blank-node labels, the
+// csv "hash" transform). DO NOT CHANGE: imported ids depend on it.
+inline uint64_t Fnv1a(absl::string_view bytes) {
+  uint64_t h = 1469598103934665603ull;
+  for (unsigned char c : bytes) {
+    h ^= c;
+    h *= 1099511628211ull;
+  }
+  return h;
+}
 
 std::unique_ptr<Importer> NewJsonLinesImporter(const ImportOptions& options);
 std::unique_ptr<Exporter> NewJsonLinesExporter(const ExportOptions& options);

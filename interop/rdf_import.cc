@@ -50,15 +50,6 @@ absl::string_view View(const SerdNode* node) {
              : absl::string_view(reinterpret_cast<const char*>(node->buf), node->n_bytes);
 }
 
-uint64_t Fnv1a(absl::string_view bytes) {
-  uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : bytes) {
-    h ^= c;
-    h *= 1099511628211ull;
-  }
-  return h;
-}
-
 // One triple's term as kgd sees it: an entity id or a literal.
 struct Term {
   bool is_literal = false;

@@ -115,20 +115,10 @@ std::set<std::string> Articles(const std::string& source_article) {
 
 class EventsImportTest : public ServerTest {
  protected:
+  // Whole tables, in large chunks, with time for a sanitized build.
   grpc::Status Import(const std::string& data, const v1::ImportOptions& options,
                       v1::ImportResponse* response, size_t chunk = 256 << 10) {
-    auto context = Ctx("tester", std::chrono::seconds(600));
-    auto writer = ingest_->Import(context.get(), response);
-    v1::ImportChunk first;
-    *first.mutable_options() = options;
-    writer->Write(first);
-    for (size_t at = 0; at < data.size(); at += chunk) {
-      v1::ImportChunk next;
-      next.set_data(data.substr(at, chunk));
-      if (!writer->Write(next)) break;
-    }
-    writer->WritesDone();
-    return writer->Finish();
+    return ServerTest::Import(data, options, response, chunk, std::chrono::seconds(600));
   }
 
   static v1::ImportOptions Csv(const std::string& mapping) {

@@ -29,23 +29,9 @@ std::string DemoPath() { return std::string(KG_SOURCE_DIR) + "/tools/demo/idlib.
 
 class ImportExportTest : public ServerTest {
  protected:
-  // Sends `data` to Import in chunks of `chunk` bytes.
-  grpc::Status Import(const std::string& data, const v1::ImportOptions& options,
-                      v1::ImportResponse* response, size_t chunk = 4096) {
-    auto context = Ctx();
-    auto writer = ingest_->Import(context.get(), response);
-    v1::ImportChunk first;
-    *first.mutable_options() = options;
-    writer->Write(first);
-    for (size_t at = 0; at < data.size(); at += chunk) {
-      v1::ImportChunk next;
-      next.set_data(data.substr(at, chunk));
-      if (!writer->Write(next)) break;
-    }
-    writer->WritesDone();
-    return writer->Finish();
-  }
+  using ServerTest::Import;
 
+  // Sends `data` of `format` to Import in chunks of `chunk` bytes.
   grpc::Status Import(const std::string& data, const std::string& format,
                       v1::ImportResponse* response, size_t chunk = 4096) {
     v1::ImportOptions options;
@@ -361,10 +347,9 @@ TEST_F(ImportExportTest, AClientThatGoesAwayLeavesOnlyWholeBatches) {
 // and its confidence.
 TEST_F(ImportExportTest, AForeignVocabularyMapsTheBenchmarkWorkload) {
   const std::string data = dir_.Sub("gen");
-  const std::string gen =
-      absl::StrCat("/usr/bin/python3 ", KG_SHARED_DATA,
-                   "/../bench/gen.py --statements 2000 --seed 5 --nq-parts 2 --out ", data,
-                   " >/dev/null");
+  const std::string gen = absl::StrCat(
+      "/usr/bin/python3 ", KG_SHARED_DATA,
+      "/../bench/gen.py --statements 2000 --seed 5 --nq-parts 2 --out ", data, " >/dev/null");
   ASSERT_EQ(std::system(gen.c_str()), 0) << gen;
   // Entities, then documents, then statements: a statement names entities of
   // either part.

@@ -38,21 +38,7 @@ std::string Bundle(const std::string& name) {
 
 class StixTest : public ServerTest {
  protected:
-  grpc::Status Import(const std::string& data, const v1::ImportOptions& options,
-                      v1::ImportResponse* response, size_t chunk = 4096) {
-    auto context = Ctx();
-    auto writer = ingest_->Import(context.get(), response);
-    v1::ImportChunk first;
-    *first.mutable_options() = options;
-    writer->Write(first);
-    for (size_t at = 0; at < data.size(); at += chunk) {
-      v1::ImportChunk next;
-      next.set_data(data.substr(at, chunk));
-      if (!writer->Write(next)) break;
-    }
-    writer->WritesDone();
-    return writer->Finish();
-  }
+  using ServerTest::Import;
 
   grpc::Status Import(const std::string& data, v1::ImportResponse* response,
                       bool skip_unmapped = false, size_t chunk = 4096) {

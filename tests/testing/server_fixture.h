@@ -87,6 +87,25 @@ class ServerTest : public ::testing::Test {
 
   std::string Address() const { return absl::StrCat("127.0.0.1:", server_->port()); }
 
+  // Streams `data` to Import in chunks of `chunk` bytes, after a first chunk
+  // with the options.
+  grpc::Status Import(const std::string& data, const v1::ImportOptions& options,
+                      v1::ImportResponse* response, size_t chunk = 4096,
+                      std::chrono::seconds deadline = std::chrono::seconds(120)) {
+    auto context = Ctx("tester", deadline);
+    auto writer = ingest_->Import(context.get(), response);
+    v1::ImportChunk first;
+    *first.mutable_options() = options;
+    writer->Write(first);
+    for (size_t at = 0; at < data.size(); at += chunk) {
+      v1::ImportChunk next;
+      next.set_data(data.substr(at, chunk));
+      if (!writer->Write(next)) break;
+    }
+    writer->WritesDone();
+    return writer->Finish();
+  }
+
   // A context with a generous deadline (a hung call fails instead of hanging
   // the test) and the bearer token of `principal`.
   static std::unique_ptr<grpc::ClientContext> Ctx(
