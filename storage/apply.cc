@@ -30,20 +30,18 @@ class KindResolver {
     auto cached = store_kinds_.find(S(id));
     if (cached != store_kinds_.end()) return cached->second;
     KG_ASSIGN_OR_RETURN(std::optional<TermId> term, txn_.FindTerm(codec::EntityTerm(id)));
+    std::optional<WriteTxn::EntityKind> stored;
     if (term) {
-      KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, txn_.LatestEntity(*term));
-      if (v && !v->record.entity.merged_into.empty()) {
+      KG_ASSIGN_OR_RETURN(stored, txn_.LatestKind(*term));
+      if (stored && stored->merged) {
         KG_ASSIGN_OR_RETURN(TermId resolved, txn_.ResolveMerged(*term));
-        KG_ASSIGN_OR_RETURN(v, txn_.LatestEntity(resolved));
-        if (v) return store_kinds_.emplace(S(id), v->record.entity.kind).first->second;
+        KG_ASSIGN_OR_RETURN(std::optional<WriteTxn::EntityKind> into, txn_.LatestKind(resolved));
+        if (into) return store_kinds_.emplace(S(id), into->kind).first->second;
       }
     }
     auto it = batch_kinds_.find(S(id));
     if (it != batch_kinds_.end()) return it->second;
-    if (term) {
-      KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, txn_.LatestEntity(*term));
-      if (v) return store_kinds_.emplace(S(id), v->record.entity.kind).first->second;
-    }
+    if (stored) return store_kinds_.emplace(S(id), stored->kind).first->second;
     return absl::NotFoundError(absl::StrCat(S(field), ": entity '", Clip(id), "' not found"));
   }
 

@@ -222,7 +222,7 @@ StoreMetrics RocksStore::Metrics() const {
 WriteTxn RocksStore::BeginWrite(const WriteContext& context) {
   TxTime clock = absl::ToUnixMicros(absl::Now());
   TxTime now = std::max(clock, counters_.last_tx + 1);
-  return WriteTxn(handles_, now, counters_, context.principal);
+  return WriteTxn(handles_, now, counters_, context.principal, &kinds_);
 }
 
 absl::Status RocksStore::Commit(WriteTxn& txn) {
@@ -239,6 +239,8 @@ absl::Status RocksStore::Commit(WriteTxn& txn) {
     last_commit_ = {t_commit_sequence, counters_.last_tx};
   }
   for (const auto& [id, term] : txn.new_terms()) dict_->Remember(id, term);
+  for (const auto& [id, kind] : txn.kinds_read()) kinds_.Learn(id, kind);
+  for (TermId id : txn.entities_put()) kinds_.Forget(id);
   return absl::OkStatus();
 }
 

@@ -113,6 +113,7 @@ class RocksStore final : public Store {
   CommitPoint last_commit_ ABSL_GUARDED_BY(last_commit_mu_);
   absl::Mutex write_mu_;
   Counters counters_ ABSL_GUARDED_BY(write_mu_);
+  KindCache kinds_ ABSL_GUARDED_BY(write_mu_);
 };
 
 }  // namespace kg

@@ -93,13 +93,15 @@ void FillSummary(const Corroboration& c, int32_t live_evidence, const codec::Sta
   v->last_reported = c.last_reported;
 }
 
-WriteTxn::WriteTxn(const DbHandles& h, TxTime now, const Counters& counters, std::string principal)
+WriteTxn::WriteTxn(const DbHandles& h, TxTime now, const Counters& counters, std::string principal,
+                   const KindCache* kinds)
     : h_(h),
       now_(now),
       principal_(std::move(principal)),
       latest_(h, nullptr),
       counters_(counters),
-      first_new_stmt_(counters.next_stmt) {}
+      first_new_stmt_(counters.next_stmt),
+      kinds_(kinds) {}
 
 absl::StatusOr<std::optional<std::string>> WriteTxn::Get(int cf, std::string_view key) const {
   auto it = overlay_[cf].find(std::string(key));
@@ -188,8 +190,21 @@ absl::StatusOr<std::optional<EntityVersion>> WriteTxn::LatestEntity(TermId id) c
   return v;
 }
 
+absl::StatusOr<std::optional<WriteTxn::EntityKind>> WriteTxn::LatestKind(TermId id) const {
+  const bool put_here = overlay_[codec::kEnt].contains(codec::EntityKey(id, now_));
+  if (!put_here && kinds_ != nullptr) {
+    if (const std::string* kind = kinds_->Find(id)) return EntityKind{*kind, false};
+  }
+  KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, LatestEntity(id));
+  if (!v) return std::nullopt;
+  EntityKind k{v->record.entity.kind, !v->record.entity.merged_into.empty()};
+  if (!put_here && !k.merged) kinds_read_.try_emplace(id, k.kind);
+  return k;
+}
+
 absl::Status WriteTxn::PutEntity(TermId id, std::string_view id_text,
                                  const codec::EntityRecord* old, codec::EntityRecord record) {
+  entities_put_.push_back(id);
   record.entity.id.clear();  // the id is the key
   record.entity.updated_at = 0;
   record.entity.updated_by = principal_;
@@ -235,8 +250,9 @@ absl::Status WriteTxn::WriteAliasChanges(TermId id, const codec::EntityRecord* o
 
 absl::StatusOr<TermId> WriteTxn::ResolveMerged(TermId id) const {
   for (int i = 0; i < kMaxMergeChain; ++i) {
+    KG_ASSIGN_OR_RETURN(std::optional<EntityKind> k, LatestKind(id));
+    if (!k || !k->merged) return id;
     KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, LatestEntity(id));
-    if (!v || v->record.entity.merged_into.empty()) return id;
     KG_ASSIGN_OR_RETURN(std::optional<TermId> next,
                         FindTerm(codec::EntityTerm(v->record.entity.merged_into)));
     if (!next) return absl::DataLossError("merged_into names an unknown entity");

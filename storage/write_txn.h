@@ -18,12 +18,38 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "rocksdb/write_batch.h"
 #include "storage/db_reader.h"
 
 namespace kg {
+
+// The latest kind of entities that are not merged, by term, as committed:
+// most of what a write's schema checks and merge resolution read of an
+// entity, kept across writes so that each need not seek and decode the
+// entity's record. The store fills it from what a write read and drops what
+// a write put, once the write committed (RocksStore::Commit). Bounded:
+// cleared when full.
+// REQUIRES: the writer mutex, as for a WriteTxn.
+class KindCache {
+ public:
+  static constexpr size_t kCapacity = 1 << 19;
+
+  const std::string* Find(TermId id) const {
+    auto it = kinds_.find(id);
+    return it == kinds_.end() ? nullptr : &it->second;
+  }
+  void Learn(TermId id, std::string kind) {
+    if (kinds_.size() >= kCapacity) kinds_.clear();
+    kinds_.insert_or_assign(id, std::move(kind));
+  }
+  void Forget(TermId id) { kinds_.erase(id); }
+
+ private:
+  absl::flat_hash_map<TermId, std::string> kinds_;
+};
 
 // The store's persistent counters.
 struct Counters {
@@ -34,7 +60,10 @@ struct Counters {
 
 class WriteTxn {
  public:
-  WriteTxn(const DbHandles& h, TxTime now, const Counters& counters, std::string principal);
+  // `kinds` (may be null) answers LatestKind for entities this write did not
+  // put.
+  WriteTxn(const DbHandles& h, TxTime now, const Counters& counters, std::string principal,
+           const KindCache* kinds = nullptr);
   WriteTxn(const WriteTxn&) = delete;
   WriteTxn& operator=(const WriteTxn&) = delete;
 
@@ -69,6 +98,17 @@ class WriteTxn {
 
   // ---- entities ----
   absl::StatusOr<std::optional<EntityVersion>> LatestEntity(TermId id) const;
+  struct EntityKind {
+    std::string kind;
+    bool merged = false;
+  };
+  // The kind of entity `id` in its latest version (this write's first), and
+  // whether it is merged; nullopt when there is no such entity.
+  absl::StatusOr<std::optional<EntityKind>> LatestKind(TermId id) const;
+  // For the store's KindCache once this write committed: the kinds of
+  // unmerged entities it read from the database, and the entities it put.
+  const absl::flat_hash_map<TermId, std::string>& kinds_read() const { return kinds_read_; }
+  const std::vector<TermId>& entities_put() const { return entities_put_; }
   // Writes a new version of entity `id` at now() and keeps the alias index in
   // step; `old` is the version it replaces (null for a new entity).
   absl::Status PutEntity(TermId id, std::string_view id_text, const codec::EntityRecord* old,
@@ -136,6 +176,9 @@ class WriteTxn {
   // Latest committed versions read from the database (the database does not
   // change while the writer mutex is held); the overlay is checked first.
   mutable std::map<TermId, std::optional<EntityVersion>> entity_cache_;
+  const KindCache* const kinds_;
+  mutable absl::flat_hash_map<TermId, std::string> kinds_read_;
+  std::vector<TermId> entities_put_;
   // What this write put (a value) or deleted (nullopt), by column family.
   std::map<std::string, std::optional<std::string>> overlay_[codec::kNumCfs];
   std::map<std::string, TermId> pending_terms_;

@@ -815,6 +815,60 @@ TEST_F(EventsImportTest, AcledSyncFollowsANewerExport) {
   EXPECT_EQ(reverted[0].object().integer(), 3);
 }
 
+TEST_F(EventsImportTest, SyncOfTheIcewsSampleRetractsExactlyTheDroppedRows) {
+  const std::string text =
+      ReadAll(std::string(KG_SHARED_DATA) + "/icews-sample/events.2018.sample.tab");
+  const std::vector<std::string> lines = absl::StrSplit(text, '\n', absl::SkipEmpty());
+  v1::ImportOptions options = Csv("icews");
+  options.set_sync("icews/sample-2018");
+  v1::ImportResponse first;
+  ASSERT_TRUE(Import(text, options, &first).ok());
+  EXPECT_EQ(first.sync_retracted(), 0);
+
+  // Every 40th row leaves the newer export; an event some kept row still
+  // carries stays.
+  std::string newer = lines[0] + "\n";
+  std::set<std::string> dropped, kept;
+  for (size_t i = 1; i < lines.size(); ++i) {
+    const std::string event = "icews/event/" + std::string(lines[i].substr(0, lines[i].find('\t')));
+    if (i % 40 == 0) {
+      dropped.insert(event);
+    } else {
+      kept.insert(event);
+      absl::StrAppend(&newer, lines[i], "\n");
+    }
+  }
+  for (const std::string& k : kept) dropped.erase(k);
+  ASSERT_GT(dropped.size(), 50u);
+  int64_t expected = 0;
+  for (const std::string& event : dropped) {
+    for (const v1::Statement& st : Match(event, "", "")) {
+      if (st.predicate() != "listed_in") expected += st.evidence_size();
+    }
+  }
+  std::map<std::string, int> kept_before;
+  int n = 0;
+  for (const std::string& event : kept) {
+    if (n++ % 20 != 0) continue;
+    for (const v1::Statement& st : Match(event, "", "")) kept_before[event] += st.evidence_size();
+  }
+
+  v1::ImportResponse second;
+  ASSERT_TRUE(Import(newer, options, &second).ok());
+  EXPECT_EQ(second.sync_retracted(), expected);
+  EXPECT_EQ(second.counts().evidence_added(), 0);
+  for (const std::string& event : dropped) {
+    for (const v1::Statement& st : Match(event, "", "")) {
+      EXPECT_EQ(st.predicate(), "listed_in") << event;
+    }
+  }
+  for (const auto& [event, count] : kept_before) {
+    int after = 0;
+    for (const v1::Statement& st : Match(event, "", "")) after += st.evidence_size();
+    EXPECT_EQ(after, count) << event;
+  }
+}
+
 TEST_F(EventsImportTest, SyncAndEvidenceOfRefuseWhatTheyCannotDo) {
   v1::ImportResponse response;
   v1::ImportOptions stix;

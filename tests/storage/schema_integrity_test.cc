@@ -123,6 +123,41 @@ TEST_F(SchemaIntegrityTest, AssertAboutAMergedEntityUsesTheKindItStandsFor) {
             absl::StatusCode::kOk);
 }
 
+// Writes remember the kinds they read (storage/write_txn.h, KindCache):
+// each later write must still see the kind an entity has now.
+TEST_F(SchemaIntegrityTest, KindsRememberedAcrossWritesFollowChangesMergesAndSplits) {
+  // loc/hama is read as a Region (and remembered) ...
+  absl::StatusOr<WriteResult> r = Assert("inc/strike-1", "occurred_in", "loc/hama");
+  ASSERT_OK(r.status());
+  ASSERT_OK(store_->Retract(r->statement_ids[0], "", "wrong place", {}).status());
+  // ... then becomes a Person: occurred_in a Person is refused.
+  ASSERT_OK(Upsert(MakeEntity("loc/hama", "Person", "Hama")));
+  r = Assert("inc/strike-1", "occurred_in", "loc/hama");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+  ASSERT_OK(Assert("person/p", "member_of", "loc/hama").status());
+
+  // person/p, read as a Person, merged into a State: it stands for the State.
+  ASSERT_OK(store_->Merge("person/p", "actor/turkey", {}).status());
+  ASSERT_OK(Assert("actor/russia", "backs", "person/p").status());
+  r = Assert("person/p", "occurred_in", "loc/idlib");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+  // Split again, it is a Person once more: a Person is no Location.
+  ASSERT_OK(store_->Split("person/p", {}).status());
+  r = Assert("inc/strike-1", "occurred_in", "person/p");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kFailedPrecondition) << r.status();
+  ASSERT_OK(Assert("person/p", "member_of", "actor/hts").status());
+
+  // An entity created in a write that then fails is not remembered.
+  WriteBatch failing;
+  failing.entities.push_back(MakeEntity("loc/new", "Town", "New town"));
+  failing.statements.push_back(MakeStatement("loc/new", "located_in", Value::Entity("nowhere"),
+                                             {MakeEvidence("doc/reuters-1", "", 0.5)}));
+  EXPECT_EQ(store_->Apply(failing, {.principal = "tester"}).status().code(),
+            absl::StatusCode::kNotFound);
+  r = Assert("inc/strike-1", "occurred_in", "loc/new");
+  EXPECT_EQ(r.status().code(), absl::StatusCode::kNotFound) << r.status();
+}
+
 TEST_F(SchemaIntegrityTest, AcyclicPredicatesRefuseSelfLoopsAndCycles) {
   absl::StatusOr<WriteResult> loop = Assert("loc/town", "located_in", "loc/town");
   EXPECT_EQ(loop.status().code(), absl::StatusCode::kFailedPrecondition);
