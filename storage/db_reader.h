@@ -19,11 +19,14 @@
 namespace kg {
 
 // Borrowed handles of an open store; valid while the store is open.
+class EntityFacts;
+
 struct DbHandles {
   rocksdb::DB* db = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> cf;  // indexed by codec::Cf
   Dictionary* dict = nullptr;
   const Schema* schema = nullptr;
+  EntityFacts* facts = nullptr;  // views remember entity facts here (may be null)
 };
 
 // An entity record and the transaction time it was written.

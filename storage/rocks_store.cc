@@ -59,7 +59,8 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& opti
   store->group_sync_ = std::make_unique<GroupSync>(raw, store->write_health_.get());
   store->dict_ =
       std::make_unique<Dictionary>(raw, store->cfs_[codec::kDict], store->cfs_[codec::kRdict]);
-  store->handles_ = DbHandles{raw, store->cfs_, store->dict_.get(), &store->schema_};
+  store->handles_ =
+      DbHandles{raw, store->cfs_, store->dict_.get(), &store->schema_, &store->entity_facts_};
 
   DbReader reader(store->handles_, nullptr);
   KG_ASSIGN_OR_RETURN(std::optional<std::string> version,
@@ -226,6 +227,9 @@ WriteTxn RocksStore::BeginWrite(const WriteContext& context) {
 }
 
 absl::Status RocksStore::Commit(WriteTxn& txn) {
+  // Before the commit, so that no view of a snapshot with it takes an
+  // older entity fact for the latest.
+  if (!txn.entities_put().empty()) entity_facts_.EntitiesWrittenAt(txn.now());
   // Unsynced: Durable syncs once the writer mutex is released.
   KG_RETURN_IF_ERROR(txn.Commit(/*sync=*/false));
   // Under the writer mutex no other write commits, so the latest sequence

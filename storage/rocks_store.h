@@ -96,6 +96,7 @@ class RocksStore final : public Store {
   std::unique_ptr<OpenDb> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // owned by db_
   std::unique_ptr<Dictionary> dict_;
+  EntityFacts entity_facts_;
   DbHandles handles_;
   std::unique_ptr<GroupSync> group_sync_;
   std::unique_ptr<ChangeSignal> changes_;

@@ -75,8 +75,23 @@ absl::Status RocksView::BeginPage(std::string_view token, const PageListing& lis
   return absl::OkStatus();
 }
 
+absl::StatusOr<std::optional<EntityFacts::Fact>> RocksView::FactsAt(TermId id, TxTime as_of) const {
+  EntityFacts* facts = reader_.handles().facts;
+  if (facts != nullptr) {
+    if (std::optional<EntityFacts::Fact> known = facts->Find(id, as_of)) return known;
+  }
+  KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, reader_.EntityAt(id, as_of));
+  if (!v) return std::nullopt;
+  EntityFacts::Fact fact{std::move(v->record.entity.kind), !v->record.entity.merged_into.empty(),
+                         v->tx, snapshot_time_};
+  if (facts != nullptr && as_of >= snapshot_time_) facts->Remember(id, fact);
+  return fact;
+}
+
 absl::StatusOr<TermId> RocksView::FollowMerges(TermId id, TxTime as_of) const {
   for (int i = 0; i < kMaxMergeChain; ++i) {
+    KG_ASSIGN_OR_RETURN(std::optional<EntityFacts::Fact> fact, FactsAt(id, as_of));
+    if (!fact || !fact->merged) return id;
     KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, reader_.EntityAt(id, as_of));
     if (!v || v->record.entity.merged_into.empty()) return id;
     KG_ASSIGN_OR_RETURN(std::optional<TermId> next,
@@ -90,11 +105,11 @@ absl::StatusOr<TermId> RocksView::FollowMerges(TermId id, TxTime as_of) const {
 absl::StatusOr<TermId> RocksView::EntityAsOf(std::string_view field, std::string_view id,
                                              TxTime as_of) const {
   KG_ASSIGN_OR_RETURN(std::optional<TermId> term, reader_.FindEntity(id));
-  std::optional<EntityVersion> v;
+  std::optional<EntityFacts::Fact> fact;
   if (term) {
-    KG_ASSIGN_OR_RETURN(v, reader_.EntityAt(*term, as_of));
+    KG_ASSIGN_OR_RETURN(fact, FactsAt(*term, as_of));
   }
-  if (!v) {
+  if (!fact) {
     return absl::NotFoundError(
         absl::StrCat(S(field), field.empty() ? "" : ": ", "entity '", Clip(id), "' not found"));
   }
@@ -325,9 +340,8 @@ absl::StatusOr<Value> RocksView::Resolve(TermId term) { return reader_.TermValue
 absl::StatusOr<std::string> RocksView::KindOf(TermId entity, TxTime as_of) {
   // Only entity terms have entity records: the record read comes first, and
   // the dictionary is asked only when there is none.
-  KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> version,
-                      reader_.EntityAt(entity, Effective(as_of)));
-  if (version) return std::move(version->record.entity.kind);
+  KG_ASSIGN_OR_RETURN(std::optional<EntityFacts::Fact> fact, FactsAt(entity, Effective(as_of)));
+  if (fact) return std::move(fact->kind);
   KG_ASSIGN_OR_RETURN(Value v, reader_.TermValue(entity));
   if (!v.is_entity()) return std::string();
   return absl::NotFoundError(absl::StrCat("entity '", Clip(v.lexical), "' not found"));

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "storage/db_reader.h"
+#include "storage/entity_facts.h"
 #include "storage/page_token.h"
 #include "storage/store.h"
 
@@ -78,6 +79,11 @@ class RocksView final : public View {
                          TxTime* eff, std::string* resume) const;
   // Follows merged_into as of `as_of` from an entity term.
   absl::StatusOr<TermId> FollowMerges(TermId id, TxTime as_of) const;
+  // Whether entity `id` exists as of `as_of`, is merged, and its kind: from
+  // the store's EntityFacts when they know, else from its record (and then
+  // remembered when the record is this snapshot's latest). nullopt when it
+  // does not exist then.
+  absl::StatusOr<std::optional<EntityFacts::Fact>> FactsAt(TermId id, TxTime as_of) const;
   // The statement `sid` as seen at `as_of` (endpoints from `at`, valid time
   // `valid`, both read by the caller), with the evidence `filter` selects
   // and their corroboration; nullopt when it does not pass the filter.
