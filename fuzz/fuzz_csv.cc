@@ -64,16 +64,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   options.skip_unmapped = (data[0] & 0x80) != 0;
   auto importer = kg::interop::Importer::New(options, kg::Schema::Default());
   if (!importer.ok()) std::abort();  // shipped mappings are valid
-  std::vector<kg::v1::AssertRequest> batches;
-  bool ok = true;
-  while (ok && !input.empty()) {
-    ok = (*importer)->Feed(input.substr(0, chunk), &batches).ok();
-    input.remove_prefix(std::min(chunk, input.size()));
-  }
-  if (ok) (*importer)->Finish(&batches).IgnoreError();
-  for (const kg::v1::AssertRequest& batch : batches) {
-    kg::fuzz::CheckAssert(batch.entities(), batch.statements(), kg::server::ServerLimits())
-        .IgnoreError();
-  }
+  kg::fuzz::FeedAndCheck(**importer, input, chunk);
   return 0;
 }

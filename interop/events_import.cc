@@ -141,8 +141,13 @@ class EventsImporter final : public Importer {
       return absl::InvalidArgumentError(
           "sync: the input is empty (not even a header): nothing synced");
     }
-    KG_ASSIGN_OR_RETURN(std::vector<std::string> rows,
-                        options_.graph->SubjectsOf(kListedIn, options_.sync, kMaxSyncRows));
+    absl::StatusOr<std::vector<std::string>> listed =
+        options_.graph->SubjectsOf(kListedIn, options_.sync, kMaxSyncRows);
+    if (!listed.ok()) {
+      return absl::Status(listed.status().code(),
+                          absl::StrCat("sync: ", listed.status().message()));
+    }
+    const std::vector<std::string>& rows = *listed;
     for (const std::string& row : rows) {
       const bool kept = rows_seen_.contains(row);
       KG_ASSIGN_OR_RETURN(std::vector<v1::Statement> held,

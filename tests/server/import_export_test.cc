@@ -39,62 +39,6 @@ class ImportExportTest : public ServerTest {
     return Import(data, options, response, chunk);
   }
 
-  // Export as one string.
-  std::string Export(const std::string& format, const std::string& document = "") {
-    v1::ExportRequest request;
-    request.set_format(format);
-    request.set_document(document);
-    return Export(request);
-  }
-
-  std::string Export(const v1::ExportRequest& request) {
-    auto context = Ctx();
-    auto reader = graph_->Export(context.get(), request);
-    std::string out;
-    v1::ExportChunk chunk;
-    while (reader->Read(&chunk)) out += chunk.data();
-    const grpc::Status status = reader->Finish();
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return out;
-  }
-
-  // The store's content as canonical lines: every writable entity and
-  // statement (with its evidence, sorted), sorted.
-  std::vector<std::string> Content() {
-    const std::string jsonl = Export("jsonl");
-    std::vector<std::string> lines;
-    for (absl::string_view line : absl::StrSplit(jsonl, '\n', absl::SkipEmpty())) {
-      v1::AssertRequest request;
-      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
-                      google::protobuf::StringPiece(line.data(), line.size()), &request)
-                      .ok());
-      for (const v1::Entity& e : request.entities()) {
-        lines.push_back(absl::StrCat("E ", e.id(), " ", Canonical(e)));
-      }
-      for (v1::Statement& s : *request.mutable_statements()) {
-        std::vector<std::string> evidence;
-        for (const v1::Evidence& e : s.evidence()) evidence.push_back(Canonical(e));
-        std::sort(evidence.begin(), evidence.end());
-        s.clear_evidence();
-        lines.push_back(absl::StrCat("S ", Canonical(s), " ", absl::StrJoin(evidence, " | ")));
-      }
-    }
-    std::sort(lines.begin(), lines.end());
-    return lines;
-  }
-
-  static std::string Canonical(const google::protobuf::Message& m) {
-    std::string bytes;
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&coded);
-    coded.Trim();
-    std::string hex;
-    for (unsigned char c : bytes) absl::StrAppendFormat(&hex, "%02x", c);
-    return hex;
-  }
-
   void Restart() {
     StopServer();
     options_.data_dir = dir_.Sub(absl::StrCat("data-", ++restarts_));

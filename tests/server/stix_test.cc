@@ -48,55 +48,6 @@ class StixTest : public ServerTest {
     return Import(data, options, response, chunk);
   }
 
-  std::string Export(const std::string& format, const std::string& document = "") {
-    v1::ExportRequest request;
-    request.set_format(format);
-    request.set_document(document);
-    auto context = Ctx();
-    auto reader = graph_->Export(context.get(), request);
-    std::string out;
-    v1::ExportChunk chunk;
-    while (reader->Read(&chunk)) out += chunk.data();
-    const grpc::Status status = reader->Finish();
-    EXPECT_TRUE(status.ok()) << status.error_message();
-    return out;
-  }
-
-  // Every writable entity and statement, evidence sorted, as readable text.
-  std::vector<std::string> Content() {
-    std::vector<std::string> lines;
-    for (absl::string_view line : absl::StrSplit(Export("jsonl"), '\n', absl::SkipEmpty())) {
-      v1::AssertRequest request;
-      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
-                      google::protobuf::StringPiece(line.data(), line.size()), &request)
-                      .ok());
-      for (const v1::Entity& e : request.entities()) {
-        lines.push_back(absl::StrCat("E ", Canonical(e)));
-      }
-      for (v1::Statement& s : *request.mutable_statements()) {
-        std::vector<std::string> evidence;
-        for (const v1::Evidence& e : s.evidence()) evidence.push_back(Canonical(e));
-        std::sort(evidence.begin(), evidence.end());
-        s.clear_evidence();
-        lines.push_back(absl::StrCat("S ", Canonical(s), " ", absl::StrJoin(evidence, " | ")));
-      }
-    }
-    std::sort(lines.begin(), lines.end());
-    return lines;
-  }
-
-  static std::string Canonical(const google::protobuf::Message& m) {
-    std::string bytes;
-    google::protobuf::io::StringOutputStream stream(&bytes);
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    m.SerializeToCodedStream(&coded);
-    coded.Trim();
-    std::unique_ptr<google::protobuf::Message> copy(m.New());
-    copy->ParseFromString(bytes);
-    return copy->ShortDebugString();
-  }
-
   // What one has and the other lacks, a few lines of each.
   static void ExpectSame(const std::vector<std::string>& now,
                          const std::vector<std::string>& before) {

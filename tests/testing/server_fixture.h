@@ -19,12 +19,19 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/time.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+#include "google/protobuf/util/json_util.h"
 #include "kg/v1/kg.grpc.pb.h"
 #include "server/server.h"
 #include "server/sha256.h"
@@ -86,6 +93,61 @@ class ServerTest : public ::testing::Test {
   }
 
   std::string Address() const { return absl::StrCat("127.0.0.1:", server_->port()); }
+
+  // Export as one string; the stream must end OK.
+  std::string Export(const v1::ExportRequest& request) {
+    auto context = Ctx();
+    auto reader = graph_->Export(context.get(), request);
+    std::string out;
+    v1::ExportChunk chunk;
+    while (reader->Read(&chunk)) out += chunk.data();
+    const grpc::Status status = reader->Finish();
+    EXPECT_TRUE(status.ok()) << status.error_message();
+    return out;
+  }
+  std::string Export(const std::string& format, const std::string& document = "") {
+    v1::ExportRequest request;
+    request.set_format(format);
+    request.set_document(document);
+    return Export(request);
+  }
+
+  // The store's content as canonical lines, sorted: every writable entity
+  // and statement (its evidence sorted), as a jsonl export gives them.
+  std::vector<std::string> Content() {
+    std::vector<std::string> lines;
+    for (absl::string_view line : absl::StrSplit(Export("jsonl"), '\n', absl::SkipEmpty())) {
+      v1::AssertRequest request;
+      EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(
+                      google::protobuf::StringPiece(line.data(), line.size()), &request)
+                      .ok());
+      for (const v1::Entity& e : request.entities()) {
+        lines.push_back(absl::StrCat("E ", Canonical(e)));
+      }
+      for (v1::Statement& s : *request.mutable_statements()) {
+        std::vector<std::string> evidence;
+        for (const v1::Evidence& e : s.evidence()) evidence.push_back(Canonical(e));
+        std::sort(evidence.begin(), evidence.end());
+        s.clear_evidence();
+        lines.push_back(absl::StrCat("S ", Canonical(s), " ", absl::StrJoin(evidence, " | ")));
+      }
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines;
+  }
+
+  // A message as text with its fields in a fixed order (maps sorted).
+  static std::string Canonical(const google::protobuf::Message& m) {
+    std::string bytes;
+    google::protobuf::io::StringOutputStream stream(&bytes);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    m.SerializeToCodedStream(&coded);
+    coded.Trim();
+    std::unique_ptr<google::protobuf::Message> copy(m.New());
+    copy->ParseFromString(bytes);
+    return copy->ShortDebugString();
+  }
 
   // Streams `data` to Import in chunks of `chunk` bytes, after a first chunk
   // with the options.
