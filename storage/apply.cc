@@ -201,19 +201,7 @@ absl::StatusOr<WriteResult> RocksStore::ApplyUnsynced(const WriteBatch& input,
         KG_ASSIGN_OR_RETURN(cur_o, txn.ResolveMerged(o));
       }
       rec.positions.push_back({txn.now(), cur_s, cur_o});
-      txn.PutStatement(sid, rec);
-      txn.Put(codec::kStmt, codec::TripleKey(triple), codec::Fixed64(sid));
-      HistoryEvent created;
-      created.type = HistoryEvent::Type::kStatementCreated;
-      created.statement = sid;
-      txn.Log('S', sid, created);
-      KG_RETURN_IF_ERROR(txn.Feed(created));
-      created.entity = st.subject;
-      txn.Log('E', s, created);
-      if (rec.object_is_entity && o != s) {
-        created.entity = st.object.lexical;
-        txn.Log('E', o, created);
-      }
+      KG_RETURN_IF_ERROR(txn.Feed(PutNewStatement(txn, sid, rec, st)));
       ++result.statements_created;
     }
     result.statement_ids.push_back(sid);
@@ -264,22 +252,8 @@ absl::StatusOr<WriteResult> RocksStore::ApplyUnsynced(const WriteBatch& input,
         }
         continue;
       }
-      Evidence e = in;
-      e.id.clear();
-      e.ingested_at = txn.now();
-      e.ingested_by = context.principal;
-      e.retracted_at = 0;
-      e.retracted_by.clear();
-      e.retraction_reason.clear();
-      txn.Put(codec::kEv, key, codec::EncodeEvidence(e));
-      for (std::string& prov : ProvKeysOf(sid, digest, e)) {
-        txn.Put(codec::kProv, std::move(prov), "");
-      }
       HistoryEvent added;
-      added.type = HistoryEvent::Type::kEvidenceAdded;
-      added.statement = sid;
-      added.evidence_id = ids.back();
-      txn.Log('S', sid, added);
+      PutNewEvidence(txn, sid, digest, in, &added);
       KG_RETURN_IF_ERROR(txn.Feed(std::move(added)));
       ++result.evidence_added;
       dirty.insert(sid);

@@ -29,18 +29,17 @@
 #include "storage/db_reader.h"
 #include "storage/digest.h"
 #include "storage/document_source.h"
+#include "storage/record_sink.h"
 #include "storage/rocks_status.h"
 #include "storage/schema.h"
 #include "storage/schema_guard.h"
 #include "storage/status_macros.h"
 #include "storage/validation.h"
-#include "storage/write_txn.h"
 
 namespace kg {
 namespace {
 
 using codec::IndexOrder;
-constexpr IndexOrder kOrders[] = {IndexOrder::kSpo, IndexOrder::kPos, IndexOrder::kOsp};
 
 // Per-entry bookkeeping counted against the memory budget.
 constexpr size_t kEntryOverhead = sizeof(uint64_t) * 3;
@@ -121,7 +120,7 @@ DigestKeyT DigestKey(std::string_view digest) {
   return {a, b};
 }
 
-class BulkLoaderImpl final : public BulkLoader {
+class BulkLoaderImpl final : public BulkLoader, private RecordSink {
  public:
   BulkLoaderImpl(BulkLoadOptions options, Schema schema)
       : options_(std::move(options)), schema_(std::move(schema)) {}
@@ -148,8 +147,11 @@ class BulkLoaderImpl final : public BulkLoader {
       const absl::flat_hash_map<std::string_view, std::string_view>& batch_kinds,
       std::string_view id, std::string_view field) const;
   TermId Intern(std::string term);
-  void Put(int cf, std::string_view key, std::string_view value);
-  void Log(char tag, uint64_t target, HistoryEvent event);
+  // RecordSink: what a record function writes goes into the buffers.
+  TxTime now() const override { return now_; }
+  const std::string& principal() const override { return options_.principal; }
+  void Put(int cf, std::string key, std::string value) override;
+  void Log(char tag, uint64_t target, HistoryEvent event) override;
   void PutSummary(StatementId sid, const codec::StatementRecord& rec,
                   std::vector<std::pair<std::string, Evidence>>& evidence);
   absl::Status Spill();
@@ -161,7 +163,8 @@ class BulkLoaderImpl final : public BulkLoader {
   const BulkLoadOptions options_;
   const Schema schema_;
   rocksdb::ColumnFamilyOptions cf_options_;
-  rocksdb::DB* db_ = nullptr;
+  std::unique_ptr<OpenDb> open_;
+  rocksdb::DB* db_ = nullptr;  // open_'s
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
   std::filesystem::path tmp_dir_;
   bool spent_ = false;
@@ -200,29 +203,20 @@ BulkLoaderImpl::~BulkLoaderImpl() {
 }
 
 void BulkLoaderImpl::CloseDb() {
-  if (db_ == nullptr) return;
-  for (rocksdb::ColumnFamilyHandle* h : cfs_) (void)db_->DestroyColumnFamilyHandle(h);
   cfs_.clear();
-  (void)db_->Close();
-  delete db_;
   db_ = nullptr;
+  open_.reset();
 }
 
 absl::Status BulkLoaderImpl::Open() {
-  // The store's table format and compression, so the files are as the
-  // store would have written them; the loader's own reads need little cache.
-  cf_options_ = StoreColumnFamilyOptions(32 << 20);
-  rocksdb::DBOptions db_options;
-  db_options.create_if_missing = true;
-  db_options.create_missing_column_families = true;
-  db_options.IncreaseParallelism(2);
-  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
-  for (int cf = 0; cf < codec::kNumCfs; ++cf) {
-    descriptors.emplace_back(codec::CfName(cf), cf_options_);
-  }
-  KG_RETURN_IF_ERROR(
-      FromRocks(rocksdb::DB::Open(db_options, options_.path, descriptors, &cfs_, &db_),
-                absl::StrCat("open ", options_.path)));
+  // The store's database, table format and compression, so the files are as
+  // the store would have written them; the loader's own reads need little
+  // cache.
+  constexpr size_t kCacheBytes = 32 << 20;
+  cf_options_ = StoreColumnFamilyOptions(kCacheBytes);
+  KG_ASSIGN_OR_RETURN(open_, OpenDb::Open(options_.path, OpenDb::Mode::kCreate, kCacheBytes));
+  db_ = open_->db();
+  cfs_ = open_->cfs();
   // Empty: no key anywhere but the format version of a fresh Store::Open.
   const std::string ours = absl::StrCat(codec::kFormatVersion);
   for (int cf = 0; cf < codec::kNumCfs; ++cf) {
@@ -479,14 +473,14 @@ TermId BulkLoaderImpl::Intern(std::string term) {
   return id;
 }
 
-void BulkLoaderImpl::Put(int cf, std::string_view key, std::string_view value) {
+void BulkLoaderImpl::Put(int cf, std::string key, std::string value) {
   buffers_[cf].Put(key, value);
   buffered_bytes_ += key.size() + value.size() + kEntryOverhead;
   if (buffered_bytes_ >= options_.memory_budget_bytes && error_.ok()) error_ = Spill();
 }
 
 void BulkLoaderImpl::Log(char tag, uint64_t target, HistoryEvent event) {
-  event.at = 0;
+  event.at = 0;  // the time is in the key
   event.principal = options_.principal;
   Put(codec::kLog, codec::LogKey(tag, target, now_, log_seq_++), codec::EncodeHistory(event));
 }
@@ -502,10 +496,7 @@ void BulkLoaderImpl::PutSummary(StatementId sid, const codec::StatementRecord& r
   Corroboration c = Corroborate(live);
   codec::IndexValue v;
   FillSummary(c, static_cast<int32_t>(live.size()), rec, now_, &v);
-  const std::string value = codec::EncodeIndexValue(v);
-  const codec::Triple t = rec.TripleAt(kLatest);
-  for (IndexOrder order : kOrders)
-    Put(codec::IndexCf(order), codec::IndexKey(order, t, sid), value);
+  PutIndexEntries(*this, sid, rec.TripleAt(kLatest), codec::EncodeIndexValue(v));
 }
 
 absl::Status BulkLoaderImpl::Add(const WriteBatch& input) {
@@ -527,21 +518,15 @@ absl::Status BulkLoaderImpl::Add(const WriteBatch& input) {
     codec::EntityRecord rec;
     rec.entity = e;
     rec.entity.merged_into.clear();
-    rec.entity.id.clear();
-    rec.entity.updated_at = 0;
-    rec.entity.updated_by = options_.principal;
     const std::string open = codec::EncodeIntervals({{now_, kLatest}});
-    for (const std::string& name : SearchNames(rec))
+    for (const std::string& name : SearchNames(rec)) {
       Put(codec::kAlias, codec::AliasKey(name, id), open);
-    Put(codec::kEnt, codec::EntityKey(id, now_), codec::EncodeEntity(rec));
+    }
+    PutEntityVersion(*this, id, e.id, std::move(rec));
     kinds_.emplace(id, e.kind);
     if (DocumentSource source = SourceOf(e); !source.publisher.empty() || !source.date.empty()) {
       document_sources_.emplace(e.id, std::move(source));
     }
-    HistoryEvent h;
-    h.type = HistoryEvent::Type::kEntityUpserted;
-    h.entity = e.id;
-    Log('E', id, std::move(h));
     ++result_.entities;
   }
 
@@ -567,18 +552,7 @@ absl::Status BulkLoaderImpl::Add(const WriteBatch& input) {
       rec.valid_from = st.valid_from;
       rec.valid_to = st.valid_to;
       rec.positions.push_back({now_, s, o});  // nothing is merged in a fresh load
-      Put(codec::kStmt, codec::StatementKey(sid), codec::EncodeStatement(rec));
-      Put(codec::kStmt, codec::TripleKey(triple), codec::Fixed64(sid));
-      HistoryEvent h;
-      h.type = HistoryEvent::Type::kStatementCreated;
-      h.statement = sid;
-      Log('S', sid, h);
-      h.entity = st.subject;
-      Log('E', s, h);
-      if (rec.object_is_entity && o != s) {
-        h.entity = st.object.lexical;
-        Log('E', o, h);
-      }
+      PutNewStatement(*this, sid, rec, st);
       if (rec.object_is_entity && schema_.FindPredicate(st.predicate)->acyclic) {
         acyclic_[st.predicate][s].push_back(o);
       }
@@ -593,20 +567,8 @@ absl::Status BulkLoaderImpl::Add(const WriteBatch& input) {
         ++result_.evidence_unchanged;
         continue;
       }
-      Evidence e = in;
-      e.id.clear();
-      e.ingested_at = now_;
-      e.ingested_by = options_.principal;
-      e.retracted_at = 0;
-      e.retracted_by.clear();
-      e.retraction_reason.clear();
-      Put(codec::kEv, codec::EvidenceKey(sid, digest), codec::EncodeEvidence(e));
-      for (const std::string& prov : ProvKeysOf(sid, digest, e)) Put(codec::kProv, prov, "");
       HistoryEvent added;
-      added.type = HistoryEvent::Type::kEvidenceAdded;
-      added.statement = sid;
-      added.evidence_id = absl::BytesToHexString(digest);
-      Log('S', sid, std::move(added));
+      Evidence e = PutNewEvidence(*this, sid, digest, in, &added);
       ++result_.evidence_added;
       if (collected != nullptr) {
         collected->emplace_back(std::move(digest), std::move(e));
@@ -660,7 +622,7 @@ absl::Status BulkLoaderImpl::RefreshLate(rocksdb::WriteBatch* wb) {
     FillSummary(c, static_cast<int32_t>(live.size()), *rec, now_, &v);
     const std::string value = codec::EncodeIndexValue(v);
     const codec::Triple t = rec->TripleAt(kLatest);
-    for (IndexOrder order : kOrders) {
+    for (IndexOrder order : codec::kIndexOrders) {
       KG_RETURN_IF_ERROR(
           FromRocks(wb->Put(cfs_[codec::IndexCf(order)], codec::IndexKey(order, t, sid), value),
                     "bulk load"));

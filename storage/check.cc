@@ -30,7 +30,6 @@ namespace {
 
 using codec::IndexOrder;
 
-constexpr IndexOrder kOrders[] = {IndexOrder::kSpo, IndexOrder::kPos, IndexOrder::kOsp};
 constexpr size_t kExamples = 5;
 constexpr size_t kCheckCacheBytes = 64 << 20;
 
@@ -102,7 +101,7 @@ class Checker {
   absl::Status Run() {
     KG_RETURN_IF_ERROR(CheckDictionary());
     KG_RETURN_IF_ERROR(CheckStatements());
-    for (IndexOrder order : kOrders) KG_RETURN_IF_ERROR(CheckIndexOrphans(order));
+    for (IndexOrder order : codec::kIndexOrders) KG_RETURN_IF_ERROR(CheckIndexOrphans(order));
     KG_RETURN_IF_ERROR(CheckEvidenceOrphans());
     KG_RETURN_IF_ERROR(CheckProv());
     KG_RETURN_IF_ERROR(CheckEntities());
@@ -289,7 +288,7 @@ class Checker {
       const codec::Triple t{so.first, rec.original.p, so.second};
       const bool is_current = t.s == current.s && t.o == current.o;
       std::optional<std::string> first;
-      for (IndexOrder order : kOrders) {
+      for (IndexOrder order : codec::kIndexOrders) {
         const std::string where = absl::StrCat("statement ", sid, " ", OrderName(order), " (", t.s,
                                                " ", t.p, " ", t.o, ")");
         KG_ASSIGN_OR_RETURN(std::optional<std::string> raw,
@@ -350,7 +349,7 @@ class Checker {
         }
       }
       v.intervals = intervals;
-      for (IndexOrder order : kOrders) {
+      for (IndexOrder order : codec::kIndexOrders) {
         rebuilt_index_[{codec::IndexCf(order), codec::IndexKey(order, t, sid)}] = v;
       }
     }

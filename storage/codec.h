@@ -130,6 +130,8 @@ std::string EntityPrefix(TermId id);
 TxTime EntityKeyTx(std::string_view key);
 
 enum class IndexOrder : uint8_t { kSpo, kPos, kOsp };
+// Every statement has an entry in each order.
+inline constexpr IndexOrder kIndexOrders[] = {IndexOrder::kSpo, IndexOrder::kPos, IndexOrder::kOsp};
 int IndexCf(IndexOrder order);
 struct Triple {
   TermId s = 0;

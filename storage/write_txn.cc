@@ -15,8 +15,6 @@ using codec::IndexOrder;
 
 namespace {
 
-constexpr IndexOrder kOrders[] = {IndexOrder::kSpo, IndexOrder::kPos, IndexOrder::kOsp};
-
 // Merged chains are short in practice; the bound only stops a corrupt cycle.
 constexpr int kMaxMergeChain = 64;
 
@@ -25,73 +23,6 @@ bool StartsWith(std::string_view s, std::string_view prefix) {
 }
 
 }  // namespace
-
-std::vector<std::string> SearchNames(const codec::EntityRecord& record) {
-  std::set<std::string> names;
-  if (!record.entity.merged_into.empty()) return {};
-  auto add = [&](std::string_view name) {
-    std::string n = NormalizeText(name);
-    if (!n.empty()) names.insert(std::move(n));
-  };
-  add(record.entity.label);
-  for (const std::string& a : record.entity.aliases) add(a);
-  return {names.begin(), names.end()};
-}
-
-namespace {
-
-void AppendProvKeys(StatementId sid, std::string_view digest, const Evidence& e,
-                    std::string_view date, std::vector<std::string>* keys) {
-  using codec::ProvRole;
-  if (!e.publisher.empty()) {
-    keys->push_back(codec::ProvKey(ProvRole::kPublisher, e.publisher, date, sid, digest));
-  }
-  keys->push_back(codec::ProvKey(ProvRole::kDocument, e.document, date, sid, digest));
-  if (!e.claimant.empty()) {
-    keys->push_back(codec::ProvKey(ProvRole::kClaimant, e.claimant, date, sid, digest));
-  }
-  std::string described = NormalizeText(e.claimant_description);
-  if (!described.empty()) {
-    keys->push_back(codec::ProvKey(ProvRole::kClaimantDescription, described, date, sid, digest));
-  }
-}
-
-}  // namespace
-
-std::vector<std::string> ProvKeysOf(StatementId sid, std::string_view digest, const Evidence& e) {
-  std::vector<std::string> keys;
-  AppendProvKeys(sid, digest, e, e.reported_on, &keys);
-  return keys;
-}
-
-std::vector<std::string> AllProvKeysOf(StatementId sid, std::string_view digest,
-                                       const Evidence& e) {
-  std::set<std::string> dates = {e.reported_on};
-  for (const EvidenceRevision& r : e.revisions) dates.insert(r.before.reported_on);
-  std::vector<std::string> keys;
-  for (const std::string& date : dates) AppendProvKeys(sid, digest, e, date, &keys);
-  return keys;
-}
-
-void FillSummary(const Corroboration& c, int32_t live_evidence, const codec::StatementRecord& rec,
-                 TxTime now, codec::IndexValue* v) {
-  if (!codec::AnyOpen(v->intervals)) v->intervals.push_back({now, kLatest});
-  v->object_is_entity = rec.object_is_entity;
-  v->disputed = c.disputed;
-  v->live_evidence = live_evidence;
-  v->independent_sources = c.independent_sources;
-  v->confidence = c.confidence;
-  v->last_change = now;
-  v->valid_from = rec.valid_from;
-  v->valid_to = rec.valid_to;
-  v->complete = true;
-  v->publishers = c.publishers;
-  v->claimants = c.claimants;
-  v->supporting = c.supporting;
-  v->denying = c.denying;
-  v->first_reported = c.first_reported;
-  v->last_reported = c.last_reported;
-}
 
 WriteTxn::WriteTxn(const DbHandles& h, TxTime now, const Counters& counters, std::string principal,
                    const KindCache* kinds)
@@ -205,16 +136,8 @@ absl::StatusOr<std::optional<WriteTxn::EntityKind>> WriteTxn::LatestKind(TermId 
 absl::Status WriteTxn::PutEntity(TermId id, std::string_view id_text,
                                  const codec::EntityRecord* old, codec::EntityRecord record) {
   entities_put_.push_back(id);
-  record.entity.id.clear();  // the id is the key
-  record.entity.updated_at = 0;
-  record.entity.updated_by = principal_;
   KG_RETURN_IF_ERROR(WriteAliasChanges(id, old, record));
-  Put(codec::kEnt, codec::EntityKey(id, now_), codec::EncodeEntity(record));
-  HistoryEvent e;
-  e.type = HistoryEvent::Type::kEntityUpserted;
-  e.entity = std::string(id_text);
-  Log('E', id, e);
-  return Feed(std::move(e));
+  return Feed(PutEntityVersion(*this, id, id_text, std::move(record)));
 }
 
 absl::Status WriteTxn::WriteAliasChanges(TermId id, const codec::EntityRecord* old,
@@ -253,6 +176,7 @@ absl::StatusOr<TermId> WriteTxn::ResolveMerged(TermId id) const {
     KG_ASSIGN_OR_RETURN(std::optional<EntityKind> k, LatestKind(id));
     if (!k || !k->merged) return id;
     KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, LatestEntity(id));
+    if (!v) return absl::DataLossError("a merged entity has no record");
     KG_ASSIGN_OR_RETURN(std::optional<TermId> next,
                         FindTerm(codec::EntityTerm(v->record.entity.merged_into)));
     if (!next) return absl::DataLossError("merged_into names an unknown entity");
@@ -323,7 +247,7 @@ absl::Status WriteTxn::RefreshSummary(StatementId sid) {
   }
   Corroboration c = Corroborate(live);
   codec::Triple t = rec->TripleAt(kLatest);
-  for (IndexOrder order : kOrders) {
+  for (IndexOrder order : codec::kIndexOrders) {
     std::string key = codec::IndexKey(order, t, sid);
     KG_ASSIGN_OR_RETURN(std::optional<std::string> raw,
                         GetOfStatement(sid, codec::IndexCf(order), key));
@@ -346,7 +270,7 @@ absl::Status WriteTxn::OutdatePastSummaries(StatementId sid) {
     if (p.s != current.s || p.o != current.o) past.emplace(p.s, p.o);
   }
   for (const auto& [s, o] : past) {
-    for (IndexOrder order : kOrders) {
+    for (IndexOrder order : codec::kIndexOrders) {
       std::string key = codec::IndexKey(order, {s, rec->original.p, o}, sid);
       KG_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(codec::IndexCf(order), key));
       if (!raw) continue;
@@ -364,7 +288,7 @@ absl::Status WriteTxn::DeleteStatement(StatementId sid) {
   std::set<std::pair<TermId, TermId>> positions;
   for (const codec::Position& p : rec->positions) positions.emplace(p.s, p.o);
   for (const auto& [s, o] : positions) {
-    for (IndexOrder order : kOrders) {
+    for (IndexOrder order : codec::kIndexOrders) {
       Delete(codec::IndexCf(order), codec::IndexKey(order, {s, rec->original.p, o}, sid));
     }
   }
@@ -378,7 +302,7 @@ absl::Status WriteTxn::Repoint(StatementId sid, TermId s, TermId o) {
   if (!rec) return absl::InternalError(absl::StrCat("statement ", sid, " vanished"));
   codec::Triple old = rec->TripleAt(kLatest);
   if (old.s == s && old.o == o) return absl::OkStatus();
-  for (IndexOrder order : kOrders) {
+  for (IndexOrder order : codec::kIndexOrders) {
     std::string key = codec::IndexKey(order, old, sid);
     KG_ASSIGN_OR_RETURN(std::optional<std::string> raw, Get(codec::IndexCf(order), key));
     if (!raw) continue;

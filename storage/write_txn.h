@@ -23,6 +23,7 @@
 #include "absl/status/statusor.h"
 #include "rocksdb/write_batch.h"
 #include "storage/db_reader.h"
+#include "storage/record_sink.h"
 
 namespace kg {
 
@@ -58,7 +59,7 @@ struct Counters {
   uint64_t next_stmt = 1;
 };
 
-class WriteTxn {
+class WriteTxn final : public RecordSink {
  public:
   // `kinds` (may be null) answers LatestKind for entities this write did not
   // put.
@@ -67,8 +68,8 @@ class WriteTxn {
   WriteTxn(const WriteTxn&) = delete;
   WriteTxn& operator=(const WriteTxn&) = delete;
 
-  TxTime now() const { return now_; }
-  const std::string& principal() const { return principal_; }
+  TxTime now() const override { return now_; }
+  const std::string& principal() const override { return principal_; }
   const DbReader& latest() const { return latest_; }
   const Counters& counters() const { return counters_; }
   // Terms assigned by this write, to cache once it committed.
@@ -85,7 +86,7 @@ class WriteTxn {
   // stops when `fn` returns false.
   absl::Status Scan(int cf, std::string_view prefix,
                     const std::function<bool(std::string_view, std::string_view)>& fn) const;
-  void Put(int cf, std::string key, std::string value);
+  void Put(int cf, std::string key, std::string value) override;
   void Delete(int cf, std::string key);
 
   // ---- terms ----
@@ -147,7 +148,7 @@ class WriteTxn {
   absl::StatusOr<std::vector<StatementId>> StatementsAt(TermId node, size_t cap) const;
 
   // ---- history ----
-  void Log(char tag, uint64_t target, HistoryEvent event);
+  void Log(char tag, uint64_t target, HistoryEvent event) override;
   // Deletes the logged events of `target` for which `erase` returns true.
   absl::Status EraseHistory(char tag, uint64_t target,
                             const std::function<bool(const HistoryEvent&)>& erase);
@@ -186,25 +187,6 @@ class WriteTxn {
   uint32_t log_seq_ = 0;
   uint32_t feed_seq_ = 0;
 };
-
-// The searchable names of a record: NormalizeText of its label and aliases,
-// none for a merged entity.
-std::vector<std::string> SearchNames(const codec::EntityRecord& record);
-
-// The prov keys of evidence `e` (id `digest`) of statement `sid`: one per
-// source it names (publisher, document, claimant, claimant description),
-// under its reported_on.
-std::vector<std::string> ProvKeysOf(StatementId sid, std::string_view digest, const Evidence& e);
-// ProvKeysOf under every reported_on the record has had: a correction of
-// reported_on adds keys under the new date and keeps the old ones for reads
-// before it (which match a key against the date in force at their time).
-std::vector<std::string> AllProvKeysOf(StatementId sid, std::string_view digest, const Evidence& e);
-
-// Sets the summary fields of an index entry of statement `rec` whose live
-// evidence (`live_evidence` records) corroborates as `c`, changed at `now`;
-// opens an interval from `now` unless one is open.
-void FillSummary(const Corroboration& c, int32_t live_evidence, const codec::StatementRecord& rec,
-                 TxTime now, codec::IndexValue* v);
 
 }  // namespace kg
 
