@@ -4,12 +4,15 @@
 #include "storage/bulk_load.h"
 
 #include <algorithm>
+#include <array>
+#include <atomic>
 #include <cstring>
 #include <deque>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -99,6 +102,9 @@ struct CfBuffer {
   }
 };
 
+// One buffer per column family: one set fills while the other is written out.
+using CfBuffers = std::array<CfBuffer, codec::kNumCfs>;
+
 // Abseil's string_view here is its own type.
 absl::string_view A(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
@@ -154,7 +160,20 @@ class BulkLoaderImpl final : public BulkLoader, private RecordSink {
   void Log(char tag, uint64_t target, HistoryEvent event) override;
   void PutSummary(StatementId sid, const codec::StatementRecord& rec,
                   std::vector<std::pair<std::string, Evidence>>& evidence);
-  absl::Status Spill();
+  // Once the previous round is written: hands the filled buffers to a
+  // thread that writes them out, and goes on with the empty ones.
+  void StartSpill();
+  // Waits for the round being written, then adopts it.
+  void FinishSpill();
+  // The files of a round written (spilled_) join files_; its failure
+  // (`status`) breaks the loader.
+  void AdoptRound(const absl::Status& status);
+  // Sorts each column family's buffer and writes it as one SST file of
+  // round `round` (into files[cf]; none for an empty buffer), `threads`
+  // column families at a time, the largest first.
+  absl::Status WriteRound(CfBuffers& buffers, int64_t round, int threads,
+                          std::array<std::string, codec::kNumCfs>& files) const;
+  absl::Status WriteFile(CfBuffer& buffer, int cf, int64_t round, std::string* file) const;
   // Index entries of statements that gained evidence in a later Add, from
   // the ingested evidence.
   absl::Status RefreshLate(rocksdb::WriteBatch* wb);
@@ -187,14 +206,21 @@ class BulkLoaderImpl final : public BulkLoader, private RecordSink {
   absl::flat_hash_map<std::string, Adjacency> acyclic_;
   absl::flat_hash_set<StatementId> late_;
 
-  CfBuffer buffers_[codec::kNumCfs];
-  size_t buffered_bytes_ = 0;
+  std::unique_ptr<CfBuffers> filling_ = std::make_unique<CfBuffers>();
+  size_t buffered_bytes_ = 0;  // in filling_
+  // The round being written by spill_thread_, which alone touches these
+  // until it is joined.
+  std::unique_ptr<CfBuffers> spilling_ = std::make_unique<CfBuffers>();
+  std::thread spill_thread_;
+  absl::Status spill_status_;
+  std::array<std::string, codec::kNumCfs> spilled_;
+  int64_t round_ = 0;
   std::vector<std::string> files_[codec::kNumCfs];
-  int64_t file_seq_ = 0;
   BulkLoadResult result_;
 };
 
 BulkLoaderImpl::~BulkLoaderImpl() {
+  if (spill_thread_.joinable()) spill_thread_.join();
   CloseDb();
   if (!tmp_dir_.empty()) {
     std::error_code ec;
@@ -474,9 +500,10 @@ TermId BulkLoaderImpl::Intern(std::string term) {
 }
 
 void BulkLoaderImpl::Put(int cf, std::string key, std::string value) {
-  buffers_[cf].Put(key, value);
+  (*filling_)[cf].Put(key, value);
   buffered_bytes_ += key.size() + value.size() + kEntryOverhead;
-  if (buffered_bytes_ >= options_.memory_budget_bytes && error_.ok()) error_ = Spill();
+  // Half the budget fills while the other half is written out.
+  if (buffered_bytes_ >= options_.memory_budget_bytes / 2) StartSpill();
 }
 
 void BulkLoaderImpl::Log(char tag, uint64_t target, HistoryEvent event) {
@@ -581,28 +608,71 @@ absl::Status BulkLoaderImpl::Add(const WriteBatch& input) {
   return error_;
 }
 
-absl::Status BulkLoaderImpl::Spill() {
-  for (int cf = 0; cf < codec::kNumCfs; ++cf) {
-    CfBuffer& b = buffers_[cf];
-    if (b.entries.empty()) continue;
-    std::sort(b.entries.begin(), b.entries.end(), CfBuffer::Less);
-    const std::string file =
-        (tmp_dir_ / absl::StrCat(codec::CfName(cf), "-", file_seq_++, ".sst")).string();
-    rocksdb::SstFileWriter writer(rocksdb::EnvOptions(),
-                                  rocksdb::Options(rocksdb::DBOptions(), cf_options_), cfs_[cf]);
-    KG_RETURN_IF_ERROR(FromRocks(writer.Open(file), absl::StrCat("bulk load: open ", file)));
-    // SstFileWriter refuses a key that does not ascend (a key written twice).
-    for (size_t i = 0; i < b.entries.size(); ++i) {
-      std::string_view key = b.Key(b.entries[i]);
-      KG_RETURN_IF_ERROR(FromRocks(writer.Put(ToSlice(key), ToSlice(b.Value(b.entries[i]))),
-                                   absl::StrCat("bulk load: write ", file)));
-    }
-    KG_RETURN_IF_ERROR(FromRocks(writer.Finish(), absl::StrCat("bulk load: finish ", file)));
-    files_[cf].push_back(file);
-    ++result_.sst_files;
-    b.Clear();
-  }
+void BulkLoaderImpl::StartSpill() {
+  FinishSpill();
   buffered_bytes_ = 0;
+  if (!error_.ok()) {  // the load has failed: nothing more is kept
+    for (CfBuffer& b : *filling_) b.Clear();
+    return;
+  }
+  std::swap(filling_, spilling_);
+  spill_thread_ = std::thread(
+      [this, round = round_++] { spill_status_ = WriteRound(*spilling_, round, 1, spilled_); });
+}
+
+void BulkLoaderImpl::FinishSpill() {
+  if (!spill_thread_.joinable()) return;
+  spill_thread_.join();
+  AdoptRound(spill_status_);
+}
+
+void BulkLoaderImpl::AdoptRound(const absl::Status& status) {
+  if (error_.ok()) error_ = status;
+  for (int cf = 0; cf < codec::kNumCfs; ++cf) {
+    if (spilled_[cf].empty()) continue;
+    files_[cf].push_back(std::move(spilled_[cf]));
+    spilled_[cf].clear();
+    ++result_.sst_files;
+  }
+}
+
+absl::Status BulkLoaderImpl::WriteRound(CfBuffers& buffers, int64_t round, int threads,
+                                        std::array<std::string, codec::kNumCfs>& files) const {
+  std::array<int, codec::kNumCfs> order;
+  for (int cf = 0; cf < codec::kNumCfs; ++cf) order[cf] = cf;
+  std::sort(order.begin(), order.end(),
+            [&](int a, int b) { return buffers[a].entries.size() > buffers[b].entries.size(); });
+  std::array<absl::Status, codec::kNumCfs> status;
+  std::atomic<int> next{0};
+  auto work = [&] {
+    for (int i = next++; i < codec::kNumCfs; i = next++) {
+      const int cf = order[i];
+      status[cf] = WriteFile(buffers[cf], cf, round, &files[cf]);
+    }
+  };
+  std::vector<std::thread> helpers;
+  for (int i = 1; i < threads; ++i) helpers.emplace_back(work);
+  work();
+  for (std::thread& t : helpers) t.join();
+  for (const absl::Status& s : status) KG_RETURN_IF_ERROR(s);
+  return absl::OkStatus();
+}
+
+absl::Status BulkLoaderImpl::WriteFile(CfBuffer& b, int cf, int64_t round,
+                                       std::string* file) const {
+  if (b.entries.empty()) return absl::OkStatus();
+  std::sort(b.entries.begin(), b.entries.end(), CfBuffer::Less);
+  *file = (tmp_dir_ / absl::StrCat(codec::CfName(cf), "-", round, ".sst")).string();
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(),
+                                rocksdb::Options(rocksdb::DBOptions(), cf_options_), cfs_[cf]);
+  KG_RETURN_IF_ERROR(FromRocks(writer.Open(*file), absl::StrCat("bulk load: open ", *file)));
+  // SstFileWriter refuses a key that does not ascend (a key written twice).
+  for (const CfBuffer::Entry& e : b.entries) {
+    KG_RETURN_IF_ERROR(FromRocks(writer.Put(ToSlice(b.Key(e)), ToSlice(b.Value(e))),
+                                 absl::StrCat("bulk load: write ", *file)));
+  }
+  KG_RETURN_IF_ERROR(FromRocks(writer.Finish(), absl::StrCat("bulk load: finish ", *file)));
+  b.Clear();
   return absl::OkStatus();
 }
 
@@ -634,8 +704,11 @@ absl::Status BulkLoaderImpl::RefreshLate(rocksdb::WriteBatch* wb) {
 absl::StatusOr<BulkLoadResult> BulkLoaderImpl::Finish() {
   if (spent_ || db_ == nullptr) return absl::FailedPreconditionError("bulk load: already finished");
   spent_ = true;
+  FinishSpill();
   KG_RETURN_IF_ERROR(error_);
-  KG_RETURN_IF_ERROR(Spill());
+  // The last round on both cores: nothing else is left to do meanwhile.
+  AdoptRound(WriteRound(*filling_, round_++, 2, spilled_));
+  KG_RETURN_IF_ERROR(error_);
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (int cf = 0; cf < codec::kNumCfs; ++cf) {
     if (files_[cf].empty()) continue;

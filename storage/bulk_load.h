@@ -5,8 +5,9 @@
 // transaction time; a normal Store then opens and serves the result.
 //
 // Keys are gathered per column family in memory, sorted and written as SST
-// files (one set per `memory_budget_bytes` of keys) and ingested together by
-// Finish (see storage/FORMAT.md, "Bulk loading"). Nothing is visible in the
+// files (one set per half of `memory_budget_bytes`, on a thread of their own
+// while the next half fills) and ingested together by Finish (see
+// storage/FORMAT.md, "Bulk loading"). Nothing is visible in the
 // database before Finish; a load that fails or is abandoned leaves it as
 // empty as it was (temporary files are removed).
 //
@@ -26,8 +27,8 @@
 // evidence record about 80 bytes, with its grade) and the edges of acyclic
 // predicates (about 60 bytes each) for the cycle check.
 //
-// Thread safety: a BulkLoader is used by one thread. The database must not be
-// open elsewhere while it loads.
+// Thread safety: a BulkLoader is used by one thread (it runs its own
+// writer threads). The database must not be open elsewhere while it loads.
 
 #ifndef KGD_STORAGE_BULK_LOAD_H_
 #define KGD_STORAGE_BULK_LOAD_H_
@@ -47,8 +48,8 @@ struct BulkLoadOptions {
   std::string path;
   // As StoreOptions::schema_path.
   std::string schema_path;
-  // Bytes of keys and values held in memory before they are sorted and
-  // written out as SST files.
+  // Bytes of keys and values held in memory: half fills while the other
+  // half is sorted and written out as SST files.
   size_t memory_budget_bytes = 256 << 20;
   // Recorded as ingested_by / updated_by / the history's principal.
   std::string principal = "bulk-load";
