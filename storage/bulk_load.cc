@@ -181,7 +181,6 @@ class BulkLoaderImpl final : public BulkLoader, private RecordSink {
 
   const BulkLoadOptions options_;
   const Schema schema_;
-  rocksdb::ColumnFamilyOptions cf_options_;
   std::unique_ptr<OpenDb> open_;
   rocksdb::DB* db_ = nullptr;  // open_'s
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
@@ -238,9 +237,7 @@ absl::Status BulkLoaderImpl::Open() {
   // The store's database, table format and compression, so the files are as
   // the store would have written them; the loader's own reads need little
   // cache.
-  constexpr size_t kCacheBytes = 32 << 20;
-  cf_options_ = StoreColumnFamilyOptions(kCacheBytes);
-  KG_ASSIGN_OR_RETURN(open_, OpenDb::Open(options_.path, OpenDb::Mode::kCreate, kCacheBytes));
+  KG_ASSIGN_OR_RETURN(open_, OpenDb::Open(options_.path, OpenDb::Mode::kCreate, 32 << 20));
   db_ = open_->db();
   cfs_ = open_->cfs();
   // Empty: no key anywhere but the format version of a fresh Store::Open.
@@ -663,8 +660,7 @@ absl::Status BulkLoaderImpl::WriteFile(CfBuffer& b, int cf, int64_t round,
   if (b.entries.empty()) return absl::OkStatus();
   std::sort(b.entries.begin(), b.entries.end(), CfBuffer::Less);
   *file = (tmp_dir_ / absl::StrCat(codec::CfName(cf), "-", round, ".sst")).string();
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(),
-                                rocksdb::Options(rocksdb::DBOptions(), cf_options_), cfs_[cf]);
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(cfs_[cf]), cfs_[cf]);
   KG_RETURN_IF_ERROR(FromRocks(writer.Open(*file), absl::StrCat("bulk load: open ", *file)));
   // SstFileWriter refuses a key that does not ascend (a key written twice).
   for (const CfBuffer::Entry& e : b.entries) {

@@ -48,10 +48,22 @@ class TolerantLogger final : public rocksdb::Logger {
 
 }  // namespace
 
-rocksdb::ColumnFamilyOptions StoreColumnFamilyOptions(size_t block_cache_bytes) {
+rocksdb::ColumnFamilyOptions StoreColumnFamilyOptions(int cf,
+                                                      std::shared_ptr<rocksdb::Cache> block_cache) {
   rocksdb::BlockBasedTableOptions table;
-  table.block_cache = rocksdb::NewLRUCache(block_cache_bytes);
-  table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  table.block_cache = std::move(block_cache);
+  switch (cf) {
+    case codec::kMeta:
+    case codec::kDict:
+    case codec::kRdict:
+    case codec::kStmt:
+    case codec::kEv:
+    case codec::kAlias:
+      table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+      break;
+    default:
+      break;
+  }
   table.block_size = 16 << 10;
   rocksdb::ColumnFamilyOptions cf_options;
   cf_options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
@@ -66,7 +78,7 @@ absl::StatusOr<std::unique_ptr<OpenDb>> OpenDb::Open(
   if (mode != Mode::kCreate && !std::filesystem::exists(std::filesystem::path(path) / "CURRENT")) {
     return absl::NotFoundError(absl::StrCat(path, ": no kgd database here"));
   }
-  const rocksdb::ColumnFamilyOptions cf_options = StoreColumnFamilyOptions(block_cache_bytes);
+  const std::shared_ptr<rocksdb::Cache> block_cache = rocksdb::NewLRUCache(block_cache_bytes);
   // Reads verify each block's checksum (ReadOptions::verify_checksums, on
   // by default): a flipped byte in an SST is a Corruption, never an answer.
 
@@ -103,7 +115,7 @@ absl::StatusOr<std::unique_ptr<OpenDb>> OpenDb::Open(
         std::find(existing.begin(), existing.end(), codec::CfName(cf)) == existing.end()) {
       continue;
     }
-    descriptors.emplace_back(codec::CfName(cf), cf_options);
+    descriptors.emplace_back(codec::CfName(cf), StoreColumnFamilyOptions(cf, block_cache));
     opened.push_back(cf);
   }
   std::unique_ptr<OpenDb> out(new OpenDb());

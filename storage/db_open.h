@@ -10,16 +10,23 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/listener.h"
 
 namespace kg {
 
-// The column-family options of every kgd database, for the store and for
-// the files the bulk loader writes (which land in the bottom level): bloom
-// filters on every table, LZ4 in the upper levels, where data is rewritten
-// soon, and ZSTD at the bottom, where nearly all of it stays.
-rocksdb::ColumnFamilyOptions StoreColumnFamilyOptions(size_t block_cache_bytes);
+// The options of column family `cf` (a codec::Cf) of every kgd database, for
+// the store and for the files the bulk loader writes (which land in the
+// bottom level): LZ4 in the upper levels, where data is rewritten soon, and
+// ZSTD at the bottom, where nearly all of it stays. Bloom filters only where
+// point lookups miss: terms, statements (the triple lookup of a new
+// statement), evidence (a new record of a known statement), aliases and
+// meta; the other column families are scanned, or read where the key is
+// known to exist, and a whole-key filter there would be stored and cached
+// for nothing.
+rocksdb::ColumnFamilyOptions StoreColumnFamilyOptions(int cf,
+                                                      std::shared_ptr<rocksdb::Cache> block_cache);
 
 class OpenDb {
  public:
