@@ -24,6 +24,7 @@
 #include "rocksdb/db.h"
 #include "rocksdb/filter_policy.h"
 #include "rocksdb/options.h"
+#include "rocksdb/sst_file_reader.h"
 #include "rocksdb/sst_file_writer.h"
 #include "rocksdb/table.h"
 #include "storage/codec.h"
@@ -46,6 +47,9 @@ using codec::IndexOrder;
 
 // Per-entry bookkeeping counted against the memory budget.
 constexpr size_t kEntryOverhead = sizeof(uint64_t) * 3;
+
+// Where the merge of a column family's runs starts a new file.
+constexpr uint64_t kOutputFileBytes = 64 << 20;
 
 // Keys and values of one column family: fixed-size blocks (never moved, so
 // growth copies nothing), and entries pointing into them. Each entry keeps
@@ -165,15 +169,20 @@ class BulkLoaderImpl final : public BulkLoader, private RecordSink {
   void StartSpill();
   // Waits for the round being written, then adopts it.
   void FinishSpill();
-  // The files of a round written (spilled_) join files_; its failure
+  // The runs of a round written (spilled_) join runs_; its failure
   // (`status`) breaks the loader.
   void AdoptRound(const absl::Status& status);
-  // Sorts each column family's buffer and writes it as one SST file of
-  // round `round` (into files[cf]; none for an empty buffer), `threads`
-  // column families at a time, the largest first.
+  // Sorts each column family's buffer and writes it as one run of round
+  // `round` (into runs[cf]; none for an empty buffer), `threads` column
+  // families at a time.
   absl::Status WriteRound(CfBuffers& buffers, int64_t round, int threads,
-                          std::array<std::string, codec::kNumCfs>& files) const;
-  absl::Status WriteFile(CfBuffer& buffer, int cf, int64_t round, std::string* file) const;
+                          std::array<std::string, codec::kNumCfs>& runs) const;
+  // A run: a sorted SST file, uncompressed, only ever read by MergeRuns.
+  absl::Status WriteRun(CfBuffer& buffer, int cf, int64_t round, std::string* run) const;
+  // Merges the runs of column family `cf` into the files it ingests (with
+  // the store's options, cut at kOutputFileBytes, none overlapping), and
+  // removes the runs.
+  absl::Status MergeRuns(int cf, std::vector<std::string>* files) const;
   // Index entries of statements that gained evidence in a later Add, from
   // the ingested evidence.
   absl::Status RefreshLate(rocksdb::WriteBatch* wb);
@@ -214,7 +223,8 @@ class BulkLoaderImpl final : public BulkLoader, private RecordSink {
   absl::Status spill_status_;
   std::array<std::string, codec::kNumCfs> spilled_;
   int64_t round_ = 0;
-  std::vector<std::string> files_[codec::kNumCfs];
+  rocksdb::Options run_options_;
+  std::vector<std::string> runs_[codec::kNumCfs];
   BulkLoadResult result_;
 };
 
@@ -240,6 +250,12 @@ absl::Status BulkLoaderImpl::Open() {
   KG_ASSIGN_OR_RETURN(open_, OpenDb::Open(options_.path, OpenDb::Mode::kCreate, 32 << 20));
   db_ = open_->db();
   cfs_ = open_->cfs();
+  // Runs are written once and read once, in order: neither compression nor
+  // filters pay for themselves there.
+  rocksdb::BlockBasedTableOptions run_table;
+  run_table.block_size = 64 << 10;
+  run_options_.table_factory.reset(rocksdb::NewBlockBasedTableFactory(run_table));
+  run_options_.compression = rocksdb::kNoCompression;
   // Empty: no key anywhere but the format version of a fresh Store::Open.
   const std::string ours = absl::StrCat(codec::kFormatVersion);
   for (int cf = 0; cf < codec::kNumCfs; ++cf) {
@@ -627,25 +643,23 @@ void BulkLoaderImpl::AdoptRound(const absl::Status& status) {
   if (error_.ok()) error_ = status;
   for (int cf = 0; cf < codec::kNumCfs; ++cf) {
     if (spilled_[cf].empty()) continue;
-    files_[cf].push_back(std::move(spilled_[cf]));
+    runs_[cf].push_back(std::move(spilled_[cf]));
     spilled_[cf].clear();
-    ++result_.sst_files;
+    ++result_.runs;
   }
 }
 
-absl::Status BulkLoaderImpl::WriteRound(CfBuffers& buffers, int64_t round, int threads,
-                                        std::array<std::string, codec::kNumCfs>& files) const {
+// Runs `task(cf)` for every column family, `threads` at a time, the
+// heaviest (by `weight`) first; the first failure, if any.
+template <typename Weight, typename Task>
+absl::Status ForEachCf(int threads, const Weight& weight, const Task& task) {
   std::array<int, codec::kNumCfs> order;
   for (int cf = 0; cf < codec::kNumCfs; ++cf) order[cf] = cf;
-  std::sort(order.begin(), order.end(),
-            [&](int a, int b) { return buffers[a].entries.size() > buffers[b].entries.size(); });
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return weight(a) > weight(b); });
   std::array<absl::Status, codec::kNumCfs> status;
   std::atomic<int> next{0};
   auto work = [&] {
-    for (int i = next++; i < codec::kNumCfs; i = next++) {
-      const int cf = order[i];
-      status[cf] = WriteFile(buffers[cf], cf, round, &files[cf]);
-    }
+    for (int i = next++; i < codec::kNumCfs; i = next++) status[order[i]] = task(order[i]);
   };
   std::vector<std::thread> helpers;
   for (int i = 1; i < threads; ++i) helpers.emplace_back(work);
@@ -655,20 +669,85 @@ absl::Status BulkLoaderImpl::WriteRound(CfBuffers& buffers, int64_t round, int t
   return absl::OkStatus();
 }
 
-absl::Status BulkLoaderImpl::WriteFile(CfBuffer& b, int cf, int64_t round,
-                                       std::string* file) const {
+absl::Status BulkLoaderImpl::WriteRound(CfBuffers& buffers, int64_t round, int threads,
+                                        std::array<std::string, codec::kNumCfs>& runs) const {
+  return ForEachCf(
+      threads, [&](int cf) { return buffers[cf].entries.size(); },
+      [&](int cf) { return WriteRun(buffers[cf], cf, round, &runs[cf]); });
+}
+
+absl::Status BulkLoaderImpl::WriteRun(CfBuffer& b, int cf, int64_t round, std::string* run) const {
   if (b.entries.empty()) return absl::OkStatus();
   std::sort(b.entries.begin(), b.entries.end(), CfBuffer::Less);
-  *file = (tmp_dir_ / absl::StrCat(codec::CfName(cf), "-", round, ".sst")).string();
-  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(cfs_[cf]), cfs_[cf]);
-  KG_RETURN_IF_ERROR(FromRocks(writer.Open(*file), absl::StrCat("bulk load: open ", *file)));
-  // SstFileWriter refuses a key that does not ascend (a key written twice).
+  *run = (tmp_dir_ / absl::StrCat(codec::CfName(cf), "-run-", round, ".sst")).string();
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), run_options_);
+  KG_RETURN_IF_ERROR(FromRocks(writer.Open(*run), absl::StrCat("bulk load: open ", *run)));
   for (const CfBuffer::Entry& e : b.entries) {
     KG_RETURN_IF_ERROR(FromRocks(writer.Put(ToSlice(b.Key(e)), ToSlice(b.Value(e))),
-                                 absl::StrCat("bulk load: write ", *file)));
+                                 absl::StrCat("bulk load: write ", *run)));
   }
-  KG_RETURN_IF_ERROR(FromRocks(writer.Finish(), absl::StrCat("bulk load: finish ", *file)));
+  KG_RETURN_IF_ERROR(FromRocks(writer.Finish(), absl::StrCat("bulk load: finish ", *run)));
   b.Clear();
+  return absl::OkStatus();
+}
+
+absl::Status BulkLoaderImpl::MergeRuns(int cf, std::vector<std::string>* files) const {
+  const std::vector<std::string>& runs = runs_[cf];
+  std::vector<std::unique_ptr<rocksdb::SstFileReader>> readers;
+  std::vector<std::unique_ptr<rocksdb::Iterator>> its;
+  for (const std::string& run : runs) {
+    readers.push_back(std::make_unique<rocksdb::SstFileReader>(run_options_));
+    KG_RETURN_IF_ERROR(FromRocks(readers.back()->Open(run), absl::StrCat("bulk load: read ", run)));
+    rocksdb::ReadOptions ro;
+    ro.fill_cache = false;
+    its.emplace_back(readers.back()->NewIterator(ro));
+    its.back()->SeekToFirst();
+  }
+  // A min-heap of the runs by their current key.
+  auto later = [&](size_t a, size_t b) { return its[a]->key().compare(its[b]->key()) > 0; };
+  std::vector<size_t> heap;
+  for (size_t i = 0; i < its.size(); ++i) {
+    if (its[i]->Valid()) heap.push_back(i);
+    KG_RETURN_IF_ERROR(FromRocks(its[i]->status(), absl::StrCat("bulk load: read ", runs[i])));
+  }
+  std::make_heap(heap.begin(), heap.end(), later);
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), db_->GetOptions(cfs_[cf]), cfs_[cf]);
+  std::string file;
+  uint64_t in_file = 0;
+  auto finish_file = [&]() -> absl::Status {
+    KG_RETURN_IF_ERROR(FromRocks(writer.Finish(), absl::StrCat("bulk load: finish ", file)));
+    files->push_back(file);
+    in_file = 0;
+    return absl::OkStatus();
+  };
+  while (!heap.empty()) {
+    std::pop_heap(heap.begin(), heap.end(), later);
+    const size_t i = heap.back();
+    if (in_file == 0) {
+      file = (tmp_dir_ / absl::StrCat(codec::CfName(cf), "-", files->size(), ".sst")).string();
+      KG_RETURN_IF_ERROR(FromRocks(writer.Open(file), absl::StrCat("bulk load: open ", file)));
+    }
+    // SstFileWriter refuses a key that does not ascend (a key written twice).
+    KG_RETURN_IF_ERROR(FromRocks(writer.Put(its[i]->key(), its[i]->value()),
+                                 absl::StrCat("bulk load: write ", file)));
+    if (++in_file % 4096 == 0 && writer.FileSize() >= kOutputFileBytes) {
+      KG_RETURN_IF_ERROR(finish_file());
+    }
+    its[i]->Next();
+    if (its[i]->Valid()) {
+      std::push_heap(heap.begin(), heap.end(), later);
+    } else {
+      KG_RETURN_IF_ERROR(FromRocks(its[i]->status(), absl::StrCat("bulk load: read ", runs[i])));
+      heap.pop_back();
+    }
+  }
+  if (in_file > 0) KG_RETURN_IF_ERROR(finish_file());
+  its.clear();
+  readers.clear();
+  for (const std::string& run : runs) {
+    std::error_code ec;
+    std::filesystem::remove(run, ec);  // best effort: the directory goes at the end
+  }
   return absl::OkStatus();
 }
 
@@ -702,15 +781,30 @@ absl::StatusOr<BulkLoadResult> BulkLoaderImpl::Finish() {
   spent_ = true;
   FinishSpill();
   KG_RETURN_IF_ERROR(error_);
-  // The last round on both cores: nothing else is left to do meanwhile.
+  // The last round and the merges on both cores: nothing else is left to do
+  // meanwhile.
   AdoptRound(WriteRound(*filling_, round_++, 2, spilled_));
   KG_RETURN_IF_ERROR(error_);
+  std::array<std::vector<std::string>, codec::kNumCfs> files;
+  KG_RETURN_IF_ERROR(ForEachCf(
+      2,
+      [&](int cf) {
+        uint64_t bytes = 0;
+        for (const std::string& run : runs_[cf]) {
+          std::error_code ec;
+          const uint64_t size = std::filesystem::file_size(run, ec);
+          if (!ec) bytes += size;
+        }
+        return bytes;
+      },
+      [&](int cf) { return MergeRuns(cf, &files[cf]); }));
   std::vector<rocksdb::IngestExternalFileArg> args;
   for (int cf = 0; cf < codec::kNumCfs; ++cf) {
-    if (files_[cf].empty()) continue;
+    if (files[cf].empty()) continue;
+    result_.sst_files += static_cast<int64_t>(files[cf].size());
     rocksdb::IngestExternalFileArg arg;
     arg.column_family = cfs_[cf];
-    arg.external_files = files_[cf];
+    arg.external_files = files[cf];
     arg.options.move_files = true;
     args.push_back(std::move(arg));
   }

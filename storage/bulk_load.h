@@ -4,9 +4,10 @@
 // layout and summaries, as if everything had been one Apply at one
 // transaction time; a normal Store then opens and serves the result.
 //
-// Keys are gathered per column family in memory, sorted and written as SST
-// files (one set per half of `memory_budget_bytes`, on a thread of their own
-// while the next half fills) and ingested together by Finish (see
+// Keys are gathered per column family in memory, sorted and written as
+// runs (one set per half of `memory_budget_bytes`, on a thread of their own
+// while the next half fills); Finish merges each column family's runs into
+// non-overlapping SST files and ingests them together (see
 // storage/FORMAT.md, "Bulk loading"). Nothing is visible in the
 // database before Finish; a load that fails or is abandoned leaves it as
 // empty as it was (temporary files are removed).
@@ -61,7 +62,8 @@ struct BulkLoadResult {
   int64_t statements = 0;
   int64_t evidence_added = 0;
   int64_t evidence_unchanged = 0;
-  int64_t sst_files = 0;
+  int64_t runs = 0;       // sorted runs written while loading
+  int64_t sst_files = 0;  // files ingested, merged from the runs
 };
 
 class BulkLoader {

@@ -226,10 +226,13 @@ int main(int argc, char** argv) {
     if (!flush()) return 1;
   }
   if (loader) {
+    const auto finishing = Clock::now();
     absl::StatusOr<kg::BulkLoadResult> done = loader->Finish();
     if (!done.ok()) return Fail(done.status().ToString());
     evidence = done->evidence_added;
-    std::printf("bulk load: %lld SST files ingested\n", static_cast<long long>(done->sst_files));
+    std::printf("bulk load: %lld sorted runs merged into %lld SST files, ingested; Finish %.2f s\n",
+                static_cast<long long>(done->runs), static_cast<long long>(done->sst_files),
+                std::chrono::duration<double>(Clock::now() - finishing).count());
   }
   store.reset();  // closes the database (flushes memtables)
   const auto end = Clock::now();
