@@ -654,8 +654,12 @@ void BulkLoaderImpl::AdoptRound(const absl::Status& status) {
 template <typename Weight, typename Task>
 absl::Status ForEachCf(int threads, const Weight& weight, const Task& task) {
   std::array<int, codec::kNumCfs> order;
-  for (int cf = 0; cf < codec::kNumCfs; ++cf) order[cf] = cf;
-  std::sort(order.begin(), order.end(), [&](int a, int b) { return weight(a) > weight(b); });
+  std::array<uint64_t, codec::kNumCfs> weights;
+  for (int cf = 0; cf < codec::kNumCfs; ++cf) {
+    order[cf] = cf;
+    weights[cf] = weight(cf);  // once each: a weight may stat files
+  }
+  std::sort(order.begin(), order.end(), [&](int a, int b) { return weights[a] > weights[b]; });
   std::array<absl::Status, codec::kNumCfs> status;
   std::atomic<int> next{0};
   auto work = [&] {
