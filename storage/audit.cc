@@ -3,9 +3,8 @@
 
 #include <algorithm>
 
-#include "storage/rocks_status.h"
+#include "storage/kv_view.h"
 #include "storage/rocks_store.h"
-#include "storage/rocks_view.h"
 #include "storage/status_macros.h"
 
 namespace kg {
@@ -36,8 +35,8 @@ absl::StatusOr<TxTime> RocksStore::AppendAuditUnsynced(const AuditRecord& record
   return txn.now();
 }
 
-absl::StatusOr<Page<AuditRecord>> RocksView::ListAudit(const AuditQuery& query, int32_t limit,
-                                                       std::string_view page_token) {
+absl::StatusOr<Page<AuditRecord>> KvView::ListAudit(const AuditQuery& query, int32_t limit,
+                                                    std::string_view page_token) {
   limit = ClampLimit(limit);
   TxTime eff;
   std::string resume;
@@ -58,25 +57,25 @@ absl::StatusOr<Page<AuditRecord>> RocksView::ListAudit(const AuditQuery& query, 
        it->Next()) {
     KG_RETURN_IF_ERROR(Tick());
     TxTime at;
-    if (!codec::DecodeAuditKey(it->key().ToStringView(), &at)) {
+    if (!codec::DecodeAuditKey(it->key(), &at)) {
       return absl::DataLossError("corrupt audit key");
     }
     if (at > high) break;
     if (examined == kAuditScanBudget) {
-      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key())});
       break;
     }
     ++examined;
-    KG_ASSIGN_OR_RETURN(AuditRecord r, codec::DecodeAudit(it->value().ToStringView()));
+    KG_ASSIGN_OR_RETURN(AuditRecord r, codec::DecodeAudit(it->value()));
     if (!Matches(query, r)) continue;
     if (static_cast<int32_t>(page.items.size()) == limit) {
-      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key())});
       break;
     }
     r.at = at;
     page.items.push_back(std::move(r));
   }
-  KG_RETURN_IF_ERROR(FromRocks(it->status(), "audit"));
+  KG_RETURN_IF_ERROR(WithContext(it->status(), "audit"));
   return page;
 }
 

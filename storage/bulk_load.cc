@@ -756,7 +756,7 @@ absl::Status BulkLoaderImpl::MergeRuns(int cf, std::vector<std::string>* files) 
 }
 
 absl::Status BulkLoaderImpl::RefreshLate(rocksdb::WriteBatch* wb) {
-  DbHandles h{db_, cfs_, nullptr, &schema_};
+  DbHandles h{open_->engine(), nullptr, &schema_};
   DbReader reader(h, nullptr);
   std::vector<StatementId> sids(late_.begin(), late_.end());
   std::sort(sids.begin(), sids.end());

@@ -15,13 +15,11 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "rocksdb/write_batch.h"
 #include "storage/codec.h"
 #include "storage/corroboration.h"
 #include "storage/db_open.h"
 #include "storage/db_reader.h"
 #include "storage/dictionary.h"
-#include "storage/rocks_status.h"
 #include "storage/status_macros.h"
 #include "storage/write_txn.h"
 
@@ -96,7 +94,8 @@ constexpr Kind kHistory = {"history.missing",
 
 class Checker {
  public:
-  Checker(const DbHandles& h, CheckReport* report) : h_(h), reader_(h, nullptr), report_(report) {}
+  Checker(const DbHandles& h, CheckReport* report)
+      : h_(h), reader_(h, nullptr), report_(report), fixes_(h.kv->NewBatch()) {}
 
   absl::Status Run() {
     KG_RETURN_IF_ERROR(CheckDictionary());
@@ -119,7 +118,7 @@ class Checker {
   // Commits the collected fixes at a new transaction time; returns the
   // number of entries written or deleted.
   absl::StatusOr<int64_t> CommitFixes() {
-    if (fixes_.Count() == 0 && !counters_behind_) return 0;
+    if (fixes_->Count() == 0 && !counters_behind_) return 0;
     const TxTime now =
         std::max<TxTime>(absl::ToUnixMicros(absl::Now()), std::max(last_tx_, max_tx_) + 1);
     // Index entries rebuilt by this repair record its time as last_change
@@ -127,18 +126,16 @@ class Checker {
     // with a placeholder and are finalised here.
     for (auto& [cf_key, value] : rebuilt_index_) {
       value.last_change = now;
-      fixes_.Put(h_.cf[cf_key.first], cf_key.second, codec::EncodeIndexValue(value));
+      fixes_->Put(cf_key.first, cf_key.second, codec::EncodeIndexValue(value));
     }
-    fixes_.Put(h_.cf[codec::kMeta], std::string(codec::kLastTxKey),
-               codec::Fixed64(static_cast<uint64_t>(now)));
-    fixes_.Put(h_.cf[codec::kMeta], std::string(codec::kNextTermKey),
-               codec::Fixed64(std::max(next_term_, max_term_ + 1)));
-    fixes_.Put(h_.cf[codec::kMeta], std::string(codec::kNextStmtKey),
-               codec::Fixed64(std::max(next_stmt_, max_sid_ + 1)));
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    const int64_t n = fixes_.Count();
-    KG_RETURN_IF_ERROR(FromRocks(h_.db->Write(wo, &fixes_), "repair: write"));
+    fixes_->Put(codec::kMeta, std::string(codec::kLastTxKey),
+                codec::Fixed64(static_cast<uint64_t>(now)));
+    fixes_->Put(codec::kMeta, std::string(codec::kNextTermKey),
+                codec::Fixed64(std::max(next_term_, max_term_ + 1)));
+    fixes_->Put(codec::kMeta, std::string(codec::kNextStmtKey),
+                codec::Fixed64(std::max(next_stmt_, max_sid_ + 1)));
+    const int64_t n = fixes_->Count();
+    KG_RETURN_IF_ERROR(WithContext(h_.kv->Write(*fixes_, /*sync=*/true), "repair: write"));
     return n;
   }
 
@@ -157,11 +154,11 @@ class Checker {
   // Every entry of `cf` in key order; stops at the first error.
   absl::Status ForEach(
       int cf, const std::function<absl::Status(std::string_view key, std::string_view value)>& fn) {
-    std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(cf);
+    std::unique_ptr<KvIterator> it = reader_.NewIterator(cf);
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      KG_RETURN_IF_ERROR(fn(it->key().ToStringView(), it->value().ToStringView()));
+      KG_RETURN_IF_ERROR(fn(it->key(), it->value()));
     }
-    return FromRocks(it->status(), absl::StrCat("read ", codec::CfName(cf)));
+    return WithContext(it->status(), absl::StrCat("read ", codec::CfName(cf)));
   }
 
   absl::Status CheckDictionary() {
@@ -177,7 +174,7 @@ class Checker {
                           reader_.Get(codec::kRdict, codec::Fixed64(id)));
       if (!back) {
         Report(kDict, absl::StrCat("term ", id, " has no rdict entry"));
-        fixes_.Put(h_.cf[codec::kRdict], codec::Fixed64(id), std::string(term));
+        fixes_->Put(codec::kRdict, codec::Fixed64(id), std::string(term));
       } else if (*back != term) {
         Report(kDict, absl::StrCat("term ", id, ": dict and rdict name different terms"));
       }
@@ -193,7 +190,7 @@ class Checker {
       KG_ASSIGN_OR_RETURN(std::optional<std::string> forward, reader_.Get(codec::kDict, term));
       if (!forward) {
         Report(kDict, absl::StrCat("term ", id, " has no dict entry"));
-        fixes_.Put(h_.cf[codec::kDict], std::string(term), codec::Fixed64(id));
+        fixes_->Put(codec::kDict, std::string(term), codec::Fixed64(id));
       }
       return absl::OkStatus();
     });
@@ -237,7 +234,7 @@ class Checker {
         KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(sid));
         if (!rec || codec::TripleKey(rec->original) != key) {
           Report(kTripleLookup, absl::StrCat("triple key ", Hex(key), " names statement ", sid));
-          fixes_.Delete(h_.cf[codec::kStmt], std::string(key));
+          fixes_->Delete(codec::kStmt, std::string(key));
         }
         return absl::OkStatus();
       }
@@ -262,7 +259,7 @@ class Checker {
                         reader_.Get(codec::kStmt, codec::TripleKey(rec.original)));
     if (!lookup || *lookup != codec::Fixed64(sid)) {
       Report(kTripleLookup, absl::StrCat("statement ", sid, " is not found by its triple"));
-      fixes_.Put(h_.cf[codec::kStmt], codec::TripleKey(rec.original), codec::Fixed64(sid));
+      fixes_->Put(codec::kStmt, codec::TripleKey(rec.original), codec::Fixed64(sid));
       triple_fixed_.insert(codec::TripleKey(rec.original));
     }
     absl::StatusOr<std::vector<Evidence>> evidence = reader_.EvidenceOf(sid, kLatest);
@@ -360,15 +357,15 @@ class Checker {
     bool created = false;
     std::set<std::string> added, retracted;
     const std::string prefix = codec::LogPrefix('S', sid);
-    std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kLog);
+    std::unique_ptr<KvIterator> it = reader_.NewIterator(codec::kLog);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-      absl::StatusOr<HistoryEvent> e = codec::DecodeHistory(it->value().ToStringView());
+      absl::StatusOr<HistoryEvent> e = codec::DecodeHistory(it->value());
       if (!e.ok()) continue;  // counted by CheckHistoryAndAudit
       if (e->type == HistoryEvent::Type::kStatementCreated) created = true;
       if (e->type == HistoryEvent::Type::kEvidenceAdded) added.insert(e->evidence_id);
       if (e->type == HistoryEvent::Type::kEvidenceRetracted) retracted.insert(e->evidence_id);
     }
-    KG_RETURN_IF_ERROR(FromRocks(it->status(), "read log"));
+    KG_RETURN_IF_ERROR(WithContext(it->status(), "read log"));
     if (!created) Report(kHistory, absl::StrCat("statement ", sid, ": no creation event"));
     for (const Evidence& e : evidence) {
       if (!added.contains(e.id)) {
@@ -390,7 +387,7 @@ class Checker {
         KG_ASSIGN_OR_RETURN(std::optional<std::string> found, reader_.Get(codec::kProv, key));
         if (found) continue;
         Report(kProvMissing, absl::StrCat("statement ", sid, " evidence ", e.id));
-        fixes_.Put(h_.cf[codec::kProv], std::move(key), "");
+        fixes_->Put(codec::kProv, std::move(key), "");
       }
     }
     return absl::OkStatus();
@@ -414,7 +411,7 @@ class Checker {
       if (!explained) {
         Report(kIndexOrphan, absl::StrCat(OrderName(order), " (", t.s, " ", t.p, " ", t.o,
                                           ") of statement ", sid));
-        fixes_.Delete(h_.cf[cf], std::string(key));
+        fixes_->Delete(cf, std::string(key));
       }
       return absl::OkStatus();
     });
@@ -467,7 +464,7 @@ class Checker {
       if (!explained) {
         Report(kProvOrphan,
                absl::StrCat("'", source, "' for statement ", sid, " evidence ", Hex(digest)));
-        fixes_.Delete(h_.cf[codec::kProv], std::string(key));
+        fixes_->Delete(codec::kProv, std::string(key));
       }
       return absl::OkStatus();
     });
@@ -483,14 +480,14 @@ class Checker {
       ++report_->entities;
       std::set<TxTime> logged;
       const std::string prefix = codec::LogPrefix('E', entity);
-      std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kLog);
+      std::unique_ptr<KvIterator> it = reader_.NewIterator(codec::kLog);
       for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-        absl::StatusOr<HistoryEvent> e = codec::DecodeHistory(it->value().ToStringView());
+        absl::StatusOr<HistoryEvent> e = codec::DecodeHistory(it->value());
         if (e.ok() && e->type == HistoryEvent::Type::kEntityUpserted) {
-          logged.insert(codec::LogKeyTx(it->key().ToStringView()));
+          logged.insert(codec::LogKeyTx(it->key()));
         }
       }
-      KG_RETURN_IF_ERROR(FromRocks(it->status(), "read log"));
+      KG_RETURN_IF_ERROR(WithContext(it->status(), "read log"));
       // Oldest first: names open and close as WriteTxn::WriteAliasChanges does.
       std::reverse(versions.begin(), versions.end());
       std::map<std::string, std::vector<codec::Interval>> names;
@@ -546,19 +543,19 @@ class Checker {
       auto it = expected_alias_.find(std::string(key));
       if (it == expected_alias_.end()) {
         Report(kAlias, absl::StrCat("alias ", Hex(key), ": no entity version has the name"));
-        fixes_.Delete(h_.cf[codec::kAlias], std::string(key));
+        fixes_->Delete(codec::kAlias, std::string(key));
         return absl::OkStatus();
       }
       if (it->second != value) {
         Report(kAlias, absl::StrCat("alias ", Hex(key), ": other intervals"));
-        fixes_.Put(h_.cf[codec::kAlias], std::string(key), it->second);
+        fixes_->Put(codec::kAlias, std::string(key), it->second);
       }
       expected_alias_.erase(it);
       return absl::OkStatus();
     }));
     for (const auto& [key, value] : expected_alias_) {
       Report(kAlias, absl::StrCat("alias ", Hex(key), ": missing"));
-      fixes_.Put(h_.cf[codec::kAlias], key, value);
+      fixes_->Put(codec::kAlias, key, value);
     }
     return absl::OkStatus();
   }
@@ -618,7 +615,7 @@ class Checker {
   DbReader reader_;
   CheckReport* report_;
   std::map<std::string, CheckProblem> problems_;
-  rocksdb::WriteBatch fixes_;
+  const std::unique_ptr<KvBatch> fixes_;
   std::map<std::pair<int, std::string>, codec::IndexValue> rebuilt_index_;
   std::map<std::string, std::string> expected_alias_;
   std::set<std::string> triple_fixed_;
@@ -632,9 +629,9 @@ class Checker {
 // One pass over an open database; with `repair`, commits the fixes.
 absl::StatusOr<CheckReport> CheckOpen(const std::string& path, OpenDb& db, bool repair,
                                       int64_t* rewritten) {
-  Dictionary dict(db.db(), db.cfs()[codec::kDict], db.cfs()[codec::kRdict]);
+  Dictionary dict(db.engine());
   const Schema schema = Schema::Default();  // the check needs no schema rule
-  const DbHandles handles{db.db(), db.cfs(), &dict, &schema};
+  const DbHandles handles{db.engine(), &dict, &schema};
   CheckReport report;
   report.path = path;
   Checker checker(handles, &report);

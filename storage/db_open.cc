@@ -133,10 +133,12 @@ absl::StatusOr<std::unique_ptr<OpenDb>> OpenDb::Open(
   }
   KG_RETURN_IF_ERROR(FromRocks(s, absl::StrCat("open ", path)));
   out->db_.reset(raw);
+  out->engine_ = std::make_unique<RocksEngine>(raw, out->cfs_);
   return out;
 }
 
 OpenDb::~OpenDb() {
+  engine_.reset();
   if (!db_) return;
   for (rocksdb::ColumnFamilyHandle* h : cfs_) {
     if (h == nullptr) continue;

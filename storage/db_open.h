@@ -13,6 +13,7 @@
 #include "rocksdb/cache.h"
 #include "rocksdb/db.h"
 #include "rocksdb/listener.h"
+#include "storage/rocks_engine.h"
 
 namespace kg {
 
@@ -51,11 +52,14 @@ class OpenDb {
   // column family existed (the `feed` of format 1) has null for it; a
   // read-write open creates it.
   const std::vector<rocksdb::ColumnFamilyHandle*>& cfs() const { return cfs_; }
+  // The database as the store's logic sees it.
+  KvEngine* engine() const { return engine_.get(); }
 
  private:
   OpenDb() = default;
   std::unique_ptr<rocksdb::DB> db_;
   std::vector<rocksdb::ColumnFamilyHandle*> cfs_;
+  std::unique_ptr<RocksEngine> engine_;
 };
 
 // Holds `<path>/LOCK` as RocksDB does, so that no kgd opens the database

@@ -2,26 +2,10 @@
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
-#include "storage/rocks_status.h"
+#include "storage/status_macros.h"
 #include "storage/validation.h"
 
 namespace kg {
-
-namespace {
-rocksdb::Slice ToSlice(std::string_view s) { return rocksdb::Slice(s.data(), s.size()); }
-}  // namespace
-
-absl::StatusOr<std::optional<std::string>> DbReader::Get(int cf, std::string_view key) const {
-  std::string value;
-  rocksdb::Status s = h_.db->Get(ro_, h_.cf[cf], ToSlice(key), &value);
-  if (s.IsNotFound()) return std::nullopt;
-  if (!s.ok()) return FromRocks(s, absl::StrCat("read ", codec::CfName(cf)));
-  return value;
-}
-
-std::unique_ptr<rocksdb::Iterator> DbReader::NewIterator(int cf) const {
-  return std::unique_ptr<rocksdb::Iterator>(h_.db->NewIterator(ro_, h_.cf[cf]));
-}
 
 DbReader::BorrowedIterator DbReader::Borrow(int cf) const {
   const size_t i = static_cast<size_t>(cf);
@@ -29,30 +13,48 @@ DbReader::BorrowedIterator DbReader::Borrow(int cf) const {
   return {this, cf, NewIterator(cf)};
 }
 
-void DbReader::GiveBack(int cf, std::unique_ptr<rocksdb::Iterator> it) const {
-  if (ro_.snapshot == nullptr || it == nullptr || !it->status().ok()) return;
+void DbReader::GiveBack(int cf, std::unique_ptr<KvIterator> it) const {
+  if (snapshot_ == nullptr || it == nullptr || !it->status().ok()) return;
   const size_t i = static_cast<size_t>(cf);
-  if (spare_.size() <= i) spare_.resize(h_.cf.size() > i ? h_.cf.size() : i + 1);
+  if (spare_.empty()) spare_.resize(codec::kNumCfs);
   if (spare_[i] == nullptr) spare_[i] = std::move(it);
 }
 
 absl::StatusOr<std::optional<TermId>> DbReader::FindTerm(std::string_view term) const {
-  return h_.dict->Find(term, ro_);
+  return h_.dict->Find(term, snapshot_);
 }
 
 absl::StatusOr<Value> DbReader::TermValue(TermId id) const {
-  absl::StatusOr<std::string> term = h_.dict->TermOf(id, ro_);
+  absl::StatusOr<std::string> term = h_.dict->TermOf(id, snapshot_);
   if (!term.ok()) return term.status();
   bool is_predicate;
   return codec::DecodeTerm(*term, &is_predicate);
 }
 
-absl::StatusOr<std::string> DbReader::EntityId(TermId id) const {
-  absl::StatusOr<Value> v = TermValue(id);
+namespace {
+
+absl::StatusOr<std::string> EntityIdOf(TermId id, absl::StatusOr<Value> v) {
   if (!v.ok()) return v.status();
   if (!v->is_entity())
     return absl::InvalidArgumentError(absl::StrCat("term ", id, " is not an entity"));
   return std::move(v->lexical);
+}
+
+}  // namespace
+
+absl::StatusOr<std::string> DbReader::EntityId(TermId id) const {
+  return EntityIdOf(id, TermValue(id));
+}
+
+absl::Status DbReader::FillTriple(const codec::Triple& t, Statement* st) const {
+  const TermId ids[] = {t.s, t.p, t.o};
+  KG_ASSIGN_OR_RETURN(std::vector<std::string> terms, h_.dict->TermsOf(ids, snapshot_));
+  bool is_predicate;
+  KG_ASSIGN_OR_RETURN(st->subject, EntityIdOf(t.s, codec::DecodeTerm(terms[0], &is_predicate)));
+  KG_ASSIGN_OR_RETURN(Value p, codec::DecodeTerm(terms[1], &is_predicate));
+  st->predicate = std::move(p.lexical);
+  KG_ASSIGN_OR_RETURN(st->object, codec::DecodeTerm(terms[2], &is_predicate));
+  return absl::OkStatus();
 }
 
 absl::StatusOr<std::optional<EntityVersion>> DbReader::EntityAt(TermId id, TxTime as_of) const {
@@ -60,13 +62,13 @@ absl::StatusOr<std::optional<EntityVersion>> DbReader::EntityAt(TermId id, TxTim
   std::string prefix = codec::EntityPrefix(id);
   it->Seek(codec::EntityKey(id, as_of));
   if (!it->Valid()) {
-    if (!it->status().ok()) return FromRocks(it->status(), "read entity");
+    if (!it->status().ok()) return WithContext(it->status(), "read entity");
     return std::nullopt;
   }
   if (!it->key().starts_with(prefix)) return std::nullopt;
-  absl::StatusOr<codec::EntityRecord> rec = codec::DecodeEntity(it->value().ToStringView());
+  absl::StatusOr<codec::EntityRecord> rec = codec::DecodeEntity(it->value());
   if (!rec.ok()) return rec.status();
-  EntityVersion v{std::move(*rec), codec::EntityKeyTx(it->key().ToStringView())};
+  EntityVersion v{std::move(*rec), codec::EntityKeyTx(it->key())};
   v.record.entity.updated_at = v.tx;
   return v;
 }
@@ -94,12 +96,11 @@ absl::StatusOr<std::vector<Evidence>> DbReader::EvidenceOf(StatementId sid, TxTi
   std::string prefix = codec::EvidencePrefix(sid);
   BorrowedIterator it = Borrow(codec::kEv);
   for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
-    absl::StatusOr<Evidence> e =
-        DecodeEvidenceEntry(it->key().ToStringView(), it->value().ToStringView());
+    absl::StatusOr<Evidence> e = DecodeEvidenceEntry(it->key(), it->value());
     if (!e.ok()) return e.status();
     out.push_back(EvidenceAsOf(std::move(*e), as_of));
   }
-  if (!it->status().ok()) return FromRocks(it->status(), "read evidence");
+  if (!it->status().ok()) return WithContext(it->status(), "read evidence");
   return out;
 }
 

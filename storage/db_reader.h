@@ -11,9 +11,9 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
-#include "rocksdb/db.h"
 #include "storage/codec.h"
 #include "storage/dictionary.h"
+#include "storage/kv_engine.h"
 #include "storage/schema.h"
 
 namespace kg {
@@ -22,8 +22,7 @@ namespace kg {
 class EntityFacts;
 
 struct DbHandles {
-  rocksdb::DB* db = nullptr;
-  std::vector<rocksdb::ColumnFamilyHandle*> cf;  // indexed by codec::Cf
+  KvEngine* kv = nullptr;
   Dictionary* dict = nullptr;
   const Schema* schema = nullptr;
   EntityFacts* facts = nullptr;  // views remember entity facts here (may be null)
@@ -38,15 +37,16 @@ struct EntityVersion {
 class DbReader {
  public:
   // `snapshot` null reads the latest state.
-  DbReader(const DbHandles& h, const rocksdb::Snapshot* snapshot) : h_(h) {
-    ro_.snapshot = snapshot;
-  }
+  DbReader(const DbHandles& h, const KvSnapshot* snapshot) : h_(h), snapshot_(snapshot) {}
 
   const DbHandles& handles() const { return h_; }
-  const rocksdb::ReadOptions& options() const { return ro_; }
 
-  absl::StatusOr<std::optional<std::string>> Get(int cf, std::string_view key) const;
-  std::unique_ptr<rocksdb::Iterator> NewIterator(int cf) const;
+  absl::StatusOr<std::optional<std::string>> Get(int cf, std::string_view key) const {
+    return h_.kv->Get(snapshot_, cf, key);
+  }
+  std::unique_ptr<KvIterator> NewIterator(int cf) const {
+    return h_.kv->NewIterator(snapshot_, cf);
+  }
 
   // An iterator on `cf` lent by this reader and given back when the handle
   // goes out of scope, so that a snapshot reader creates at most one
@@ -56,22 +56,20 @@ class DbReader {
   // (no snapshot) never keeps one: a kept iterator would not see new writes.
   class BorrowedIterator final {
    public:
-    BorrowedIterator(const DbReader* owner, int cf, std::unique_ptr<rocksdb::Iterator> it)
+    BorrowedIterator(const DbReader* owner, int cf, std::unique_ptr<KvIterator> it)
         : owner_(owner), cf_(cf), it_(std::move(it)) {}
     ~BorrowedIterator() { owner_->GiveBack(cf_, std::move(it_)); }
     BorrowedIterator(const BorrowedIterator&) = delete;
     BorrowedIterator& operator=(const BorrowedIterator&) = delete;
-    rocksdb::Iterator* operator->() const { return it_.get(); }
-    rocksdb::Iterator& operator*() const { return *it_; }
+    KvIterator* operator->() const { return it_.get(); }
+    KvIterator& operator*() const { return *it_; }
 
    private:
     const DbReader* owner_;
     int cf_;
-    std::unique_ptr<rocksdb::Iterator> it_;
+    std::unique_ptr<KvIterator> it_;
   };
   BorrowedIterator Borrow(int cf) const;
-  // Drops the kept iterators (before the snapshot is released).
-  void ReleaseIterators() const { spare_.clear(); }
 
   absl::StatusOr<std::optional<TermId>> FindTerm(std::string_view term) const;
   absl::StatusOr<std::optional<TermId>> FindEntity(std::string_view id) const {
@@ -80,6 +78,9 @@ class DbReader {
   // The entity id of an entity term (INVALID_ARGUMENT for other terms).
   absl::StatusOr<std::string> EntityId(TermId id) const;
   absl::StatusOr<Value> TermValue(TermId id) const;
+  // Sets the subject, predicate and object of `st` from `t`, reading the
+  // three terms together.
+  absl::Status FillTriple(const codec::Triple& t, Statement* st) const;
 
   // The version of `id` in force at `as_of`, or nullopt.
   absl::StatusOr<std::optional<EntityVersion>> EntityAt(TermId id, TxTime as_of) const;
@@ -94,13 +95,13 @@ class DbReader {
   absl::StatusOr<uint64_t> Counter(std::string_view key) const;
 
  private:
-  void GiveBack(int cf, std::unique_ptr<rocksdb::Iterator> it) const;
+  void GiveBack(int cf, std::unique_ptr<KvIterator> it) const;
 
   DbHandles h_;
-  rocksdb::ReadOptions ro_;
+  const KvSnapshot* snapshot_;
   // Kept iterators by column family (snapshot readers only); a reader is
   // used by one thread at a time.
-  mutable std::vector<std::unique_ptr<rocksdb::Iterator>> spare_;
+  mutable std::vector<std::unique_ptr<KvIterator>> spare_;
 };
 
 // Decodes an evidence entry of the ev column family (key and value).

@@ -15,27 +15,33 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
-#include "rocksdb/db.h"
+#include "absl/types/span.h"
+#include "storage/kv_engine.h"
 #include "storage/types.h"
 
 namespace kg {
 
 class Dictionary {
  public:
-  // `dict` maps term -> id, `rdict` id -> term; both outlive this object.
-  Dictionary(rocksdb::DB* db, rocksdb::ColumnFamilyHandle* dict, rocksdb::ColumnFamilyHandle* rdict)
-      : db_(db), dict_(dict), rdict_(rdict) {}
+  // Reads the engine's dict (term -> id) and rdict (id -> term) column
+  // families; `kv` outlives this object.
+  explicit Dictionary(const KvEngine* kv) : kv_(kv) {}
   Dictionary(const Dictionary&) = delete;
   Dictionary& operator=(const Dictionary&) = delete;
 
-  // The committed id of `term`, or nullopt. Misses read with `ro`.
-  absl::StatusOr<std::optional<TermId>> Find(std::string_view term, const rocksdb::ReadOptions& ro);
+  // The committed id of `term`, or nullopt. Misses read at `snapshot` (the
+  // latest state when null).
+  absl::StatusOr<std::optional<TermId>> Find(std::string_view term, const KvSnapshot* snapshot);
   // The term of `id`; NOT_FOUND when unassigned.
-  absl::StatusOr<std::string> TermOf(TermId id, const rocksdb::ReadOptions& ro);
+  absl::StatusOr<std::string> TermOf(TermId id, const KvSnapshot* snapshot);
+  // The terms of `ids`, in order; the misses are read in one MultiGet.
+  absl::StatusOr<std::vector<std::string>> TermsOf(absl::Span<const TermId> ids,
+                                                   const KvSnapshot* snapshot);
   // Caches a committed assignment.
   void Remember(TermId id, std::string_view term);
 
@@ -49,9 +55,10 @@ class Dictionary {
   Shard& IdShard(TermId id) { return shards_[id % kShards]; }
   Shard& TermShard(std::string_view term);
 
-  rocksdb::DB* const db_;
-  rocksdb::ColumnFamilyHandle* const dict_;
-  rocksdb::ColumnFamilyHandle* const rdict_;
+  // The cached term of `id`, if any.
+  std::optional<std::string> Cached(TermId id);
+
+  const KvEngine* const kv_;
   Shard shards_[kShards];
 };
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "rocksdb/db.h"
+#include "storage/kv_engine.h"
 #include "storage/write_health.h"
 
 namespace kg {
@@ -27,15 +27,15 @@ absl::Status GroupSync::WaitDurable(uint64_t sequence) {
         absl::StrCat("not acknowledged: the write-ahead log cannot be synced: ", stopped));
   }
   syncing_ = true;
-  const uint64_t target = db_->GetLatestSequenceNumber();
+  const uint64_t target = kv_->LatestSequence();
   mu_.Unlock();
-  const rocksdb::Status synced = db_->SyncWAL();
+  const absl::Status synced = kv_->SyncLog();
   mu_.Lock();
   syncing_ = false;
   ++syncs_;
   if (!synced.ok()) {
     failed_ = absl::UnavailableError(
-        absl::StrCat("write-ahead log sync failed, writes stopped: ", synced.ToString()));
+        absl::StrCat("write-ahead log sync failed, writes stopped: ", synced.message()));
     return failed_;
   }
   durable_ = std::max(durable_, target);

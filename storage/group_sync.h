@@ -4,7 +4,7 @@
 // held (so the next writer's validation sees it), and then, with the mutex
 // released, waits here until the write-ahead log holding it is fsynced.
 // While one fsync is in flight, every writer that commits behind it queues;
-// the next fsync (one RocksDB SyncWAL) covers all of them, so concurrent
+// the next fsync (one KvEngine::SyncLog) covers all of them, so concurrent
 // writers pay one sync per group rather than one each — the PostgreSQL
 // commit_delay-free group commit.
 //
@@ -24,22 +24,19 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 
-namespace rocksdb {
-class DB;
-}  // namespace rocksdb
-
 namespace kg {
 
+class KvEngine;
 class WriteHealth;
 
 class GroupSync {
  public:
-  // `db` and `health` must outlive this object.
-  GroupSync(rocksdb::DB* db, const WriteHealth* health) : db_(db), health_(health) {}
+  // `kv` and `health` must outlive this object.
+  GroupSync(KvEngine* kv, const WriteHealth* health) : kv_(kv), health_(health) {}
   GroupSync(const GroupSync&) = delete;
   GroupSync& operator=(const GroupSync&) = delete;
 
-  // Returns once every write up to RocksDB sequence number `sequence` is on
+  // Returns once every write up to the engine's sequence number `sequence` is on
   // stable storage. UNAVAILABLE (naming the cause) when the sync failed:
   // the write may not be durable and must not be acknowledged. A failed
   // sync stays failed (as PostgreSQL stops on a failed fsync): the WAL's
@@ -55,7 +52,7 @@ class GroupSync {
   int64_t syncs() const ABSL_LOCKS_EXCLUDED(mu_);
 
  private:
-  rocksdb::DB* const db_;
+  KvEngine* const kv_;
   const WriteHealth* const health_;
   mutable absl::Mutex mu_;
   uint64_t durable_ ABSL_GUARDED_BY(mu_) = 0;  // every sequence <= this is synced

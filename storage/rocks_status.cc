@@ -8,7 +8,8 @@ namespace kg {
 
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view context) {
   if (s.ok()) return absl::OkStatus();
-  std::string msg = absl::StrCat(std::string(context), ": rocksdb: ", s.ToString());
+  std::string msg =
+      absl::StrCat(std::string(context), context.empty() ? "" : ": ", "rocksdb: ", s.ToString());
   switch (s.code()) {
     case rocksdb::Status::kNotFound:
       return absl::NotFoundError(msg);

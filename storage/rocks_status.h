@@ -11,7 +11,7 @@
 namespace kg {
 
 // OK stays OK; NotFound -> NOT_FOUND, Corruption -> DATA_LOSS, IOError and
-// the rest -> INTERNAL / UNAVAILABLE; the message is prefixed with `context`.
+// the rest -> INTERNAL / UNAVAILABLE; the message is prefixed with `context` (when not empty).
 absl::Status FromRocks(const rocksdb::Status& s, std::string_view context);
 
 }  // namespace kg

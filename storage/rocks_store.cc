@@ -14,8 +14,8 @@
 #include "rocksdb/utilities/checkpoint.h"
 #include "storage/codec.h"
 #include "storage/db_open.h"
+#include "storage/kv_view.h"
 #include "storage/rocks_status.h"
-#include "storage/rocks_view.h"
 #include "storage/status_macros.h"
 
 namespace kg {
@@ -28,11 +28,11 @@ namespace {
 
 // The position of the feed's last change; {0, 0} when it is empty.
 absl::StatusOr<ChangePosition> LastInFeed(const DbReader& reader) {
-  std::unique_ptr<rocksdb::Iterator> it = reader.NewIterator(codec::kFeed);
+  std::unique_ptr<KvIterator> it = reader.NewIterator(codec::kFeed);
   it->SeekToLast();
-  KG_RETURN_IF_ERROR(FromRocks(it->status(), "feed"));
+  KG_RETURN_IF_ERROR(WithContext(it->status(), "feed"));
   ChangePosition last;
-  if (it->Valid() && !codec::DecodeFeedKey(it->key().ToStringView(), &last)) {
+  if (it->Valid() && !codec::DecodeFeedKey(it->key(), &last)) {
     return absl::DataLossError("feed: corrupt key");
   }
   return last;
@@ -54,13 +54,10 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& opti
 
   KG_ASSIGN_OR_RETURN(store->db_, OpenDb::Open(options.path, OpenDb::Mode::kCreate,
                                                options.block_cache_bytes, store->write_health_));
-  rocksdb::DB* raw = store->db_->db();
-  store->cfs_ = store->db_->cfs();
-  store->group_sync_ = std::make_unique<GroupSync>(raw, store->write_health_.get());
-  store->dict_ =
-      std::make_unique<Dictionary>(raw, store->cfs_[codec::kDict], store->cfs_[codec::kRdict]);
-  store->handles_ =
-      DbHandles{raw, store->cfs_, store->dict_.get(), &store->schema_, &store->entity_facts_};
+  KvEngine* kv = store->db_->engine();
+  store->group_sync_ = std::make_unique<GroupSync>(kv, store->write_health_.get());
+  store->dict_ = std::make_unique<Dictionary>(kv);
+  store->handles_ = DbHandles{kv, store->dict_.get(), &store->schema_, &store->entity_facts_};
 
   DbReader reader(store->handles_, nullptr);
   KG_ASSIGN_OR_RETURN(std::optional<std::string> version,
@@ -72,11 +69,9 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& opti
                                                       "; this build reads format version ", ours));
   }
   if (!version) {
-    rocksdb::WriteOptions wo;
-    wo.sync = true;
-    KG_RETURN_IF_ERROR(
-        FromRocks(raw->Put(wo, store->cfs_[codec::kMeta], std::string(codec::kFormatKey), ours),
-                  "write format version"));
+    std::unique_ptr<KvBatch> batch = kv->NewBatch();
+    batch->Put(codec::kMeta, codec::kFormatKey, ours);
+    KG_RETURN_IF_ERROR(WithContext(kv->Write(*batch, /*sync=*/true), "write format version"));
   }
   // The last change, or (when trimming emptied the feed) the last trimmed.
   KG_ASSIGN_OR_RETURN(ChangePosition last, LastInFeed(reader));
@@ -91,7 +86,7 @@ absl::StatusOr<std::unique_ptr<Store>> RocksStore::Open(const StoreOptions& opti
   store->counters_.next_stmt = std::max<uint64_t>(next_stmt, 1);
   {
     absl::MutexLock commit_lock(&store->last_commit_mu_);
-    store->last_commit_ = {raw->GetLatestSequenceNumber(), static_cast<TxTime>(last_tx)};
+    store->last_commit_ = {kv->LatestSequence(), static_cast<TxTime>(last_tx)};
   }
   return std::unique_ptr<Store>(std::move(store));
 }
@@ -116,7 +111,7 @@ absl::StatusOr<T> RocksStore::Durable(absl::StatusOr<T> result) {
     // A write that changed nothing (a retry of one already applied) may have
     // seen another writer's commit that is not yet synced: wait for that too,
     // so that an OK never vouches for something a power cut could take.
-    if (sequence == 0) sequence = db_->db()->GetLatestSequenceNumber();
+    if (sequence == 0) sequence = handles_.kv->LatestSequence();
     KG_RETURN_IF_ERROR(group_sync_->WaitDurable(sequence));
   }
   if (change) changes_->Publish(*change);
@@ -234,7 +229,7 @@ absl::Status RocksStore::Commit(WriteTxn& txn) {
   KG_RETURN_IF_ERROR(txn.Commit(/*sync=*/false));
   // Under the writer mutex no other write commits, so the latest sequence
   // is this write's.
-  t_commit_sequence = db_->db()->GetLatestSequenceNumber();
+  t_commit_sequence = handles_.kv->LatestSequence();
   t_commit_change = txn.last_change();
   commits_.fetch_add(1, std::memory_order_relaxed);
   counters_ = txn.counters();
@@ -253,25 +248,20 @@ absl::StatusOr<ChangePosition> RocksStore::TrimChanges(TxTime before) {
   DbReader reader(handles_, nullptr);
   KG_ASSIGN_OR_RETURN(ChangePosition trimmed, NewView({})->OldestResumable());
   const std::string end = codec::FeedKey({before, 0});
-  std::unique_ptr<rocksdb::Iterator> it = reader.NewIterator(codec::kFeed);
+  std::unique_ptr<KvIterator> it = reader.NewIterator(codec::kFeed);
   it->SeekForPrev(end);
-  if (it->Valid() && it->key().ToStringView() == end) it->Prev();
-  KG_RETURN_IF_ERROR(FromRocks(it->status(), "feed"));
+  if (it->Valid() && it->key() == end) it->Prev();
+  KG_RETURN_IF_ERROR(WithContext(it->status(), "feed"));
   ChangePosition last;
   if (!it->Valid()) return trimmed;
-  if (!codec::DecodeFeedKey(it->key().ToStringView(), &last)) {
+  if (!codec::DecodeFeedKey(it->key(), &last)) {
     return absl::DataLossError("feed: corrupt key");
   }
   if (last <= trimmed) return trimmed;
-  rocksdb::WriteBatch batch;
-  KG_RETURN_IF_ERROR(
-      FromRocks(batch.DeleteRange(cfs_[codec::kFeed], codec::FeedKey({}), end), "trim feed"));
-  KG_RETURN_IF_ERROR(FromRocks(
-      batch.Put(cfs_[codec::kMeta], std::string(codec::kFeedTrimmedKey), codec::FeedKey(last)),
-      "trim feed"));
-  rocksdb::WriteOptions wo;
-  wo.sync = options_.sync_writes;
-  KG_RETURN_IF_ERROR(FromRocks(db_->db()->Write(wo, &batch), "trim feed"));
+  std::unique_ptr<KvBatch> batch = handles_.kv->NewBatch();
+  batch->DeleteRange(codec::kFeed, codec::FeedKey({}), end);
+  batch->Put(codec::kMeta, codec::kFeedTrimmedKey, codec::FeedKey(last));
+  KG_RETURN_IF_ERROR(WithContext(handles_.kv->Write(*batch, options_.sync_writes), "trim feed"));
   return last;
 }
 
@@ -281,7 +271,7 @@ std::unique_ptr<View> RocksStore::NewView(std::function<bool()> is_cancelled) co
     absl::ReaderMutexLock lock(&last_commit_mu_);
     last = last_commit_;
   }
-  return std::make_unique<RocksView>(handles_, std::move(is_cancelled), last);
+  return std::make_unique<KvView>(handles_, std::move(is_cancelled), last);
 }
 
 absl::Status RocksStore::Checkpoint(const std::string& directory) const {

@@ -11,13 +11,12 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/synchronization/mutex.h"
-#include "rocksdb/db.h"
 #include "storage/change_signal.h"
 #include "storage/db_open.h"
 #include "storage/db_reader.h"
 #include "storage/dictionary.h"
 #include "storage/group_sync.h"
-#include "storage/rocks_view.h"
+#include "storage/kv_view.h"
 #include "storage/schema.h"
 #include "storage/store.h"
 #include "storage/write_health.h"
@@ -94,7 +93,6 @@ class RocksStore final : public Store {
   std::shared_ptr<WriteHealth> write_health_ = std::make_shared<WriteHealth>();
   // Declared first of the database's users so that it is destroyed last.
   std::unique_ptr<OpenDb> db_;
-  std::vector<rocksdb::ColumnFamilyHandle*> cfs_;  // owned by db_
   std::unique_ptr<Dictionary> dict_;
   EntityFacts entity_facts_;
   DbHandles handles_;

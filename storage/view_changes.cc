@@ -5,8 +5,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "storage/codec.h"
-#include "storage/rocks_status.h"
-#include "storage/rocks_view.h"
+#include "storage/kv_view.h"
 #include "storage/status_macros.h"
 
 namespace kg {
@@ -82,7 +81,7 @@ class ChangeMatcher {
   absl::flat_hash_set<TermId> entities_;
 };
 
-absl::StatusOr<ChangePosition> RocksView::OldestResumable() {
+absl::StatusOr<ChangePosition> KvView::OldestResumable() {
   KG_ASSIGN_OR_RETURN(std::optional<std::string> raw,
                       reader_.Get(codec::kMeta, codec::kFeedTrimmedKey));
   ChangePosition trimmed;
@@ -92,8 +91,8 @@ absl::StatusOr<ChangePosition> RocksView::OldestResumable() {
   return trimmed;
 }
 
-absl::StatusOr<ChangePage> RocksView::ChangesAfter(ChangePosition after, ChangePosition until,
-                                                   const ChangeFilter& filter, int32_t limit) {
+absl::StatusOr<ChangePage> KvView::ChangesAfter(ChangePosition after, ChangePosition until,
+                                                const ChangeFilter& filter, int32_t limit) {
   KG_ASSIGN_OR_RETURN(ChangePosition oldest, OldestResumable());
   if (after < oldest) {
     return absl::OutOfRangeError(absl::StrCat(
@@ -114,19 +113,18 @@ absl::StatusOr<ChangePage> RocksView::ChangesAfter(ChangePosition after, ChangeP
   DbReader::BorrowedIterator it = reader_.Borrow(codec::kFeed);
   const std::string start = codec::FeedKey(after);
   it->Seek(start);
-  if (it->Valid() && it->key().ToStringView() == start) it->Next();
+  if (it->Valid() && it->key() == start) it->Next();
   for (int examined = 0;
        examined < kMaxExamined && page.changes.size() < static_cast<size_t>(limit);
        ++examined, it->Next()) {
     KG_RETURN_IF_ERROR(Tick());
     if (!it->Valid()) break;
     ChangePosition at;
-    if (!codec::DecodeFeedKey(it->key().ToStringView(), &at)) {
+    if (!codec::DecodeFeedKey(it->key(), &at)) {
       return absl::DataLossError("feed: corrupt key");
     }
     if (at > until) break;
-    KG_ASSIGN_OR_RETURN(codec::ChangeRecord record,
-                        codec::DecodeChange(it->value().ToStringView()));
+    KG_ASSIGN_OR_RETURN(codec::ChangeRecord record, codec::DecodeChange(it->value()));
     page.resume_after = at;
     KG_ASSIGN_OR_RETURN(bool matches, matcher.Matches(record, at.tx));
     if (!matches) continue;
@@ -142,10 +140,9 @@ absl::StatusOr<ChangePage> RocksView::ChangesAfter(ChangePosition after, ChangeP
       change.predicate = std::move(p.lexical);
     }
   }
-  KG_RETURN_IF_ERROR(FromRocks(it->status(), "feed"));
+  KG_RETURN_IF_ERROR(WithContext(it->status(), "feed"));
   ChangePosition next;
-  page.caught_up =
-      !it->Valid() || (codec::DecodeFeedKey(it->key().ToStringView(), &next) && next > until);
+  page.caught_up = !it->Valid() || (codec::DecodeFeedKey(it->key(), &next) && next > until);
   return page;
 }
 

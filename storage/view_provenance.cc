@@ -1,4 +1,4 @@
-// Provenance, history and statistics reads of a RocksView.
+// Provenance, history and statistics reads of a KvView.
 
 #include <algorithm>
 #include <map>
@@ -8,8 +8,7 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "storage/corroboration.h"
-#include "storage/rocks_status.h"
-#include "storage/rocks_view.h"
+#include "storage/kv_view.h"
 #include "storage/status_macros.h"
 #include "storage/validation.h"
 #include "storage/write_txn.h"
@@ -17,8 +16,8 @@
 namespace kg {
 namespace {
 
-bool StartsWith(const rocksdb::Slice& s, std::string_view prefix) {
-  return s.ToStringView().substr(0, prefix.size()) == prefix;
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
 }
 
 }  // namespace
@@ -29,10 +28,10 @@ bool StartsWith(const rocksdb::Slice& s, std::string_view prefix) {
 // this source and range) of the statement's selected evidence, which one
 // read of the statement's evidence decides. No state crosses entries, so a
 // page's memory is its results and a token is just the next entry's key.
-absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string_view source,
-                                                    std::string_view date_from,
-                                                    std::string_view date_to, const Filter& filter,
-                                                    int32_t limit, std::string_view page_token) {
+absl::StatusOr<Page<Statement>> KvView::ClaimsBy(SourceRole role, std::string_view source,
+                                                 std::string_view date_from,
+                                                 std::string_view date_to, const Filter& filter,
+                                                 int32_t limit, std::string_view page_token) {
   limit = ClampLimit(limit);
   KG_RETURN_IF_ERROR(CheckDate(date_from, "date_from"));
   KG_RETURN_IF_ERROR(CheckDate(date_to, "date_to"));
@@ -83,7 +82,7 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
   for (it->Seek(std::max(resume, prefix + low)); it->Valid() && StartsWith(it->key(), prefix);
        it->Next()) {
     KG_RETURN_IF_ERROR(Tick());
-    const std::string_view key = it->key().ToStringView();
+    const std::string_view key = it->key();
     std::string_view date;
     StatementId sid;
     std::string digest;
@@ -120,38 +119,38 @@ absl::StatusOr<Page<Statement>> RocksView::ClaimsBy(SourceRole role, std::string
     for (const auto& [k, e] : mine) st->evidence.push_back(*e);
     page.items.push_back(std::move(*st));
   }
-  KG_RETURN_IF_ERROR(FromRocks(it->status(), "claims"));
+  KG_RETURN_IF_ERROR(WithContext(it->status(), "claims"));
   return page;
 }
 
-absl::StatusOr<Page<HistoryEvent>> RocksView::History(char tag, uint64_t target,
-                                                      const PageListing& listing, TxTime eff,
-                                                      std::string_view resume, int32_t limit) {
+absl::StatusOr<Page<HistoryEvent>> KvView::History(char tag, uint64_t target,
+                                                   const PageListing& listing, TxTime eff,
+                                                   std::string_view resume, int32_t limit) {
   limit = ClampLimit(limit);
   const std::string prefix = codec::LogPrefix(tag, target);
   Page<HistoryEvent> page;
   page.as_of = eff;
-  std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kLog);
+  std::unique_ptr<KvIterator> it = reader_.NewIterator(codec::kLog);
   for (it->Seek(std::max(std::string(resume), prefix));
        it->Valid() && StartsWith(it->key(), prefix); it->Next()) {
     KG_RETURN_IF_ERROR(Tick());
-    TxTime at = codec::LogKeyTx(it->key().ToStringView());
+    TxTime at = codec::LogKeyTx(it->key());
     if (at > eff) break;
     if (static_cast<int32_t>(page.items.size()) == limit) {
-      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key())});
       break;
     }
-    KG_ASSIGN_OR_RETURN(HistoryEvent e, codec::DecodeHistory(it->value().ToStringView()));
+    KG_ASSIGN_OR_RETURN(HistoryEvent e, codec::DecodeHistory(it->value()));
     e.at = at;
     page.items.push_back(std::move(e));
   }
-  KG_RETURN_IF_ERROR(FromRocks(it->status(), "history"));
+  KG_RETURN_IF_ERROR(WithContext(it->status(), "history"));
   return page;
 }
 
-absl::StatusOr<Page<HistoryEvent>> RocksView::EntityHistory(std::string_view id, TxTime as_of,
-                                                            int32_t limit,
-                                                            std::string_view page_token) {
+absl::StatusOr<Page<HistoryEvent>> KvView::EntityHistory(std::string_view id, TxTime as_of,
+                                                         int32_t limit,
+                                                         std::string_view page_token) {
   PageListing listing("EntityHistory");
   listing.Add(id).Add(as_of);
   TxTime eff;
@@ -161,9 +160,9 @@ absl::StatusOr<Page<HistoryEvent>> RocksView::EntityHistory(std::string_view id,
   return History('E', term, listing, eff, resume, limit);
 }
 
-absl::StatusOr<Page<HistoryEvent>> RocksView::StatementHistory(StatementId id, TxTime as_of,
-                                                               int32_t limit,
-                                                               std::string_view page_token) {
+absl::StatusOr<Page<HistoryEvent>> KvView::StatementHistory(StatementId id, TxTime as_of,
+                                                            int32_t limit,
+                                                            std::string_view page_token) {
   PageListing listing("StatementHistory");
   listing.Add(static_cast<int64_t>(id)).Add(as_of);
   TxTime eff;
@@ -181,11 +180,11 @@ absl::StatusOr<Page<HistoryEvent>> RocksView::StatementHistory(StatementId id, T
 
 // Counts by full scans of ent and ev: fine for tens of millions of records
 // on one machine; a later format may keep running counters in meta.
-absl::StatusOr<Stats> RocksView::GetStats(TxTime as_of) {
+absl::StatusOr<Stats> KvView::GetStats(TxTime as_of) {
   const TxTime eff = Effective(as_of);
   Stats stats;
   {
-    std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kEnt);
+    std::unique_ptr<KvIterator> it = reader_.NewIterator(codec::kEnt);
     for (it->SeekToFirst(); it->Valid();) {
       KG_RETURN_IF_ERROR(Tick());
       if (it->key().size() != 16) return absl::DataLossError("corrupt entity key");
@@ -194,8 +193,7 @@ absl::StatusOr<Stats> RocksView::GetStats(TxTime as_of) {
       // Newest first within an entity: seek to the version in force at eff.
       it->Seek(codec::EntityKey(term, eff));
       if (it->Valid() && StartsWith(it->key(), prefix)) {
-        KG_ASSIGN_OR_RETURN(codec::EntityRecord rec,
-                            codec::DecodeEntity(it->value().ToStringView()));
+        KG_ASSIGN_OR_RETURN(codec::EntityRecord rec, codec::DecodeEntity(it->value()));
         if (rec.entity.merged_into.empty()) {
           ++stats.entities;
           ++stats.entities_per_kind[rec.entity.kind];
@@ -203,10 +201,10 @@ absl::StatusOr<Stats> RocksView::GetStats(TxTime as_of) {
       }
       it->Seek(codec::Fixed64(term + 1));
     }
-    KG_RETURN_IF_ERROR(FromRocks(it->status(), "stats"));
+    KG_RETURN_IF_ERROR(WithContext(it->status(), "stats"));
   }
   {
-    std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kEv);
+    std::unique_ptr<KvIterator> it = reader_.NewIterator(codec::kEv);
     StatementId current = 0;
     bool live = false;
     auto finish = [&]() -> absl::Status {
@@ -220,8 +218,7 @@ absl::StatusOr<Stats> RocksView::GetStats(TxTime as_of) {
     };
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       KG_RETURN_IF_ERROR(Tick());
-      KG_ASSIGN_OR_RETURN(
-          Evidence e, DecodeEvidenceEntry(it->key().ToStringView(), it->value().ToStringView()));
+      KG_ASSIGN_OR_RETURN(Evidence e, DecodeEvidenceEntry(it->key(), it->value()));
       StatementId sid = codec::DecodeFixed64(it->key().data());
       if (sid != current) {
         KG_RETURN_IF_ERROR(finish());
@@ -236,18 +233,10 @@ absl::StatusOr<Stats> RocksView::GetStats(TxTime as_of) {
         live = true;
       }
     }
-    KG_RETURN_IF_ERROR(FromRocks(it->status(), "stats"));
+    KG_RETURN_IF_ERROR(WithContext(it->status(), "stats"));
     KG_RETURN_IF_ERROR(finish());
   }
-  rocksdb::DB* db = reader_.handles().db;
-  for (rocksdb::ColumnFamilyHandle* cf : reader_.handles().cf) {
-    uint64_t bytes = 0;
-    if (db->GetIntProperty(cf, "rocksdb.live-sst-files-size", &bytes)) stats.disk_bytes += bytes;
-  }
-  rocksdb::VectorLogPtr wal;
-  if (db->GetSortedWalFiles(wal).ok()) {
-    for (const auto& f : wal) stats.disk_bytes += f->SizeFileBytes();
-  }
+  stats.disk_bytes += reader_.handles().kv->DiskBytes();
   return stats;
 }
 

@@ -6,7 +6,6 @@
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "storage/corroboration.h"
-#include "storage/rocks_status.h"
 #include "storage/status_macros.h"
 
 namespace kg {
@@ -43,26 +42,26 @@ absl::StatusOr<std::optional<std::string>> WriteTxn::Get(int cf, std::string_vie
 absl::Status WriteTxn::Scan(
     int cf, std::string_view prefix,
     const std::function<bool(std::string_view, std::string_view)>& fn) const {
-  std::unique_ptr<rocksdb::Iterator> it = latest_.NewIterator(cf);
-  it->Seek(rocksdb::Slice(prefix.data(), prefix.size()));
+  std::unique_ptr<KvIterator> it = latest_.NewIterator(cf);
+  it->Seek(prefix);
   const auto& ov = overlay_[cf];
   auto o = ov.lower_bound(std::string(prefix));
   for (;;) {
-    bool db_ok = it->Valid() && StartsWith(it->key().ToStringView(), prefix);
+    bool db_ok = it->Valid() && StartsWith(it->key(), prefix);
     bool ov_ok = o != ov.end() && StartsWith(o->first, prefix);
     if (!db_ok && !ov_ok) break;
     bool keep = true;
-    if (db_ok && (!ov_ok || it->key().ToStringView() < std::string_view(o->first))) {
-      keep = fn(it->key().ToStringView(), it->value().ToStringView());
+    if (db_ok && (!ov_ok || it->key() < std::string_view(o->first))) {
+      keep = fn(it->key(), it->value());
       it->Next();
     } else {
-      if (db_ok && it->key().ToStringView() == std::string_view(o->first)) it->Next();
+      if (db_ok && it->key() == std::string_view(o->first)) it->Next();
       if (o->second) keep = fn(o->first, *o->second);  // a deleted key is skipped
       ++o;
     }
     if (!keep) break;
   }
-  return FromRocks(it->status(), "scan");
+  return WithContext(it->status(), "scan");
 }
 
 absl::StatusOr<std::optional<std::string>> WriteTxn::GetOfStatement(StatementId sid, int cf,
@@ -399,17 +398,17 @@ absl::Status WriteTxn::Commit(bool sync) {
   // The batch holds each key's last state once, column family by column
   // family in key order: the memtable inserts a run of ascending keys far
   // more cheaply than the same keys in the order the write produced them.
-  rocksdb::WriteBatch batch;
+  std::unique_ptr<KvBatch> batch = h_.kv->NewBatch();
   for (int cf = 0; cf < codec::kNumCfs; ++cf) {
     for (const auto& [key, value] : overlay_[cf]) {
-      const rocksdb::Status s =
-          value ? batch.Put(h_.cf[cf], key, *value) : batch.Delete(h_.cf[cf], key);
-      KG_RETURN_IF_ERROR(FromRocks(s, "commit"));
+      if (value) {
+        batch->Put(cf, key, *value);
+      } else {
+        batch->Delete(cf, key);
+      }
     }
   }
-  rocksdb::WriteOptions wo;
-  wo.sync = sync;
-  return FromRocks(h_.db->Write(wo, &batch), "commit");
+  return WithContext(h_.kv->Write(*batch, sync), "commit");
 }
 
 }  // namespace kg

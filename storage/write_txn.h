@@ -1,9 +1,9 @@
 // One logical write (Apply, Retract, Merge, Split, Purge or an audit append)
-// while it is being built: a rocksdb::WriteBatch plus an in-memory overlay,
-// so that later steps of the same write read what earlier steps wrote (or
-// deleted). Nothing reaches the database until Commit, which writes the
-// batch (with the counters and the transaction time in the meta column
-// family) in one atomic Write.
+// while it is being built: an in-memory overlay over the latest state, so
+// that later steps of the same write read what earlier steps wrote (or
+// deleted). Nothing reaches the engine until Commit, which writes the
+// overlay (with the counters and the transaction time in the meta column
+// family) as one atomic KvBatch.
 //
 // REQUIRES: the store's writer mutex is held for the life of a WriteTxn.
 
@@ -21,7 +21,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "rocksdb/write_batch.h"
 #include "storage/db_reader.h"
 #include "storage/record_sink.h"
 

@@ -1,13 +1,12 @@
-// Entity, pattern and edge reads of a RocksView.
+// Entity, pattern and edge reads of a KvView.
 
-#include "storage/rocks_view.h"
+#include "storage/kv_view.h"
 
 #include <algorithm>
 #include <set>
 
 #include "absl/strings/str_cat.h"
 #include "storage/corroboration.h"
-#include "storage/rocks_status.h"
 #include "storage/status_macros.h"
 #include "storage/validation.h"
 #include "storage/write_txn.h"
@@ -24,8 +23,8 @@ std::string S(std::string_view v) { return std::string(v); }
 constexpr uint32_t kCancelPollInterval = 256;
 constexpr int kMaxMergeChain = 64;
 
-bool StartsWith(const rocksdb::Slice& s, std::string_view prefix) {
-  return s.ToStringView().substr(0, prefix.size()) == prefix;
+bool StartsWith(std::string_view s, std::string_view prefix) {
+  return s.substr(0, prefix.size()) == prefix;
 }
 
 // Whether the summary in an index value answers for `filter` at `as_of`.
@@ -40,12 +39,11 @@ bool SummaryPasses(const codec::IndexValue& v, const Filter& filter) {
 
 }  // namespace
 
-RocksView::RocksView(const DbHandles& h, std::function<bool()> is_cancelled,
-                     CommitPoint last_commit)
-    : snapshot_(h.db->GetSnapshot()),
-      reader_(h, snapshot_),
+KvView::KvView(const DbHandles& h, std::function<bool()> is_cancelled, CommitPoint last_commit)
+    : snapshot_(h.kv->NewSnapshot()),
+      reader_(h, snapshot_.get()),
       is_cancelled_(std::move(is_cancelled)) {
-  if (last_commit.sequence != 0 && snapshot_->GetSequenceNumber() == last_commit.sequence) {
+  if (last_commit.sequence != 0 && snapshot_->sequence() == last_commit.sequence) {
     snapshot_time_ = last_commit.tx;
     return;
   }
@@ -55,27 +53,24 @@ RocksView::RocksView(const DbHandles& h, std::function<bool()> is_cancelled,
   snapshot_time_ = last.ok() ? static_cast<TxTime>(*last) : 0;
 }
 
-RocksView::~RocksView() {
-  reader_.ReleaseIterators();
-  reader_.handles().db->ReleaseSnapshot(snapshot_);
-}
+KvView::~KvView() = default;
 
-absl::Status RocksView::Tick() {
+absl::Status KvView::Tick() {
   if (is_cancelled_ && ++ticks_ % kCancelPollInterval == 0 && is_cancelled_()) {
     return absl::CancelledError("read cancelled");
   }
   return absl::OkStatus();
 }
 
-absl::Status RocksView::BeginPage(std::string_view token, const PageListing& listing, TxTime as_of,
-                                  TxTime* eff, std::string* resume) const {
+absl::Status KvView::BeginPage(std::string_view token, const PageListing& listing, TxTime as_of,
+                               TxTime* eff, std::string* resume) const {
   KG_ASSIGN_OR_RETURN(PageCursor cursor, StartPage(token, listing, as_of, snapshot_time_, 1));
   *eff = cursor.as_of;
   *resume = cursor.fields.empty() ? std::string() : std::move(cursor.fields[0]);
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::optional<EntityFacts::Fact>> RocksView::FactsAt(TermId id, TxTime as_of) const {
+absl::StatusOr<std::optional<EntityFacts::Fact>> KvView::FactsAt(TermId id, TxTime as_of) const {
   EntityFacts* facts = reader_.handles().facts;
   if (facts != nullptr) {
     if (std::optional<EntityFacts::Fact> known = facts->Find(id, as_of)) return known;
@@ -88,7 +83,7 @@ absl::StatusOr<std::optional<EntityFacts::Fact>> RocksView::FactsAt(TermId id, T
   return fact;
 }
 
-absl::StatusOr<TermId> RocksView::FollowMerges(TermId id, TxTime as_of) const {
+absl::StatusOr<TermId> KvView::FollowMerges(TermId id, TxTime as_of) const {
   for (int i = 0; i < kMaxMergeChain; ++i) {
     KG_ASSIGN_OR_RETURN(std::optional<EntityFacts::Fact> fact, FactsAt(id, as_of));
     if (!fact || !fact->merged) return id;
@@ -102,8 +97,8 @@ absl::StatusOr<TermId> RocksView::FollowMerges(TermId id, TxTime as_of) const {
   return id;
 }
 
-absl::StatusOr<TermId> RocksView::EntityAsOf(std::string_view field, std::string_view id,
-                                             TxTime as_of) const {
+absl::StatusOr<TermId> KvView::EntityAsOf(std::string_view field, std::string_view id,
+                                          TxTime as_of) const {
   KG_ASSIGN_OR_RETURN(std::optional<TermId> term, reader_.FindEntity(id));
   std::optional<EntityFacts::Fact> fact;
   if (term) {
@@ -116,7 +111,7 @@ absl::StatusOr<TermId> RocksView::EntityAsOf(std::string_view field, std::string
   return *term;
 }
 
-absl::StatusOr<Entity> RocksView::GetEntity(std::string_view id, TxTime as_of) {
+absl::StatusOr<Entity> KvView::GetEntity(std::string_view id, TxTime as_of) {
   KG_ASSIGN_OR_RETURN(std::optional<TermId> term, reader_.FindEntity(id));
   std::optional<EntityVersion> v;
   if (term) {
@@ -127,10 +122,10 @@ absl::StatusOr<Entity> RocksView::GetEntity(std::string_view id, TxTime as_of) {
   return std::move(v->record.entity);
 }
 
-absl::StatusOr<Page<Entity>> RocksView::SearchEntities(std::string_view prefix,
-                                                       const std::vector<std::string>& kinds,
-                                                       TxTime as_of, int32_t limit,
-                                                       std::string_view page_token) {
+absl::StatusOr<Page<Entity>> KvView::SearchEntities(std::string_view prefix,
+                                                    const std::vector<std::string>& kinds,
+                                                    TxTime as_of, int32_t limit,
+                                                    std::string_view page_token) {
   limit = ClampLimit(limit);
   PageListing listing("SearchEntities");
   listing.Add(prefix).Add(kinds).Add(as_of);
@@ -141,16 +136,16 @@ absl::StatusOr<Page<Entity>> RocksView::SearchEntities(std::string_view prefix,
   const Schema& schema = *reader_.handles().schema;
   Page<Entity> page;
   page.as_of = eff;
-  std::unique_ptr<rocksdb::Iterator> it = reader_.NewIterator(codec::kAlias);
+  std::unique_ptr<KvIterator> it = reader_.NewIterator(codec::kAlias);
   for (it->Seek(std::max(resume, norm)); it->Valid() && StartsWith(it->key(), norm); it->Next()) {
     KG_RETURN_IF_ERROR(Tick());
     std::string_view name;
     TermId term;
-    if (!codec::DecodeAliasKey(it->key().ToStringView(), &name, &term)) {
+    if (!codec::DecodeAliasKey(it->key(), &name, &term)) {
       return absl::DataLossError("corrupt alias key");
     }
     KG_ASSIGN_OR_RETURN(std::vector<codec::Interval> intervals,
-                        codec::DecodeIntervals(it->value().ToStringView()));
+                        codec::DecodeIntervals(it->value()));
     if (!codec::AnyContains(intervals, eff)) continue;
     KG_ASSIGN_OR_RETURN(std::optional<EntityVersion> v, reader_.EntityAt(term, eff));
     if (!v || !v->record.entity.merged_into.empty()) continue;
@@ -168,21 +163,20 @@ absl::StatusOr<Page<Entity>> RocksView::SearchEntities(std::string_view prefix,
     }
     if (!first) continue;
     if (static_cast<int32_t>(page.items.size()) == limit) {
-      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key())});
       break;
     }
     KG_ASSIGN_OR_RETURN(v->record.entity.id, reader_.EntityId(term));
     page.items.push_back(std::move(v->record.entity));
   }
-  KG_RETURN_IF_ERROR(FromRocks(it->status(), "search"));
+  KG_RETURN_IF_ERROR(WithContext(it->status(), "search"));
   return page;
 }
 
-absl::StatusOr<std::optional<Statement>> RocksView::Evaluate(StatementId sid,
-                                                             const codec::Triple& at,
-                                                             const ValidTime& valid,
-                                                             const Filter& filter, TxTime as_of,
-                                                             bool apply_minimums) {
+absl::StatusOr<std::optional<Statement>> KvView::Evaluate(StatementId sid, const codec::Triple& at,
+                                                          const ValidTime& valid,
+                                                          const Filter& filter, TxTime as_of,
+                                                          bool apply_minimums) {
   if (apply_minimums && !ValidTimeOverlaps(filter, valid.from, valid.to)) return std::nullopt;
   KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(sid, as_of));
   Statement st;
@@ -197,18 +191,15 @@ absl::StatusOr<std::optional<Statement>> RocksView::Evaluate(StatementId sid,
     return std::nullopt;
   }
   st.id = sid;
-  KG_ASSIGN_OR_RETURN(st.subject, reader_.EntityId(at.s));
-  KG_ASSIGN_OR_RETURN(Value p, reader_.TermValue(at.p));
-  st.predicate = std::move(p.lexical);
-  KG_ASSIGN_OR_RETURN(st.object, reader_.TermValue(at.o));
+  KG_RETURN_IF_ERROR(reader_.FillTriple(at, &st));
   st.valid_from = valid.from;
   st.valid_to = valid.to;
   for (const Evidence* e : selected) st.evidence.push_back(EvidenceAsOf(*e, as_of));
   return st;
 }
 
-absl::StatusOr<Page<Statement>> RocksView::Match(const Pattern& pattern, const Filter& filter,
-                                                 int32_t limit, std::string_view page_token) {
+absl::StatusOr<Page<Statement>> KvView::Match(const Pattern& pattern, const Filter& filter,
+                                              int32_t limit, std::string_view page_token) {
   limit = ClampLimit(limit);
   PageListing listing("Match");
   listing.Add(pattern.subject).Add(pattern.predicate);
@@ -262,10 +253,10 @@ absl::StatusOr<Page<Statement>> RocksView::Match(const Pattern& pattern, const F
     KG_RETURN_IF_ERROR(Tick());
     codec::Triple t;
     StatementId sid;
-    if (!codec::DecodeIndexKey(order, it->key().ToStringView(), &t, &sid)) {
+    if (!codec::DecodeIndexKey(order, it->key(), &t, &sid)) {
       return absl::DataLossError("corrupt index key");
     }
-    KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(it->value().ToStringView()));
+    KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(it->value()));
     if (!codec::AnyContains(v.intervals, eff)) continue;
     if (SummaryAnswers(v, f, eff) && !SummaryPasses(v, f)) continue;
     // The entry's summary holds the statement's valid time, so the
@@ -274,17 +265,17 @@ absl::StatusOr<Page<Statement>> RocksView::Match(const Pattern& pattern, const F
                         Evaluate(sid, t, {v.valid_from, v.valid_to}, f, eff, true));
     if (!st) continue;
     if (static_cast<int32_t>(page.items.size()) == limit) {
-      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key().ToStringView())});
+      page.next_page_token = EncodePageToken(listing, eff, {std::string(it->key())});
       break;
     }
     page.items.push_back(std::move(*st));
   }
-  KG_RETURN_IF_ERROR(FromRocks(it->status(), "match"));
+  KG_RETURN_IF_ERROR(WithContext(it->status(), "match"));
   return page;
 }
 
-absl::StatusOr<Statement> RocksView::GetStatement(StatementId id, const Filter& filter,
-                                                  bool include_retracted) {
+absl::StatusOr<Statement> KvView::GetStatement(StatementId id, const Filter& filter,
+                                               bool include_retracted) {
   const TxTime eff = Effective(filter.as_of);
   KG_ASSIGN_OR_RETURN(std::optional<codec::StatementRecord> rec, reader_.StatementAt(id));
   KG_ASSIGN_OR_RETURN(std::vector<Evidence> evidence, reader_.EvidenceOf(id, eff));
@@ -293,11 +284,7 @@ absl::StatusOr<Statement> RocksView::GetStatement(StatementId id, const Filter& 
   if (!rec || !existed) return absl::NotFoundError(absl::StrCat("statement ", id, " not found"));
   Statement st;
   st.id = id;
-  codec::Triple at = rec->TripleAt(eff);
-  KG_ASSIGN_OR_RETURN(st.subject, reader_.EntityId(at.s));
-  KG_ASSIGN_OR_RETURN(Value p, reader_.TermValue(at.p));
-  st.predicate = std::move(p.lexical);
-  KG_ASSIGN_OR_RETURN(st.object, reader_.TermValue(at.o));
+  KG_RETURN_IF_ERROR(reader_.FillTriple(rec->TripleAt(eff), &st));
   st.valid_from = rec->valid_from;
   st.valid_to = rec->valid_to;
   // The records are as of eff already (EvidenceOf): the selected ones, then
@@ -323,21 +310,21 @@ absl::StatusOr<Statement> RocksView::GetStatement(StatementId id, const Filter& 
   return st;
 }
 
-absl::StatusOr<TermId> RocksView::LookupEntity(std::string_view id) {
+absl::StatusOr<TermId> KvView::LookupEntity(std::string_view id) {
   KG_ASSIGN_OR_RETURN(std::optional<TermId> t, reader_.FindEntity(id));
   if (!t) return absl::NotFoundError(absl::StrCat("entity '", Clip(id), "' not found"));
   return *t;
 }
 
-absl::StatusOr<TermId> RocksView::LookupPredicate(std::string_view name) {
+absl::StatusOr<TermId> KvView::LookupPredicate(std::string_view name) {
   KG_ASSIGN_OR_RETURN(std::optional<TermId> t, reader_.FindTerm(codec::PredicateTerm(name)));
   if (!t) return absl::NotFoundError(absl::StrCat("predicate '", Clip(name), "' not found"));
   return *t;
 }
 
-absl::StatusOr<Value> RocksView::Resolve(TermId term) { return reader_.TermValue(term); }
+absl::StatusOr<Value> KvView::Resolve(TermId term) { return reader_.TermValue(term); }
 
-absl::StatusOr<std::string> RocksView::KindOf(TermId entity, TxTime as_of) {
+absl::StatusOr<std::string> KvView::KindOf(TermId entity, TxTime as_of) {
   // Only entity terms have entity records: the record read comes first, and
   // the dictionary is asked only when there is none.
   KG_ASSIGN_OR_RETURN(std::optional<EntityFacts::Fact> fact, FactsAt(entity, Effective(as_of)));
@@ -347,9 +334,9 @@ absl::StatusOr<std::string> RocksView::KindOf(TermId entity, TxTime as_of) {
   return absl::NotFoundError(absl::StrCat("entity '", Clip(v.lexical), "' not found"));
 }
 
-absl::Status RocksView::ScanEdges(TermId node, Direction direction, std::optional<TermId> predicate,
-                                  const Filter& filter,
-                                  const std::function<bool(const Edge&)>& visit) {
+absl::Status KvView::ScanEdges(TermId node, Direction direction, std::optional<TermId> predicate,
+                               const Filter& filter,
+                               const std::function<bool(const Edge&)>& visit) {
   const TxTime eff = Effective(filter.as_of);
   Filter f = filter;
   f.as_of = eff;
@@ -376,12 +363,12 @@ absl::Status RocksView::ScanEdges(TermId node, Direction direction, std::optiona
       KG_RETURN_IF_ERROR(Tick());
       codec::Triple t;
       StatementId sid;
-      if (!codec::DecodeIndexKey(scan.order, it->key().ToStringView(), &t, &sid)) {
+      if (!codec::DecodeIndexKey(scan.order, it->key(), &t, &sid)) {
         return absl::DataLossError("corrupt index key");
       }
       // A self-loop was already visited by the outgoing scan.
       if (scan.incoming && direction == Direction::kBoth && t.s == node) continue;
-      KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(it->value().ToStringView()));
+      KG_ASSIGN_OR_RETURN(codec::IndexValue v, codec::DecodeIndexValue(it->value()));
       if (!codec::AnyContains(v.intervals, eff)) continue;
       Edge edge{
           sid,         t.s,          t.p,       t.o, v.object_is_entity, SummaryCorroboration(v),
@@ -404,7 +391,7 @@ absl::Status RocksView::ScanEdges(TermId node, Direction direction, std::optiona
       }
       if (!visit(edge)) return absl::OkStatus();
     }
-    KG_RETURN_IF_ERROR(FromRocks(it->status(), "scan edges"));
+    KG_RETURN_IF_ERROR(WithContext(it->status(), "scan edges"));
   }
   return absl::OkStatus();
 }

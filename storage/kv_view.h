@@ -1,8 +1,8 @@
-// RocksView: kg::View over one RocksDB snapshot. Internal; callers use
+// KvView: kg::View over one KvEngine snapshot. Internal; callers use
 // Store::NewView.
 
-#ifndef KGD_STORAGE_ROCKS_VIEW_H_
-#define KGD_STORAGE_ROCKS_VIEW_H_
+#ifndef KGD_STORAGE_KV_VIEW_H_
+#define KGD_STORAGE_KV_VIEW_H_
 
 #include <functional>
 #include <memory>
@@ -30,12 +30,12 @@ struct CommitPoint {
   TxTime tx = 0;
 };
 
-class RocksView final : public View {
+class KvView final : public View {
  public:
   // `last`: the latest commit known to the caller. A snapshot taken at its
   // sequence number has its time without reading `last-tx`.
-  RocksView(const DbHandles& h, std::function<bool()> is_cancelled, CommitPoint last = {});
-  ~RocksView() override;
+  KvView(const DbHandles& h, std::function<bool()> is_cancelled, CommitPoint last = {});
+  ~KvView() override;
 
   TxTime snapshot_time() const override { return snapshot_time_; }
   absl::StatusOr<Entity> GetEntity(std::string_view id, TxTime as_of) override;
@@ -98,7 +98,8 @@ class RocksView final : public View {
   absl::StatusOr<Page<HistoryEvent>> History(char tag, uint64_t target, const PageListing& listing,
                                              TxTime eff, std::string_view resume, int32_t limit);
 
-  const rocksdb::Snapshot* snapshot_;
+  // Declared first: destroyed after the reader's kept iterators.
+  const std::unique_ptr<KvSnapshot> snapshot_;
   DbReader reader_;
   std::function<bool()> is_cancelled_;
   TxTime snapshot_time_ = 0;
@@ -111,4 +112,4 @@ inline int32_t ClampLimit(int32_t limit) {
 
 }  // namespace kg
 
-#endif  // KGD_STORAGE_ROCKS_VIEW_H_
+#endif  // KGD_STORAGE_KV_VIEW_H_
